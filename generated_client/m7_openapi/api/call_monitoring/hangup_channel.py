@@ -1,0 +1,243 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.hangup_channel_request import HangupChannelRequest
+from ...models.success_envelope import SuccessEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: HangupChannelRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/openapi/v1/call/hangupChannel",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | SuccessEnvelope | None:
+    if response.status_code == 200:
+        response_200 = SuccessEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorEnvelope.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | SuccessEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: HangupChannelRequest,
+) -> Response[ErrorEnvelope | SuccessEnvelope]:
+    """Force-hang-up an agent's call (强拆)
+
+     The supervisor (`hangupAgent`) forcibly ends the live call of `agentNumber`, ringing
+    or answered. The agent becomes idle and any supervisor monitoring the call is detached
+    and becomes idle too.
+
+    Call-state rules: both agent numbers exist and differ; `hangupAgent` is an online
+    supervisor, not on a call of their own (a supervisor monitoring this very call may hang
+    it up); the agent has a live call.
+
+    Args:
+        body (HangupChannelRequest): Body of hangupChannel (强拆).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | SuccessEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: HangupChannelRequest,
+) -> ErrorEnvelope | SuccessEnvelope | None:
+    """Force-hang-up an agent's call (强拆)
+
+     The supervisor (`hangupAgent`) forcibly ends the live call of `agentNumber`, ringing
+    or answered. The agent becomes idle and any supervisor monitoring the call is detached
+    and becomes idle too.
+
+    Call-state rules: both agent numbers exist and differ; `hangupAgent` is an online
+    supervisor, not on a call of their own (a supervisor monitoring this very call may hang
+    it up); the agent has a live call.
+
+    Args:
+        body (HangupChannelRequest): Body of hangupChannel (强拆).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | SuccessEnvelope
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: HangupChannelRequest,
+) -> Response[ErrorEnvelope | SuccessEnvelope]:
+    """Force-hang-up an agent's call (强拆)
+
+     The supervisor (`hangupAgent`) forcibly ends the live call of `agentNumber`, ringing
+    or answered. The agent becomes idle and any supervisor monitoring the call is detached
+    and becomes idle too.
+
+    Call-state rules: both agent numbers exist and differ; `hangupAgent` is an online
+    supervisor, not on a call of their own (a supervisor monitoring this very call may hang
+    it up); the agent has a live call.
+
+    Args:
+        body (HangupChannelRequest): Body of hangupChannel (强拆).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | SuccessEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: HangupChannelRequest,
+) -> ErrorEnvelope | SuccessEnvelope | None:
+    """Force-hang-up an agent's call (强拆)
+
+     The supervisor (`hangupAgent`) forcibly ends the live call of `agentNumber`, ringing
+    or answered. The agent becomes idle and any supervisor monitoring the call is detached
+    and becomes idle too.
+
+    Call-state rules: both agent numbers exist and differ; `hangupAgent` is an online
+    supervisor, not on a call of their own (a supervisor monitoring this very call may hang
+    it up); the agent has a live call.
+
+    Args:
+        body (HangupChannelRequest): Body of hangupChannel (强拆).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | SuccessEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed
