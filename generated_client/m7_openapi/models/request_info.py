@@ -23,7 +23,8 @@ class RequestInfo:
     Attributes:
         request_id (str): The gateway's request id (32 hexadecimal digits). Example: 8eef3e90fa7a11eb95011fe29e32d87e.
         url (str): The path that was called. Example: /openapi/v1/call/listen.
-        body (EchoedBody): The request body exactly as the gateway received it.
+        body (EchoedBody): The request body exactly as the gateway received it (only the fields of the five request
+            bodies can appear: unknown fields are rejected before the call is made).
         span (RequestSpan): Timings of the request; instants in Unix milliseconds.
         proxy_url (str | Unset): The internal URL the gateway forwarded to. Example:
             http://v7-call/call/openapi/v1/call/listen.

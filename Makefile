@@ -1,0 +1,72 @@
+# The commands people use. On a fresh machine the first target you run creates the Python
+# virtualenv (.venv, from requirements.lock) and installs the Node tools (node_modules, from
+# package-lock.json); nothing else needs to be installed by hand.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+NODE_BIN := node_modules/.bin
+DOCUMENTS := openapi/call-monitor.yaml openapi/mock-admin.yaml
+HOST ?= 127.0.0.1
+PORT ?= 4010
+PRISM_PORT ?= 4011
+PYTEST_ARGS ?=
+
+$(VENV)/.installed: requirements.lock pyproject.toml generated_client/pyproject.toml
+	@echo "==> creating $(VENV) from requirements.lock"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e ./generated_client -e .
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@echo "==> installing Prism and Spectral from package-lock.json"
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
+
+.PHONY: setup
+setup: $(VENV)/.installed node_modules/.installed ## Install the Python and Node toolchains (done on first use anyway)
+
+.PHONY: mock
+mock: $(VENV)/.installed ## Run the mock server on its demo defaults (http://127.0.0.1:4010)
+	$(BIN)/m7-mock --host $(HOST) --port $(PORT)
+
+.PHONY: prism
+prism: node_modules/.installed ## Serve the document with Prism on 127.0.0.1:4011
+	$(NODE_BIN)/prism mock --host 127.0.0.1 --port $(PRISM_PORT) openapi/call-monitor.yaml
+
+.PHONY: test
+test: lint check-generated ## Lint, drift check and every test (what CI runs)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: test-thorough
+test-thorough: $(VENV)/.installed node_modules/.installed ## The tests with far more Hypothesis examples
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(VENV)/.installed node_modules/.installed ## ruff, mypy --strict, Spectral, openapi-spec-validator
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(NODE_BIN)/spectral lint --fail-severity=warn $(DOCUMENTS)
+	$(BIN)/openapi-spec-validator $(DOCUMENTS)
+
+.PHONY: generate
+generate: $(VENV)/.installed ## Regenerate generated_client/m7_openapi from the document
+	$(PY) scripts/generate_client.py
+
+.PHONY: check-generated
+check-generated: $(VENV)/.installed ## Fail (with a diff) when the committed client is stale
+	$(PY) scripts/generate_client.py --check
+
+.PHONY: clean
+clean: ## Remove the virtualenv, node_modules and caches
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

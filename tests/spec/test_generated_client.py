@@ -1,0 +1,104 @@
+"""The generated package: importable, its models round-trip the vendor's examples, and the
+drift check catches a document that no longer matches the committed client."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from m7_openapi.models import (
+    ErrorEnvelope,
+    HangupChannelRequest,
+    ListenRequest,
+    LootCallRequest,
+    MediaInfo,
+    PickupChannelRequest,
+    SuccessEnvelope,
+    WhisperRequest,
+)
+from tests.support import document as doc
+
+SCRIPT = doc.ROOT / "scripts" / "generate_client.py"
+REQUEST_MODELS: dict[str, RequestModel] = {
+    "listen": ListenRequest,
+    "hangupChannel": HangupChannelRequest,
+    "lootCall": LootCallRequest,
+    "whisper": WhisperRequest,
+    "pickupChannel": PickupChannelRequest,
+}
+RequestModel = type[
+    ListenRequest | HangupChannelRequest | LootCallRequest | WhisperRequest | PickupChannelRequest
+]
+
+
+@pytest.mark.parametrize("name", sorted(doc.load()["components"]["examples"]))
+def test_success_model_round_trips_every_vendor_response_example(name: str) -> None:
+    example = doc.load()["components"]["examples"][name]["value"]
+    assert SuccessEnvelope.from_dict(example).to_dict() == example
+
+
+@pytest.mark.parametrize("operation_id", doc.OPERATIONS)
+def test_request_models_round_trip_the_vendor_request_examples(operation_id: str) -> None:
+    for _, _, operation in doc.operations():
+        if operation["operationId"] == operation_id:
+            value = operation["requestBody"]["content"]["application/json"]["examples"]["vendor"][
+                "value"
+            ]
+            assert REQUEST_MODELS[operation_id].from_dict(value).to_dict() == value
+
+
+def test_error_model_round_trips_every_error_example() -> None:
+    responses = doc.load()["components"]["responses"]
+    for response in responses.values():
+        example = response["content"]["application/json"]["example"]
+        assert ErrorEnvelope.from_dict(example).to_dict() == example
+
+
+def test_typed_fields_are_python_names() -> None:
+    envelope = SuccessEnvelope.from_dict(
+        doc.load()["components"]["examples"]["LootCallSuccess"]["value"]
+    )
+    assert envelope.action_id == "437783670040322048"
+    assert envelope.data.code == 200
+    assert envelope.request_info.span.biz_span == "163ms"
+    media = envelope.data.response.data
+    assert isinstance(media, MediaInfo)
+    assert media.media_server == "172.31.15.8:11100"
+
+
+def _check(document: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--check", "--document", str(document)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_drift_check_passes_on_the_committed_document() -> None:
+    result = _check(doc.CALL_MONITOR)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_drift_check_catches_a_planted_document_change(tmp_path: Path) -> None:
+    planted = tmp_path / "call-monitor.yaml"
+    shutil.copy(doc.CALL_MONITOR, planted)
+    text = planted.read_text(encoding="utf-8")
+    assert "        mediaServer:\n" in text
+    planted.write_text(
+        text.replace(
+            "        mediaServer:\n",
+            "        mediaRegion:\n          type: string\n          maxLength: 20\n        mediaServer:\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    result = _check(planted)
+    assert result.returncode == 1
+    assert "media_region" in result.stdout
+    assert "make generate" in result.stdout
