@@ -1,0 +1,241 @@
+"""The ``m7`` command: sign a request, or perform a supervisor action, from the shell.
+
+Exit status: 0 success, 1 the API refused or failed, 2 usage or configuration error,
+3 no response (connection failure or timeout).
+
+The secret key comes from ``M7_SECRET_KEY`` or ``--secret-key-file``, never from an
+option's value: command lines end up in shell history and process lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+import httpx
+
+from m7_openapi.models import SuccessEnvelope
+
+from ._client import DEFAULT_RETRIES, DEFAULT_TIMEOUT, CallMonitor
+from ._config import APP_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, load_credentials, load_settings
+from ._errors import ConfigError, M7Error, TransportError
+from ._operations import OPERATIONS, find_operation
+from ._version import VERSION
+from .signing import signed_headers
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_TRANSPORT = 0, 1, 2, 3
+
+_EPILOG = f"""\
+settings: {BASE_URL_ENV}, {APP_KEY_ENV} and {SECRET_KEY_ENV} are read from the
+environment; --base-url and --app-key override them. Keep the secret key in
+{SECRET_KEY_ENV} or in a file (--secret-key-file), never on the command line.
+
+exit status: 0 success, 1 API error, 2 usage or configuration error, 3 no response.
+"""
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
+
+
+def _connection_options() -> argparse.ArgumentParser:
+    """Options accepted before and after the sub-command (SUPPRESS keeps either from
+    overwriting the other)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("connection")
+    group.add_argument(
+        "--base-url", default=argparse.SUPPRESS, help=f"API root (env {BASE_URL_ENV})"
+    )
+    group.add_argument("--app-key", default=argparse.SUPPRESS, help=f"app key (env {APP_KEY_ENV})")
+    group.add_argument(
+        "--secret-key-file",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help=f"read the secret key from this file, '-' for stdin (else env {SECRET_KEY_ENV})",
+    )
+    group.add_argument(
+        "--timeout", type=_positive_float, default=argparse.SUPPRESS, help="seconds (default 10)"
+    )
+    group.add_argument(
+        "--retries",
+        type=_count,
+        default=argparse.SUPPRESS,
+        help="extra attempts when the server surely did not act (default 2)",
+    )
+    group.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log requests"
+    )
+    return parent
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _connection_options()
+    parser = argparse.ArgumentParser(
+        prog="m7",
+        description="Supervisor actions on live calls through the 7moor V7 OpenAPI.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sign = commands.add_parser(
+        "sign",
+        parents=[common],
+        help="print the four m7-* headers for a request sent now",
+        description=(
+            "Print the m7-appkey, m7-nonce, m7-timestamp and m7-sign headers for one "
+            "request sent within the next 300 s. With --curl, print a ready-to-paste curl "
+            "command instead (it carries the headers, never the secret key)."
+        ),
+    )
+    sign.add_argument("--curl", action="store_true", help="print a curl command")
+    sign.add_argument(
+        "--operation",
+        metavar="NAME",
+        help="for --curl: " + ", ".join(f"{o.name}/{o.vendor}" for o in OPERATIONS),
+    )
+    sign.add_argument("--body", metavar="JSON", help="for --curl: the request body")
+
+    for operation in OPERATIONS:
+        aliases = [operation.vendor] if operation.vendor != operation.name else []
+        sub = commands.add_parser(
+            operation.name,
+            aliases=aliases,
+            parents=[common],
+            help=f"{operation.chinese} {operation.vendor}: {operation.summary}",
+            description=(
+                f"{operation.chinese} (vendor {operation.vendor}): {operation.summary}. "
+                "Prints the response envelope as JSON."
+            ),
+        )
+        sub.set_defaults(operation=operation.name)
+        sub.add_argument(
+            "--supervisor",
+            required=True,
+            help=f"the supervisor's agent number ({operation.supervisor_field})",
+        )
+        sub.add_argument("--agent", required=True, help="the agent's number (agentNumber)")
+        sub.add_argument("--action-id", help="a label echoed in the response (actionId)")
+    return parser
+
+
+def _secret(args: argparse.Namespace) -> str | None:
+    path: Path | None = getattr(args, "secret_key_file", None)
+    if path is None:
+        return None
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"--secret-key-file: cannot read {path}: {error.strerror}") from None
+    return text.strip()
+
+
+def _sign(args: argparse.Namespace) -> int:
+    secret = _secret(args)
+    if not args.curl and (args.operation is not None or args.body is not None):
+        raise ConfigError("--operation and --body go with --curl")
+    if not args.curl:
+        credentials = load_credentials(getattr(args, "app_key", None), secret)
+        headers = signed_headers(credentials.app_key, credentials.secret_key)
+        print("\n".join(f"{name}: {value}" for name, value in headers.items()))
+        return EXIT_OK
+    if args.operation is None or args.body is None:
+        raise ConfigError("m7 sign --curl needs --operation and --body")
+    try:
+        operation = find_operation(args.operation)
+    except KeyError as error:
+        raise ConfigError(str(error.args[0])) from None
+    try:
+        body = json.loads(args.body)
+    except ValueError as error:
+        raise ConfigError(f"--body is not JSON: {error}") from None
+    settings = load_settings(
+        getattr(args, "base_url", None), getattr(args, "app_key", None), secret
+    )
+    credentials = settings.credentials
+    headers = {
+        "content-type": "application/json",
+        **signed_headers(credentials.app_key, credentials.secret_key),
+    }
+    lines = [f"curl -sS -X POST {shlex.quote(settings.base_url + operation.path)}"]
+    lines += [f"  -H {shlex.quote(f'{name}: {value}')}" for name, value in headers.items()]
+    lines.append(f"  --data-raw {shlex.quote(json.dumps(body, ensure_ascii=False))}")
+    print(" \\\n".join(lines))
+    return EXIT_OK
+
+
+def _act(args: argparse.Namespace, transport: httpx.BaseTransport | None) -> int:
+    with CallMonitor(
+        getattr(args, "base_url", None),
+        getattr(args, "app_key", None),
+        _secret(args),
+        timeout=getattr(args, "timeout", DEFAULT_TIMEOUT),
+        retries=getattr(args, "retries", DEFAULT_RETRIES),
+        transport=transport,
+    ) as monitor:
+        action: Callable[..., SuccessEnvelope] = getattr(monitor, args.operation)
+        envelope = action(supervisor=args.supervisor, agent=args.agent, action_id=args.action_id)
+    print(json.dumps(envelope.to_dict(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _report(label: str, error: M7Error) -> None:
+    where = f" (request id {error.request_id})" if error.request_id else ""
+    print(f"error {label}: {error.message}{where}", file=sys.stderr)
+
+
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """Marks the handler ``-v`` installs, so running ``main`` again does not add another."""
+
+
+def _log_to_stderr() -> None:
+    """Show this package's request log (method, path, status, attempt, request id)."""
+    logger = logging.getLogger("m7_call_monitor")
+    for old in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(old)
+    handler = _StderrHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("m7: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | None = None) -> int:
+    """Run ``m7``; returns the exit status. ``transport`` lets tests replace the network."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a usage error already printed
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    if getattr(args, "verbose", False):
+        _log_to_stderr()
+    try:
+        return _sign(args) if args.command == "sign" else _act(args, transport)
+    except ConfigError as error:
+        _report("config", error)
+        return EXIT_USAGE
+    except TransportError as error:
+        _report("transport", error)
+        return EXIT_TRANSPORT
+    except M7Error as error:
+        _report(error.code or "unknown", error)
+        return EXIT_API
