@@ -1,0 +1,70 @@
+"""Who may use the admin API (``/__mock/...``), which can rewrite the mock's whole state.
+
+Bound to loopback without a token, it is open: only this machine can reach it. With a token
+(``--admin-token``), every admin request needs ``Authorization: Bearer <token>``. Bound to
+another interface without a token, it answers 401 to everything, so that exposing the mock
+on a network never exposes its controls by accident. The admin API's documents and Swagger
+UI stay readable: they hold no secret.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Final
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mock_server.context import context_of
+from mock_server.envelope import error_body, send_json
+
+__all__ = ["AdminGuard"]
+
+_DOCS: Final = ("/ui", "/openapi.json", "/openapi.yaml")
+_CHALLENGE: Final = [(b"www-authenticate", b'Bearer realm="m7-mock admin"')]
+
+
+class AdminGuard:
+    """Checks the bearer token on admin requests (or refuses them all, or lets them pass)."""
+
+    def __init__(self, app: ASGIApp, *, prefix: str, token: str | None, disabled: bool) -> None:
+        self.app = app
+        self._prefix = prefix
+        self._token = token.encode() if token is not None else None
+        self._disabled = disabled
+        self._docs = tuple(prefix + doc for doc in _DOCS)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        guarded = (
+            scope["type"] == "http"
+            and (self._disabled or self._token is not None)
+            and (path == self._prefix or path.startswith(self._prefix + "/"))
+            and not path.startswith(self._docs)
+        )
+        if not guarded:
+            await self.app(scope, receive, send)
+            return
+        context = context_of(scope)
+        if self._disabled:
+            message = (
+                "authorization: the admin API is disabled on a non-loopback bind without "
+                "--admin-token"
+            )
+            await self._refuse(send, context.request_id, message)
+            context.outcome = "admin:disabled"
+            return
+        scheme, _, presented = context.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not presented:
+            await self._refuse(send, context.request_id, "authorization: missing bearer token")
+            context.outcome = "admin:missing"
+            return
+        assert self._token is not None  # noqa: S101 - guarded above
+        if not hmac.compare_digest(presented.strip().encode("latin-1"), self._token):
+            await self._refuse(send, context.request_id, "authorization: wrong admin token")
+            context.outcome = "admin:token"
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(send: Send, request_id: str, message: str) -> None:
+        await send_json(send, 401, error_body("401", message, request_id), _CHALLENGE)

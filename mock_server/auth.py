@@ -1,0 +1,146 @@
+"""Authentication of the vendor API, as strict as the vendor (鉴权规则).
+
+A pure ASGI layer in front of connexion: the signature covers only the four ``m7-*``
+headers, never the body, so headers suffice and connexion's own (slow, per-request)
+security handling is left out of the stack. The rule itself is ``m7_call_monitor.signing``,
+the module the client signs with, so client and mock cannot disagree.
+
+Checks, in order, each failing with 401 and a message naming the header and the reason:
+all four headers present; ``m7-nonce`` 6 digits; ``m7-timestamp`` 10 digits; ``m7-sign``
+the base64 of 32 bytes; (strict only:) the timestamp at most 300 s from the server clock,
+a known app key, a matching signature (constant-time), and a ``sign + nonce`` not accepted
+in the last 300 s. In ``presence`` mode only the first four checks run; ``off`` runs none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from m7_call_monitor.signing import (
+    APPKEY_HEADER,
+    HEADER_NAMES,
+    NONCE_HEADER,
+    SIGN_HEADER,
+    TIMESTAMP_HEADER,
+    is_valid_nonce,
+    is_valid_timestamp,
+    signature_matches,
+)
+from mock_server.context import context_of
+from mock_server.envelope import error_body, send_json
+from mock_server.replay import ReplayCache
+from mock_server.settings import AuthMode
+
+__all__ = ["AuthError", "AuthMiddleware", "Authenticator"]
+
+#: base64 of 32 bytes: 43 characters and one "=" of padding.
+_SIGN_FORMAT: Final = re.compile(r"[A-Za-z0-9+/]{43}=")
+
+
+@dataclass(frozen=True, slots=True)
+class AuthError(Exception):
+    """Why a request was refused: ``reason`` for the journal, ``message`` for the client."""
+
+    reason: str
+    message: str
+
+
+class Authenticator:
+    """Verifies the ``m7-*`` headers of one request; holds the credentials and replay cache."""
+
+    def __init__(
+        self,
+        *,
+        mode: AuthMode,
+        credentials: Mapping[str, str],
+        replay: ReplayCache,
+        window_seconds: int = 300,
+    ) -> None:
+        self.mode = mode
+        self._credentials = dict(credentials)
+        self._replay = replay
+        self._window = window_seconds
+
+    def verify(self, headers: Mapping[str, str], now: float) -> str | None:
+        """Return the request's app key, or raise ``AuthError``."""
+        if self.mode == "off":
+            return headers.get(APPKEY_HEADER)
+        for name in HEADER_NAMES:
+            if not headers.get(name):
+                raise AuthError("missing", f"{name}: missing header")
+        app_key = headers[APPKEY_HEADER]
+        nonce = headers[NONCE_HEADER]
+        timestamp = headers[TIMESTAMP_HEADER]
+        sign = headers[SIGN_HEADER]
+        if not is_valid_nonce(nonce):
+            raise AuthError("nonce", f"{NONCE_HEADER}: must be exactly 6 digits")
+        if not is_valid_timestamp(timestamp):
+            raise AuthError(
+                "timestamp", f"{TIMESTAMP_HEADER}: must be exactly 10 digits (Unix seconds)"
+            )
+        if _SIGN_FORMAT.fullmatch(sign) is None:
+            raise AuthError(
+                "sign", f"{SIGN_HEADER}: must be base64 of 32 bytes (an HMAC-SHA256 digest)"
+            )
+        if self.mode == "presence":
+            return app_key
+        skew = abs(int(now) - int(timestamp))
+        if skew > self._window:
+            raise AuthError(
+                "clock",
+                f"{TIMESTAMP_HEADER}: {skew} s from the server clock (at most {self._window})",
+            )
+        secret = self._credentials.get(app_key)
+        if secret is None:
+            raise AuthError("appkey", f"{APPKEY_HEADER}: unknown app key")
+        if not signature_matches(app_key, secret, timestamp, nonce, sign):
+            raise AuthError("signature", f"{SIGN_HEADER}: signature does not match")
+        # Recorded only now, after the signature verified, so garbage cannot fill the cache.
+        if self._replay.check_and_add(sign + nonce):
+            raise AuthError(
+                "replay",
+                f"{SIGN_HEADER}: replayed (this sign and nonce were used in the last "
+                f"{self._window} s)",
+            )
+        return app_key
+
+
+class AuthMiddleware:
+    """Authenticates requests to the vendor operations; everything else passes untouched.
+
+    Unknown paths and wrong methods are not authenticated, so they get their 404/405 (as
+    Prism does); a CORS preflight never reaches this layer.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        authenticator: Authenticator,
+        routes: frozenset[tuple[str, str]],
+    ) -> None:
+        self.app = app
+        self._authenticator = authenticator
+        self._routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or (scope["method"], scope["path"]) not in self._routes:
+            await self.app(scope, receive, send)
+            return
+        context = context_of(scope)
+        try:
+            context.app_key = self._authenticator.verify(
+                context.headers, context.state.settings.clock()
+            )
+        except AuthError as error:
+            context.app_key = context.headers.get(APPKEY_HEADER)
+            context.outcome = f"auth:{error.reason}"
+            body = error_body("401", error.message, context.request_id)
+            await send_json(send, 401, body)
+            return
+        await self.app(scope, receive, send)

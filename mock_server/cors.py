@@ -1,0 +1,101 @@
+"""CORS, so that a frontend served from another origin can call the mock from a browser.
+
+Written here rather than taken from starlette because starlette answers a preflight with a
+``text/plain`` body; this one answers 204 with no body (and a disallowed origin with the
+JSON error envelope). A preflight is answered before authentication, since browsers send
+it without the ``m7-*`` headers. Responses expose ``x-request-id`` and
+``x-m7-mock-auth-mode`` to scripts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server.context import context_of
+from mock_server.envelope import error_body, send_json
+
+__all__ = ["CorsMiddleware"]
+
+ALLOWED_METHODS: Final = ("GET", "POST", "PUT", "DELETE", "OPTIONS")
+ALLOWED_HEADERS: Final = (
+    "content-type",
+    "m7-appkey",
+    "m7-nonce",
+    "m7-timestamp",
+    "m7-sign",
+    "prefer",
+    "authorization",
+)
+EXPOSED_HEADERS: Final = ("x-request-id", "x-m7-mock-auth-mode", "retry-after")
+_MAX_AGE: Final = "600"
+
+
+class CorsMiddleware:
+    """Answers preflights and adds ``Access-Control-Allow-Origin`` to responses."""
+
+    def __init__(self, app: ASGIApp, *, origins: Iterable[str]) -> None:
+        self.app = app
+        self._origins = frozenset(origins)
+        self._any = "*" in self._origins
+        self._preflight_headers = [
+            (b"access-control-allow-methods", ", ".join(ALLOWED_METHODS).encode()),
+            (b"access-control-allow-headers", ", ".join(ALLOWED_HEADERS).encode()),
+            (b"access-control-max-age", _MAX_AGE.encode()),
+        ]
+        self._expose = ", ".join(EXPOSED_HEADERS).encode()
+
+    def _allow_origin(self, origin: str) -> str | None:
+        if self._any:
+            return "*"
+        return origin if origin in self._origins else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        context = context_of(scope)
+        origin = context.headers.get("origin")
+        if origin is None:
+            await self.app(scope, receive, send)
+            return
+        allowed = self._allow_origin(origin)
+        if scope["method"] == "OPTIONS" and "access-control-request-method" in context.headers:
+            context.outcome = "preflight"
+            if allowed is None:
+                context.outcome = "preflight:origin"
+                message = "origin: not allowed (see --cors-origins)"
+                await send_json(send, 403, error_body("403", message, context.request_id))
+                return
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 204,
+                    "headers": [
+                        *self._origin_headers(allowed),
+                        *self._preflight_headers,
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        if allowed is None:
+            await self.app(scope, receive, send)
+            return
+
+        extra = [*self._origin_headers(allowed), (b"access-control-expose-headers", self._expose)]
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+    def _origin_headers(self, allowed: str) -> list[tuple[bytes, bytes]]:
+        headers = [(b"access-control-allow-origin", allowed.encode("latin-1"))]
+        if allowed != "*":
+            headers.append((b"vary", b"Origin"))
+        return headers

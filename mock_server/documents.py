@@ -1,0 +1,93 @@
+"""The two OpenAPI documents the mock serves, and the facts about them it needs per request.
+
+The vendor document (``call-monitor.yaml``) is the single source of truth: routes, body
+schemas and the ``Prefer`` examples all come from it. Everything derived from it is computed
+once here, at start-up, so that no request has to look into the document again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+__all__ = [
+    "ADMIN_BASE_PATH",
+    "ADMIN_DOCUMENT",
+    "VENDOR_DOCUMENT",
+    "Operation",
+    "document_path",
+    "load_document",
+    "resolve",
+    "vendor_operations",
+]
+
+VENDOR_DOCUMENT: Final = "call-monitor.yaml"
+ADMIN_DOCUMENT: Final = "mock-admin.yaml"
+
+#: Where the admin API is mounted; its document describes paths relative to this.
+ADMIN_BASE_PATH: Final = "/__mock"
+
+_HTTP_METHODS: Final = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
+
+
+def _openapi_dir() -> Path:
+    """``openapi/`` next to the package in a wheel, else the repository's ``openapi/``."""
+    package = Path(__file__).resolve().parent
+    bundled = package / "openapi"
+    if (bundled / VENDOR_DOCUMENT).is_file():
+        return bundled
+    return package.parent / "openapi"
+
+
+def document_path(name: str) -> Path:
+    """The path of one of the documents (``VENDOR_DOCUMENT`` or ``ADMIN_DOCUMENT``)."""
+    return _openapi_dir() / name
+
+
+@cache
+def load_document(name: str) -> Mapping[str, Any]:
+    """The parsed document, read once per process; treat it as read-only.
+
+    It is handed to connexion as a dict rather than a path because connexion renders a
+    document file as a Jinja template first, which a ``{{`` in a description would break.
+    """
+    with document_path(name).open(encoding="utf-8") as handle:
+        document: dict[str, Any] = yaml.safe_load(handle)
+    return document
+
+
+def resolve(document: Mapping[str, Any], node: Any) -> Any:
+    """Follow local ``$ref``s (``#/components/...``) until a node that is not a reference."""
+    while isinstance(node, Mapping) and "$ref" in node:
+        target: Any = document
+        for part in str(node["$ref"]).removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation of a document: where it lives and what it is called."""
+
+    method: str  # upper case, as in the ASGI scope
+    path: str
+    operation_id: str
+    spec: Mapping[str, Any]
+
+
+def vendor_operations() -> dict[str, Operation]:
+    """The vendor document's operations by path (each path has exactly one, a POST)."""
+    document = load_document(VENDOR_DOCUMENT)
+    operations: dict[str, Operation] = {}
+    for path, item in document["paths"].items():
+        for method in _HTTP_METHODS:
+            if method in item:
+                spec = item[method]
+                operations[path] = Operation(method.upper(), path, spec["operationId"], spec)
+    return operations

@@ -1,0 +1,136 @@
+"""connexion's error handlers, turning every failure inside connexion into the error envelope.
+
+connexion answers failures with ``application/problem+json``; the vendor's clients expect
+the envelope, so each kind of failure is mapped here: a body that is not JSON or does not
+match its schema (400, every violation listed), a refusal of the call center or an
+impossible scenario or fault plan on the admin API, connexion's own problems (a wrong
+content type on the admin API, a bad path parameter, ...), starlette's 404 and 405, and any
+other exception (500, traceback logged server-side only, never sent).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from mock_server.callcenter import CallStateError
+from mock_server.context import context_of
+from mock_server.envelope import JSON_CONTENT_TYPE, FieldError, dumps, error_body
+from mock_server.faults import FaultsError
+from mock_server.scenario import ScenarioError
+from mock_server.validation import InvalidRequest, MalformedBody
+
+__all__ = ["ERROR_HANDLERS"]
+
+logger = logging.getLogger("mock_server")
+
+_LONGEST_PATH: Final = 120
+
+
+def _respond(
+    request: ConnexionRequest,
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    outcome: str | None = None,
+    action_id: str | None = None,
+    errors: Sequence[FieldError] = (),
+    headers: Mapping[str, str] | None = None,
+) -> ConnexionResponse:
+    """The envelope response; ``code`` defaults to the status, ``outcome`` to the code."""
+    context = context_of(request.scope)
+    code = code or str(status)
+    context.outcome = outcome or code
+    body = error_body(code, message, context.request_id, action_id=action_id, errors=errors)
+    return ConnexionResponse(
+        status_code=status,
+        mimetype=JSON_CONTENT_TYPE,
+        body=dumps(body),
+        headers=dict(headers or {}),
+    )
+
+
+def _shown_path(request: ConnexionRequest) -> str:
+    path: str = request.scope["path"]
+    return path if len(path) <= _LONGEST_PATH else path[:_LONGEST_PATH] + "…"
+
+
+async def on_invalid_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, InvalidRequest)  # noqa: S101 - registered for this type only
+    more = f" (the first {len(exc.errors)} listed)" if exc.total > len(exc.errors) else ""
+    noun = "violation" if exc.total == 1 else "violations"
+    what = "request body" if all(e.field.startswith("body") for e in exc.errors) else "request"
+    return _respond(
+        request,
+        400,
+        f"{what} is invalid: {exc.total} {noun}{more}",
+        outcome="validation",
+        action_id=exc.action_id,
+        errors=exc.errors,
+    )
+
+
+async def on_malformed_body(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, MalformedBody)  # noqa: S101 - registered for this type only
+    return _respond(request, 400, f"body: malformed JSON ({exc.detail})", outcome="json")
+
+
+async def on_call_state(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """A refusal of the call center on the admin API (the vendor handlers answer theirs)."""
+    assert isinstance(exc, CallStateError)  # noqa: S101 - registered for this type only
+    return _respond(request, exc.status, exc.message, code=exc.code)
+
+
+async def on_invalid_argument(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """An impossible scenario or fault plan sent to the admin API (400, code 40002)."""
+    if isinstance(exc, FaultsError):
+        return _respond(request, 400, str(exc), code="40002", errors=exc.errors)
+    return _respond(request, 400, f"scenario: {exc}", code="40002")
+
+
+async def on_http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """starlette's 404/405 and connexion's problems (which are HTTPExceptions too)."""
+    assert isinstance(exc, HTTPException)  # noqa: S101 - registered for this type only
+    status = exc.status_code
+    headers = dict(exc.headers or {})
+    if status == 404:
+        message = f"path: no operation at {_shown_path(request)}"
+    elif status == 405:
+        allowed = headers.get("Allow", "")
+        message = f"method: {request.scope['method']} is not allowed on {_shown_path(request)}"
+        if allowed:
+            message += f" (allowed: {allowed})"
+    else:
+        detail: Any = exc.detail
+        title: Any = getattr(exc, "title", None)
+        message = str(detail or title or "request failed")
+    if status >= 500:
+        logger.error("connexion problem %s: %s", status, message)
+    return _respond(request, status, message, headers=headers)
+
+
+async def on_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    logger.error(
+        "unexpected error on %s %s",
+        request.scope["method"],
+        request.scope["path"],
+        exc_info=exc,
+    )
+    return _respond(request, 500, "internal error")
+
+
+#: (exception type, handler) pairs for ``add_error_handler``.
+ERROR_HANDLERS: Final = (
+    (InvalidRequest, on_invalid_request),
+    (MalformedBody, on_malformed_body),
+    (CallStateError, on_call_state),
+    (ScenarioError, on_invalid_argument),
+    (FaultsError, on_invalid_argument),
+    (HTTPException, on_http_error),
+    (Exception, on_unexpected),
+)

@@ -1,0 +1,143 @@
+"""What a running mock is configured with, and how credentials are read.
+
+One frozen ``Settings`` value is built by the command line (``cli.py``) or by a test and
+handed to ``create_app``; nothing else reads the environment. The clock, the sleep and the
+random source are settings too, so that tests can pin time and chance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal, get_args
+
+import yaml
+
+from mock_server.scenario import Scenario
+
+__all__ = [
+    "AUTH_MODES",
+    "DEMO_APP_KEY",
+    "DEMO_CREDENTIALS",
+    "DEMO_SECRET",
+    "AuthMode",
+    "CredentialsError",
+    "Settings",
+    "is_loopback",
+    "load_credentials",
+]
+
+AuthMode = Literal["strict", "presence", "off"]
+AUTH_MODES: Final[tuple[str, ...]] = get_args(AuthMode)
+
+#: The built-in demo account. It is public on purpose: the banner prints it.
+DEMO_APP_KEY: Final = "2100147"
+DEMO_SECRET: Final = "m7-demo-secret"  # noqa: S105 - a published demo value, not a secret
+DEMO_CREDENTIALS: Final[Mapping[str, str]] = {DEMO_APP_KEY: DEMO_SECRET}
+
+
+class CredentialsError(ValueError):
+    """Credentials could not be read; the message says where and why (never a secret)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything ``create_app`` needs. Defaults are those of ``m7-mock`` with no options."""
+
+    host: str = "127.0.0.1"
+    port: int = 4010
+    auth_mode: AuthMode = "strict"
+    #: app key -> secret key; the demo account unless a file or env value replaces it.
+    credentials: Mapping[str, str] = field(default_factory=lambda: dict(DEMO_CREDENTIALS))
+    #: Where the credentials came from, for the banner: "demo", a file path or "env".
+    credentials_source: str = "demo"
+    #: The starting call center; ``None`` means the demo scenario.
+    scenario: Scenario | None = None
+    scenario_source: str = "demo"
+    #: Bearer token of the admin API; required when bound to a non-loopback interface.
+    admin_token: str | None = None
+    cors_origins: tuple[str, ...] = ("*",)
+    log_level: str = "info"
+
+    #: The vendor's window: clock skew allowed and how long a sign+nonce is remembered.
+    auth_window_seconds: int = 300
+    #: Hard cap of the replay cache (entries); when full the oldest entry is forgotten.
+    replay_capacity: int = 100_000
+    #: Largest request body accepted on the vendor API (the document says 64 KiB).
+    max_body_bytes: int = 64 * 1024
+    #: Largest body accepted on the admin API (a scenario can be longer than a call action).
+    max_admin_body_bytes: int = 1024 * 1024
+    journal_capacity: int = 1000
+
+    clock: Callable[[], float] = time.time
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    rng: random.Random = field(default_factory=random.Random)
+
+    @property
+    def demo_credentials_in_use(self) -> bool:
+        """True when the published demo secret is the one accepted (so the banner may show it)."""
+        return self.credentials_source == "demo"
+
+    @property
+    def admin_open(self) -> bool:
+        """Whether the admin API is reachable without a token (loopback bind, no token set)."""
+        return self.admin_token is None and is_loopback(self.host)
+
+    @property
+    def admin_disabled(self) -> bool:
+        """A non-loopback bind without a token: the admin API refuses everything."""
+        return self.admin_token is None and not is_loopback(self.host)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding to ``host`` keeps the server reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def load_credentials(value: str) -> tuple[dict[str, str], str]:
+    """Read credentials from a file path or from ``appkey:secret,appkey2:secret2``.
+
+    Returns the mapping and its source for the banner (the path, or ``"env"``). A value naming
+    an existing file is read as JSON or YAML ``{"appkey": "secret"}``; anything else must be
+    the inline form. Messages name the place at fault, never a secret.
+    """
+    path = Path(value)
+    if path.is_file():
+        return _read_file(path), str(path)
+    pairs: dict[str, str] = {}
+    for index, item in enumerate(value.split(",")):
+        app_key, sep, secret = item.strip().partition(":")
+        if not sep or not app_key.strip() or not secret:
+            raise CredentialsError(
+                f"credentials: item {index + 1} is not 'appkey:secret' "
+                "(and the value is not an existing file)"
+            )
+        pairs[app_key.strip()] = secret
+    return pairs, "env"
+
+
+def _read_file(path: Path) -> dict[str, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raise CredentialsError(f"{path}: cannot read credentials: {type(exc).__name__}") from exc
+    if not isinstance(data, dict) or not data:
+        raise CredentialsError(f"{path}: must be a non-empty mapping of app key to secret")
+    credentials: dict[str, str] = {}
+    for key, secret in data.items():
+        if not isinstance(secret, str) or not secret:
+            raise CredentialsError(f"{path}: the secret of app key {key} must be a string")
+        credentials[str(key)] = secret
+    return credentials

@@ -1,0 +1,173 @@
+"""Request validation inside connexion's stack, reporting every violation, built at start-up.
+
+It takes the place of connexion's ``RequestValidationMiddleware``, which stops at the first
+error and rebuilds its validators (a jsonschema validator, a URI parser, ...) on every
+request. This one is a connexion ``RoutedMiddleware`` like it: at start-up it compiles, per
+operation of the documents, a jsonschema-rs validator for the JSON body and for each path
+parameter; on a request it parses the body with orjson, collects every violation into the
+``errors`` of the error envelope and hands the parsed body on in the request context.
+Values the client sent are masked in messages (``… is longer than 40 characters``), so a
+64 KiB string is not echoed back.
+
+The documents have no query, header or cookie parameters besides the authentication
+headers (which ``AuthMiddleware`` checks), so bodies and path parameters are all there is
+to validate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+import jsonschema_rs
+import orjson
+from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mock_server.context import context_of
+from mock_server.envelope import JSON_CONTENT_TYPE, FieldError
+from mock_server.body_guard import is_json
+
+__all__ = [
+    "InvalidRequest",
+    "MalformedBody",
+    "ValidationMiddleware",
+    "field_errors",
+]
+
+#: At most this many violations are listed; a body is at most 64 KiB but could hold
+#: thousands of unknown keys.
+MAX_LISTED: Final = 50
+_LONGEST_NAME: Final = 64
+
+
+class MalformedBody(Exception):
+    """The body is not JSON (400)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidRequest(Exception):
+    """The request (body or path) does not match the document (400); ``errors`` lists every
+    violation."""
+
+    def __init__(self, errors: Sequence[FieldError], action_id: str | None = None) -> None:
+        super().__init__(f"{len(errors)} violations")
+        self.total = len(errors)
+        self.errors = errors[:MAX_LISTED]
+        self.action_id = action_id
+
+
+def _compile(schema: Any) -> jsonschema_rs.Draft4Validator:
+    """OpenAPI 3.0 schemas are (nearly) draft 4; ``mask`` keeps client values out of messages."""
+    return jsonschema_rs.Draft4Validator(schema, mask="…")
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= _LONGEST_NAME else name[:_LONGEST_NAME] + "…"
+
+
+def _where(root: str, instance_path: Iterable[str | int]) -> str:
+    where = root
+    for part in instance_path:
+        where += f"[{part}]" if isinstance(part, int) else f".{_short(part)}"
+    return where
+
+
+def field_errors(
+    errors: Iterable[jsonschema_rs.ValidationError], root: str = "body"
+) -> list[FieldError]:
+    """One ``FieldError`` per violation; a missing or unknown property is named in the field."""
+    found: list[FieldError] = []
+    for error in errors:
+        where = _where(root, error.instance_path)
+        kind = error.kind
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+            name = str(kind.property)
+            found.append(FieldError(f"{where}.{_short(name)}", f"'{name}' is a required property"))
+        elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+            for name in kind.unexpected:
+                found.append(FieldError(f"{where}.{_short(name)}", "unknown field (not allowed)"))
+        else:
+            found.append(FieldError(where, error.message))
+    return found
+
+
+def _action_id(body: Any) -> str | None:
+    """The body's ``actionId`` when it is one the error envelope may carry."""
+    if isinstance(body, dict):
+        action_id = body.get("actionId")
+        if isinstance(action_id, str) and len(action_id) <= 40:
+            return action_id
+    return None
+
+
+class ValidationOperation:
+    """The compiled checks of one operation."""
+
+    def __init__(self, next_app: ASGIApp, operation: Any) -> None:
+        self.next_app = next_app
+        self._params = tuple(
+            (param["name"], _compile(param.get("schema", {})))
+            for param in operation.parameters
+            if param.get("in") == "path"
+        )
+        self._has_body = bool(operation.is_request_body_defined)
+        self._body_required = bool(operation.request_body.get("required", False))
+        schema = operation.body_schema(JSON_CONTENT_TYPE) if self._has_body else {}
+        self._body = _compile(schema) if schema else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        context = context_of(scope)
+        errors: list[FieldError] = []
+        path_params: dict[str, Any] = scope.get("path_params", {})
+        for name, validator in self._params:
+            value = path_params.get(name)
+            if not validator.is_valid(value):
+                errors.extend(field_errors(validator.iter_errors(value), f"path.{name}"))
+        body: Any = None
+        if self._has_body:
+            content_type = context.headers.get("content-type")
+            if content_type is not None and not is_json(content_type):  # none: assume JSON
+                raise HTTPException(415, "content-type: expected application/json")
+            raw = context.body if context.body is not None else await _read(receive)
+            if raw:
+                try:
+                    body = orjson.loads(raw)
+                except orjson.JSONDecodeError as exc:
+                    raise MalformedBody(str(exc)) from None
+            if body is None and self._body_required:
+                errors.append(FieldError("body", "a JSON body is required"))
+            elif self._body is not None and not self._body.is_valid(body):
+                errors.extend(field_errors(self._body.iter_errors(body)))
+        if errors:
+            raise InvalidRequest(errors, _action_id(body))
+        context.payload = body
+        await self.next_app(scope, receive, send)
+
+
+async def _read(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+class _ValidationAPI(RoutedAPI[ValidationOperation]):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_paths()
+
+    def make_operation(self, operation: Any) -> ValidationOperation:
+        return ValidationOperation(self.next_app, operation)
+
+
+class ValidationMiddleware(RoutedMiddleware[_ValidationAPI]):  # type: ignore[misc]
+    """Validates requests against their operation (connexion routes them here)."""
+
+    api_cls = _ValidationAPI

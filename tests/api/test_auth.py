@@ -1,0 +1,262 @@
+"""Authentication: each rule of the vendor's 鉴权规则, the replay cache, the three modes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from m7_call_monitor.signing import HEADER_NAMES
+from mock_server.app import create_app
+from mock_server.replay import ReplayCache
+from mock_server.settings import Settings
+from tests.api.helpers import PATHS, Clock, client_for, next_nonce, signed
+
+LISTEN = PATHS["listen"]
+#: A body that authenticates and then fails fast in the call center (40903): any status
+#: other than 401 proves authentication passed.
+BODY = {"hangupAgent": "2000", "agentNumber": "9530"}
+HANGUP = PATHS["hangupChannel"]
+
+
+async def post(client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+    return await client.post(HANGUP, json=BODY, headers=headers)
+
+
+def assert_refused(response: httpx.Response, message: str) -> None:
+    assert response.status_code == 401, response.text
+    body = response.json()
+    assert body["code"] == "401"
+    assert body["message"] == message
+    assert body["requestId"] == response.headers["x-request-id"]
+
+
+def assert_accepted(response: httpx.Response) -> None:
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "40903"
+
+
+@pytest.mark.parametrize("missing", HEADER_NAMES)
+async def test_each_missing_header_is_named(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]], missing: str
+) -> None:
+    sent = headers()
+    del sent[missing]
+    assert_refused(await post(client, sent), f"{missing}: missing header")
+
+
+@pytest.mark.parametrize("nonce", ["12345", "1234567", "12a456", "", " 12345"])
+async def test_a_nonce_must_be_six_digits(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]], nonce: str
+) -> None:
+    expected = "m7-nonce: must be exactly 6 digits" if nonce else "m7-nonce: missing header"
+    assert_refused(await post(client, headers(nonce=nonce)), expected)
+
+
+@pytest.mark.parametrize("timestamp", ["176760000", "1767600000000", "17676000x0", "-767600000"])
+async def test_a_timestamp_must_be_ten_digits(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]], timestamp: str
+) -> None:
+    response = await post(client, headers(timestamp=timestamp))
+    assert_refused(response, "m7-timestamp: must be exactly 10 digits (Unix seconds)")
+
+
+@pytest.mark.parametrize(
+    "sign",
+    [
+        "not-base64!",
+        "c2lnbg==",
+        "A" * 44,
+        "A" * 43 + "==",
+        "lmwwrahWCRO0x+3DhlMMVgB2V5ytUXp5GxbLTW9wOig",
+    ],
+)
+async def test_a_sign_must_be_the_base64_of_32_bytes(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]], sign: str
+) -> None:
+    sent = {**headers(), "m7-sign": sign}
+    assert_refused(
+        await post(client, sent), "m7-sign: must be base64 of 32 bytes (an HMAC-SHA256 digest)"
+    )
+
+
+async def test_an_unknown_app_key_is_refused(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
+) -> None:
+    response = await post(client, headers(app_key="0000001", secret="whatever"))
+    assert_refused(response, "m7-appkey: unknown app key")
+
+
+async def test_a_wrong_signature_is_refused(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
+) -> None:
+    response = await post(client, headers(secret="not-the-secret"))
+    assert_refused(response, "m7-sign: signature does not match")
+
+
+async def test_a_signature_over_other_values_is_refused(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
+) -> None:
+    sent = headers()
+    sent["m7-nonce"] = next_nonce()  # signed for another nonce
+    assert_refused(await post(client, sent), "m7-sign: signature does not match")
+
+
+@pytest.mark.parametrize("skew", [-300, 300, 0, -1, 299])
+async def test_a_timestamp_within_300_s_is_accepted(
+    client: httpx.AsyncClient, clock: Clock, skew: int
+) -> None:
+    assert_accepted(await post(client, signed(clock, timestamp=str(int(clock()) + skew))))
+
+
+@pytest.mark.parametrize("skew", [-301, 301, -3600, 86400])
+async def test_a_timestamp_more_than_300_s_away_is_refused(
+    client: httpx.AsyncClient, clock: Clock, skew: int
+) -> None:
+    response = await post(client, signed(clock, timestamp=str(int(clock()) + skew)))
+    assert_refused(response, f"m7-timestamp: {abs(skew)} s from the server clock (at most 300)")
+
+
+async def test_a_replay_is_refused(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
+) -> None:
+    sent = headers()
+    assert_accepted(await post(client, sent))
+    assert_refused(
+        await post(client, sent),
+        "m7-sign: replayed (this sign and nonce were used in the last 300 s)",
+    )
+
+
+async def test_a_replay_is_accepted_again_after_301_s(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    # Signed 300 s ahead, so that its timestamp is still acceptable 301 s later.
+    sent = signed(clock, timestamp=str(int(clock()) + 300))
+    assert_accepted(await post(client, sent))
+    clock.advance(300)
+    assert_refused(
+        await post(client, sent),
+        "m7-sign: replayed (this sign and nonce were used in the last 300 s)",
+    )
+    clock.advance(1)
+    assert_accepted(await post(client, sent))
+
+
+async def test_only_verified_requests_are_remembered(
+    app: Any, client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
+) -> None:
+    for _ in range(20):
+        await post(client, headers(secret="forged"))
+    assert len(app.state.replay) == 0
+    nonce = next_nonce()
+    assert_refused(
+        await post(client, headers(nonce=nonce, secret="forged")),
+        "m7-sign: signature does not match",
+    )
+    assert_accepted(await post(client, headers(nonce=nonce)))
+    assert len(app.state.replay) == 1
+
+
+async def test_the_replay_cache_stays_within_its_cap(
+    make_settings: Callable[..., Settings], clock: Clock
+) -> None:
+    app = create_app(make_settings(replay_capacity=64))
+    async with client_for(app) as client:
+        for _ in range(2000):
+            assert_accepted(await post(client, signed(clock)))
+    assert len(app.state.replay) == 64
+    assert app.state.replay.evicted == 2000 - 64
+
+
+def test_the_replay_cache_forgets_the_oldest_when_full() -> None:
+    clock = Clock()
+    cache = ReplayCache(window=300, capacity=50, clock=clock)
+    for n in range(5000):
+        assert cache.check_and_add(f"key-{n}") is False
+        assert len(cache) <= 50
+    assert cache.evicted == 4950
+    assert cache.check_and_add("key-4999") is True
+    assert cache.check_and_add("key-0") is False  # evicted: forgotten early (the trade-off)
+
+
+def test_the_replay_cache_expires_after_the_window() -> None:
+    clock = Clock()
+    cache = ReplayCache(window=300, capacity=10, clock=clock)
+    assert cache.check_and_add("a") is False
+    clock.advance(100)
+    assert cache.check_and_add("b") is False
+    clock.advance(200)  # "a" is 300 s old: still a replay
+    assert cache.check_and_add("a") is True
+    clock.advance(1)  # 301 s
+    assert cache.check_and_add("a") is False
+    assert len(cache) == 2  # "a" again and "b"
+    clock.advance(400)
+    assert cache.check_and_add("c") is False
+    assert len(cache) == 1
+
+
+def test_a_replay_cache_needs_room_for_one() -> None:
+    with pytest.raises(ValueError, match="capacity"):
+        ReplayCache(capacity=0)
+
+
+# --- modes -------------------------------------------------------------------------------
+
+
+async def test_presence_mode_checks_the_form_only(
+    make_settings: Callable[..., Settings], clock: Clock
+) -> None:
+    app = create_app(make_settings(auth_mode="presence"))
+    async with client_for(app) as client:
+        forged = signed(clock, app_key="0000001", secret="forged", timestamp="1000000000")
+        assert_accepted(await post(client, forged))
+        assert_accepted(await post(client, forged))  # replays are not checked either
+        response = await post(client, {**forged, "m7-nonce": "123"})
+        assert_refused(response, "m7-nonce: must be exactly 6 digits")
+        response = await post(client, {**forged, "m7-sign": "short"})
+        assert response.status_code == 401
+        del forged["m7-timestamp"]
+        assert_refused(await post(client, forged), "m7-timestamp: missing header")
+        assert response.headers["x-m7-mock-auth-mode"] == "presence"
+
+
+async def test_off_mode_checks_nothing(make_settings: Callable[..., Settings]) -> None:
+    app = create_app(make_settings(auth_mode="off"))
+    async with client_for(app) as client:
+        response = await post(client, {})
+        assert_accepted(response)
+        assert response.headers["x-m7-mock-auth-mode"] == "off"
+
+
+async def test_custom_credentials_replace_the_demo_account(
+    make_settings: Callable[..., Settings], clock: Clock
+) -> None:
+    app = create_app(make_settings(credentials={"2000103": "s3cret"}, credentials_source="env"))
+    async with client_for(app) as client:
+        assert_accepted(await post(client, signed(clock, app_key="2000103", secret="s3cret")))
+        demo = await post(client, signed(clock))
+        assert_refused(demo, "m7-appkey: unknown app key")
+
+
+async def test_the_mode_is_on_every_response(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
+) -> None:
+    responses = [
+        await post(client, headers()),
+        await post(client, {}),
+        await client.get("/nowhere"),
+        await client.get("/__mock/state"),
+    ]
+    for response in responses:
+        assert response.headers["x-m7-mock-auth-mode"] == "strict"
+        assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_unknown_paths_and_wrong_methods_are_not_authenticated(
+    client: httpx.AsyncClient,
+) -> None:
+    assert (await client.post("/openapi/v1/call/nothing", json={})).status_code == 404
+    assert (await client.get(LISTEN)).status_code == 405

@@ -1,0 +1,123 @@
+"""The command line: options, their environment variables, credentials, and the banner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mock_server.banner import banner
+from mock_server.cli import ConfigError, main, parse_settings
+from mock_server.settings import DEMO_SECRET, Settings, is_loopback, load_credentials
+from tests.api.helpers import ALL_INTERFACES
+
+
+def test_the_defaults() -> None:
+    settings = parse_settings([], {})
+    assert (settings.host, settings.port, settings.auth_mode) == ("127.0.0.1", 4010, "strict")
+    assert settings.credentials == {"2100147": DEMO_SECRET}
+    assert settings.demo_credentials_in_use
+    assert settings.cors_origins == ("*",)
+    assert settings.admin_open
+    assert not settings.admin_disabled
+
+
+def test_environment_variables_and_options(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps({"agents": [{"number": "1", "role": "supervisor"}]}))
+    env = {
+        "M7_MOCK_HOST": ALL_INTERFACES,
+        "M7_MOCK_PORT": "5000",
+        "M7_MOCK_AUTH_MODE": "presence",
+        "M7_MOCK_SCENARIO": str(scenario),
+        "M7_MOCK_CREDENTIALS": "k1:s1,k2:s2",
+        "M7_MOCK_ADMIN_TOKEN": "tok",
+        "M7_MOCK_CORS_ORIGINS": "http://a.test, http://b.test",
+        "M7_MOCK_LOG_LEVEL": "warning",
+    }
+    settings = parse_settings([], env)
+    assert (settings.host, settings.port, settings.auth_mode) == (ALL_INTERFACES, 5000, "presence")
+    assert settings.credentials == {"k1": "s1", "k2": "s2"}
+    assert settings.credentials_source == "env"
+    assert settings.scenario is not None
+    assert settings.scenario.agents[0].number == "1"
+    assert settings.admin_token == "tok"
+    assert settings.cors_origins == ("http://a.test", "http://b.test")
+    assert settings.log_level == "warning"
+    overridden = parse_settings(["--port", "6000", "--auth-mode", "off"], env)
+    assert (overridden.port, overridden.auth_mode) == (6000, "off")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_credentials_from_a_file(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"credentials{suffix}"
+    path.write_text('{"2000103": "HWHp9xFVlbboxIU2S6DHA7sf9sGzt3"}')
+    credentials, source = load_credentials(str(path))
+    assert credentials == {"2000103": "HWHp9xFVlbboxIU2S6DHA7sf9sGzt3"}
+    assert source == str(path)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--credentials", "nonsense"], "credentials: item 1 is not 'appkey:secret'"),
+        (["--port", "70000"], "port: 70000 is not a TCP port"),
+        (["--scenario", "/no/such/file.yaml"], "cannot read"),
+    ],
+)
+def test_unusable_options(argv: list[str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_settings(argv, {})
+
+
+def test_an_unusable_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--credentials", "x"]) == 2
+    assert "m7-mock: credentials" in capsys.readouterr().err
+
+
+def test_a_credentials_file_must_map_keys_to_secrets(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"2000103": 987654321}')
+    with pytest.raises(ValueError, match="must be a string") as caught:
+        load_credentials(str(path))
+    assert str(caught.value) == f"{path}: the secret of app key 2000103 must be a string"
+
+
+def test_the_banner_shows_the_demo_secret_only_for_the_demo() -> None:
+    text = banner(Settings())
+    assert "http://127.0.0.1:4010" in text
+    assert "http://127.0.0.1:4010/ui/" in text
+    assert "strict" in text
+    assert "DEMO app key 2100147" in text
+    assert DEMO_SECRET in text
+    own = banner(Settings(credentials={"k": "top-secret"}, credentials_source="creds.json"))
+    assert "top-secret" not in own
+    assert DEMO_SECRET not in own
+    assert "1 app key(s) from creds.json: k" in own
+
+
+def test_the_banner_says_when_the_admin_api_is_closed() -> None:
+    closed = banner(Settings(host=ALL_INTERFACES))
+    assert "DISABLED" in closed
+    guarded = banner(Settings(host=ALL_INTERFACES, admin_token="t"))
+    assert "Bearer" in guarded
+    assert "DISABLED" not in guarded
+    assert "[::1]:4010" in banner(Settings(host="::1"))
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("localhost", True),
+        ("::1", True),
+        (ALL_INTERFACES, False),
+        ("192.168.1.5", False),
+        ("::", False),
+        ("example.com", False),
+    ],
+)
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
