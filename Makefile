@@ -67,6 +67,16 @@ generate: $(VENV)/.installed ## Regenerate generated_client/m7_openapi from the 
 check-generated: $(VENV)/.installed ## Fail (with a diff) when the committed client is stale
 	$(PY) scripts/generate_client.py --check
 
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism under load, client and signing cost, cold starts (rewrites docs/benchmarks.md)
+	$(PY) scripts/bench.py --write-docs $(BENCH_ARGS)
+
+.PHONY: bench-profile
+bench-profile: $(VENV)/.installed node_modules/.installed ## py-spy profile of the mock under load (collapsed stacks in build/profile)
+	$(PY) scripts/bench.py --targets mock --skip client,signature,cold-start,generate --duration 10 --rounds 1 --profile build/profile
+
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules and caches
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,105 @@
+"""A quick run of `make bench` (scripts/bench.py) with tiny durations.
+
+Not a measurement: it checks that the benchmark still runs end to end (the mock, Prism and
+the ceiling app start, wrk drives them with pre-signed requests, every part reports), that
+the table has every row, and that the strict mock accepted every request, i.e. that the
+pre-signed pool really never repeats a ``sign + nonce`` pair. The second test makes the pool
+repeat on purpose and checks the benchmark then reports the mock's refusals and fails, so the
+first test's "no refusal" assertion can fail too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "scripts" / "bench.py"
+
+pytestmark = [
+    pytest.mark.socket,
+    pytest.mark.prism,
+    pytest.mark.skipif(
+        shutil.which("wrk") is None and os.geteuid() != 0,
+        reason="wrk is missing and only root can have the benchmark install it",
+    ),
+]
+
+LOAD_ROWS = (
+    "| mock (strict auth, replay cache, validation, call-center model) |",
+    "| Prism 5.16 (`prism mock`, same document) |",
+    "| Prism 5.16, `--verboseLevel warn` (no per-request log) |",
+    "| bare Starlette app, same JSON (ceiling) |",
+)
+MEASUREMENT_ROWS = (
+    "| mock / Prism req/s |",
+    "| mock p99 / Prism p99 |",
+    "| friendly client / raw httpx, per call over loopback |",
+    "| one signature, sign() |",
+    "| cold start mock (median",
+    "| cold start prism (median",
+    "| make generate (median",
+)
+TINY = ("--duration", "1", "--rounds", "1", "--warmup", "1")
+
+
+def run_bench(tmp_path: Path, *options: str) -> tuple[subprocess.CompletedProcess[str], Any]:
+    report = tmp_path / "bench.json"
+    argv = [sys.executable, str(BENCH), *TINY, "--json", str(report), *options]
+    with subprocess.Popen(
+        argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=180)
+        except subprocess.TimeoutExpired:
+            process.terminate()  # on SIGTERM the bench stops the servers it started
+            stdout, stderr = process.communicate(timeout=60)
+            pytest.fail(f"the bench did not finish in 180 s\n{stdout}\n{stderr}")
+    result = subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+    data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else None
+    return result, data
+
+
+def test_bench_prints_every_row_and_the_mock_refuses_nothing(tmp_path: Path) -> None:
+    result, data = run_bench(
+        tmp_path, "--cold-starts", "1", "--client-calls", "200", "--generate-runs", "1"
+    )
+    output = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 0, output
+    for row in LOAD_ROWS + MEASUREMENT_ROWS:
+        assert row in result.stdout, f"missing row {row!r}\n{output}"
+    assert data is not None, output
+    mock = data["load"]["mock"]
+    assert mock["statuses"].get("200", 0) > 0, output
+    assert set(mock["statuses"]) == {"200"}, f"the mock refused requests: {mock['statuses']}"
+    assert set(mock["warmup_statuses"]) == {"200"}, mock["warmup_statuses"]
+    assert mock["errors"] == mock["warmup_errors"] == mock["socket_errors"] == 0, mock
+    assert mock["wrapped"] == 0, mock
+    for name in ("prism", "prism-quiet", "ceiling"):
+        assert data["load"][name]["errors"] == 0, (name, data["load"][name])
+
+
+def test_bench_fails_when_the_mock_refuses_replayed_signatures(tmp_path: Path) -> None:
+    result, data = run_bench(
+        tmp_path,
+        "--targets",
+        "mock",
+        "--skip",
+        "client,signature,cold-start,generate",
+        "--pool-cap",
+        "50",
+    )
+    output = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 2, output
+    assert "INVALID: mock" in result.stderr, output
+    assert data is not None, output
+    statuses = data["load"]["mock"]["statuses"]
+    assert statuses.get("401", 0) > 0, statuses
+    assert statuses.get("200", 0) <= 50, statuses  # each of the 50 pairs is accepted once
