@@ -39,6 +39,7 @@ from mock_server import admin, handlers
 from mock_server.access_log import AccessLog
 from mock_server.admin_guard import AdminGuard
 from mock_server.auth import Authenticator, AuthMiddleware
+from mock_server.body_guard import BodyGuard
 from mock_server.cors import CorsMiddleware
 from mock_server.dispatch import HandlerApi, snake_case
 from mock_server.documents import (
@@ -51,7 +52,6 @@ from mock_server.documents import (
 )
 from mock_server.errors import ERROR_HANDLERS
 from mock_server.faults import FaultsMiddleware
-from mock_server.body_guard import BodyGuard
 from mock_server.prefer import PreferMiddleware, PreferredAnswers
 from mock_server.settings import Settings
 from mock_server.state import MockState

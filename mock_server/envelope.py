@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Final
 
 import orjson
@@ -88,8 +89,15 @@ def error_body(
 
 def call_service_time(epoch_ms: int) -> str:
     """``YYYY-MM-DD HH:MM:SS.mmm`` in UTC+8, the call service's format."""
-    moment = datetime.fromtimestamp(epoch_ms / 1000, UTC).astimezone(_UTC8)
-    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{epoch_ms % 1000:03d}"
+    return f"{_second_in_utc8(epoch_ms // 1000)}{epoch_ms % 1000:03d}"
+
+
+@lru_cache(maxsize=4)
+def _second_in_utc8(epoch_seconds: int) -> str:
+    """``YYYY-MM-DD HH:MM:SS.`` of one second; cached because a second serves thousands of
+    responses and datetime + strftime were 6% of the mock's time per request."""
+    moment = datetime.fromtimestamp(epoch_seconds, UTC).astimezone(_UTC8)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.")
 
 
 def success_body(

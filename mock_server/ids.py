@@ -1,6 +1,6 @@
 """The two ids of a vendor response: the gateway's request id and the system request id.
 
-``requestInfo.requestId`` is 32 hexadecimal digits (a uuid4); ``data.request.requestId`` is an
+``requestInfo.requestId`` is 32 hexadecimal digits (random); ``data.request.requestId`` is an
 18-digit number, snowflake-like, that also stands in for a missing ``actionId``. Both are
 sent back to the client, so they must be unique; the system id is also increasing, as the
 vendor's are.
@@ -8,8 +8,8 @@ vendor's are.
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from collections.abc import Callable
 from typing import Final
 
@@ -24,8 +24,12 @@ _FLOOR: Final = 10**17
 
 
 def new_request_id() -> str:
-    """A gateway request id: 32 lowercase hex digits."""
-    return uuid.uuid4().hex
+    """A gateway request id: 32 lowercase hex digits, 128 random bits.
+
+    ``os.urandom`` directly: ``uuid4().hex`` builds a UUID object per request for the same
+    randomness (it was 3% of the mock's time per request).
+    """
+    return os.urandom(16).hex()
 
 
 class SystemIds:

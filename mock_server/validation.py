@@ -25,9 +25,9 @@ from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mock_server.body_guard import is_json
 from mock_server.context import context_of
 from mock_server.envelope import JSON_CONTENT_TYPE, FieldError
-from mock_server.body_guard import is_json
 
 __all__ = [
     "InvalidRequest",
