@@ -120,6 +120,12 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
             scenario, scenario_source = load_scenario(args.scenario), args.scenario
         except ScenarioError as exc:
             raise ConfigError(str(exc)) from None
+        from mock_server.validation import scenario_errors  # imports connexion: not at top
+
+        problems = scenario_errors(scenario.to_data())
+        if problems:
+            listed = "; ".join(f"{p.field}: {p.message}" for p in problems)
+            raise ConfigError(f"{args.scenario}: {listed}")
     return Settings(
         host=args.host,
         port=args.port,

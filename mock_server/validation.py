@@ -21,12 +21,14 @@ from typing import Any, Final
 
 import jsonschema_rs
 import orjson
+from connexion.json_schema import resolve_refs
 from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server.body_guard import is_json
 from mock_server.context import context_of
+from mock_server.documents import ADMIN_DOCUMENT, load_document
 from mock_server.envelope import JSON_CONTENT_TYPE, FieldError
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "MalformedBody",
     "ValidationMiddleware",
     "field_errors",
+    "scenario_errors",
 ]
 
 #: At most this many violations are listed; a body is at most 64 KiB but could hold
@@ -94,6 +97,19 @@ def field_errors(
         else:
             found.append(FieldError(where, error.message))
     return found
+
+
+def scenario_errors(data: Any) -> list[FieldError]:
+    """Violations of the admin document's ``Scenario`` schema.
+
+    A scenario file given at start-up is held to the same limits as one posted to
+    ``/__mock/scenario``; otherwise a file could make the mock answer with ids or names that
+    break its own documents.
+    """
+    document = resolve_refs(load_document(ADMIN_DOCUMENT))
+    return field_errors(
+        _compile(document["components"]["schemas"]["Scenario"]).iter_errors(data), root="scenario"
+    )
 
 
 def _action_id(body: Any) -> str | None:

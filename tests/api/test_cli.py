@@ -121,3 +121,29 @@ def test_the_banner_says_when_the_admin_api_is_closed() -> None:
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_a_scenario_file_is_held_to_the_admin_documents_limits(tmp_path: Path) -> None:
+    """The scenario parser accepts a call id with a space and a 300-character name, but the
+    mock could then answer with state its own document forbids: start-up refuses it."""
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(
+        "agents:\n"
+        f"  - {{number: '9527', name: '{'x' * 300}', role: agent}}\n"
+        "calls:\n"
+        "  - {id: 'call 1', customer: '13800138000', agent: '9527', state: talking}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(["--scenario", str(scenario)], {})
+    message = str(caught.value)
+    assert message.startswith(f"{scenario}: ")
+    assert "scenario.agents[0].name" in message
+    assert "scenario.calls[0].id" in message
+
+
+def test_the_demo_scenario_meets_the_admin_documents_limits() -> None:
+    from mock_server.scenario import load_demo
+    from mock_server.validation import scenario_errors
+
+    assert scenario_errors(load_demo().to_data()) == []
