@@ -67,6 +67,12 @@ generate: $(VENV)/.installed ## Regenerate generated_client/m7_openapi from the 
 check-generated: $(VENV)/.installed ## Fail (with a diff) when the committed client is stale
 	$(PY) scripts/generate_client.py --check
 
+BASE_URL ?=
+
+.PHONY: contract
+contract: $(VENV)/.installed ## Contract suite against any deployment: make contract BASE_URL=https://... (M7_APP_KEY, M7_SECRET_KEY from the environment; the local mock when BASE_URL is unset)
+	M7_CONTRACT_BASE_URL="$(BASE_URL)" $(BIN)/pytest tests/contract $(PYTEST_ARGS)
+
 BENCH_ARGS ?=
 
 .PHONY: bench

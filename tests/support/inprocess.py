@@ -1,0 +1,276 @@
+"""The mock in this process: its ASGI app, a settable clock and transports into it.
+
+Most properties talk to the mock without a socket: the friendly client's ``transport=`` takes
+``httpx.ASGITransport(app)`` (async) or ``PortalTransport`` (sync: each request is run on one
+long-lived event loop in a background thread, through an anyio blocking portal), so a request
+costs about a millisecond. Every exchange through these transports is recorded, so a test can
+validate the exact bytes the mock sent, not the client's re-serialisation of them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import itertools
+import json
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+
+from m7_call_monitor import AsyncCallMonitor, CallMonitor, signing
+from m7_call_monitor.signing import NONCE_HEADER, TIMESTAMP_HEADER
+from mock_server.app import MockApp, create_app
+from mock_server.settings import DEMO_APP_KEY, DEMO_SECRET, Settings
+
+__all__ = [
+    "APP_KEY",
+    "BASE_URL",
+    "SECRET",
+    "Clock",
+    "Exchange",
+    "InProcessMock",
+    "PortalTransport",
+    "RecordingTransport",
+    "in_process_mock",
+    "unique_nonces",
+]
+
+APP_KEY = DEMO_APP_KEY
+SECRET = DEMO_SECRET
+BASE_URL = "http://mock.test"
+#: The friendly client's user agent (``m7-call-monitor/<version>``).
+USER_AGENT_PREFIX = "m7-call-monitor/"
+
+
+class Clock:
+    """The mock's clock: real time, shifted by ``offset``, or ``frozen`` at one instant."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.frozen: float | None = None
+
+    def __call__(self) -> float:
+        return self.frozen if self.frozen is not None else time.time() + self.offset
+
+    @contextmanager
+    def frozen_at(self, instant: float) -> Iterator[None]:
+        self.frozen = instant
+        try:
+            yield
+        finally:
+            self.frozen = None
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request as sent and the response as received, raw."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    status: int
+    response: bytes
+    response_headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        return json.loads(self.response)
+
+
+@dataclass
+class _Recorder:
+    exchanges: list[Exchange] = field(default_factory=list)
+    #: (timestamp, nonce) of every signed request: the same pair twice would be a replay.
+    signed: set[tuple[str, str]] = field(default_factory=set)
+
+    def record(self, request: httpx.Request, body: bytes, response: httpx.Response) -> None:
+        headers = dict(request.headers)
+        self.exchanges.append(
+            Exchange(
+                request.method,
+                request.url.path,
+                headers,
+                body,
+                response.status_code,
+                response.content,
+                dict(response.headers),
+            )
+        )
+        del self.exchanges[:-50]
+
+    def check_fresh(self, request: httpx.Request) -> None:
+        """Fail loudly if a client sends a (timestamp, nonce) pair twice by chance."""
+        if not request.headers.get("user-agent", "").startswith(USER_AGENT_PREFIX):
+            return  # hand-made requests (replays on purpose) are the test's business
+        pair = (request.headers.get(TIMESTAMP_HEADER, ""), request.headers.get(NONCE_HEADER, ""))
+        if pair in self.signed:
+            pytest.fail(
+                f"a client sent timestamp+nonce {pair} twice: the unique-nonce patch of "
+                "tests/support/inprocess.py no longer reaches the client's signer"
+            )
+        self.signed.add(pair)
+
+
+class PortalTransport(httpx.BaseTransport):
+    """A sync httpx transport into an ASGI app, run on a blocking portal's event loop."""
+
+    def __init__(self, app: MockApp, portal: BlockingPortal, recorder: _Recorder) -> None:
+        self._inner = httpx.ASGITransport(app=app)
+        self._portal = portal
+        self._recorder = recorder
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        content = request.read()
+        self._recorder.check_fresh(request)
+
+        async def exchange() -> httpx.Response:
+            forwarded = httpx.Request(
+                request.method, request.url, headers=request.headers, content=content
+            )
+            response = await self._inner.handle_async_request(forwarded)
+            body = await response.aread()
+            return httpx.Response(response.status_code, headers=response.headers, content=body)
+
+        response = self._portal.call(exchange)
+        self._recorder.record(request, content, response)
+        return response
+
+
+class _RecordingASGITransport(httpx.AsyncBaseTransport):
+    def __init__(self, app: MockApp, recorder: _Recorder) -> None:
+        self._inner = httpx.ASGITransport(app=app)
+        self._recorder = recorder
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        content = await request.aread()
+        self._recorder.check_fresh(request)
+        response = await self._inner.handle_async_request(request)
+        body = await response.aread()
+        self._recorder.record(request, content, response)
+        return httpx.Response(response.status_code, headers=response.headers, content=body)
+
+
+class RecordingTransport(httpx.BaseTransport):
+    """Wrap a transport (a real socket's ``httpx.HTTPTransport``) and record each exchange."""
+
+    def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
+        self._inner = inner or httpx.HTTPTransport()
+        self.recorder = _Recorder()
+
+    @property
+    def exchanges(self) -> list[Exchange]:
+        return self.recorder.exchanges
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        content = request.read()
+        self.recorder.check_fresh(request)
+        response = self._inner.handle_request(request)
+        body = response.read()
+        response.close()
+        self.recorder.record(request, content, response)
+        return httpx.Response(response.status_code, headers=response.headers, content=body)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+@dataclass
+class InProcessMock:
+    """One mock app with its clock, an admin client and friendly clients into it."""
+
+    app: MockApp
+    clock: Clock
+    portal: BlockingPortal
+    recorder: _Recorder = field(default_factory=_Recorder)
+
+    def transport(self) -> httpx.BaseTransport:
+        return PortalTransport(self.app, self.portal, self.recorder)
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        return _RecordingASGITransport(self.app, self.recorder)
+
+    def http(self) -> httpx.Client:
+        """A plain httpx client (no signing): for the admin API and hand-made requests."""
+        return httpx.Client(base_url=BASE_URL, transport=self.transport())
+
+    def monitor(self) -> CallMonitor:
+        """The friendly client, signing with the demo account; no retries (one try each)."""
+        return CallMonitor(BASE_URL, APP_KEY, SECRET, transport=self.transport(), retries=0)
+
+    def async_monitor(self) -> AsyncCallMonitor:
+        return AsyncCallMonitor(
+            BASE_URL, APP_KEY, SECRET, transport=self.async_transport(), retries=0
+        )
+
+    @property
+    def last(self) -> Exchange:
+        """The last exchange through any of this mock's transports."""
+        return self.recorder.exchanges[-1]
+
+    # --- admin ------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def _admin_http(self) -> httpx.Client:
+        return self.http()
+
+    def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A request to the admin API (``/__mock`` + ``path``)."""
+        return self._admin_http.request(method, f"/__mock{path}", **kwargs)
+
+    def reset(self) -> dict[str, Any]:
+        """Back to the demo scenario; the replay cache is forgotten too."""
+        response = self.admin("POST", "/reset")
+        assert response.status_code == 200, response.text
+        state: dict[str, Any] = response.json()
+        return state
+
+    def state(self) -> dict[str, Any]:
+        response = self.admin("GET", "/state")
+        assert response.status_code == 200, response.text
+        state: dict[str, Any] = response.json()
+        return state
+
+    def agent_numbers(self) -> list[str]:
+        return [agent["number"] for agent in self.state()["agents"]]
+
+
+@contextmanager
+def unique_nonces() -> Iterator[Callable[[], str]]:
+    """Make every nonce the client signs with unique for the whole run.
+
+    The rule's nonce is 6 random digits, so in a run of thousands of requests two in the
+    same second share one now and then, and the mock (rightly) refuses the second as a
+    replay: a flaky failure that says nothing about the code. The client draws its nonce
+    through ``m7_call_monitor.signing.new_nonce``; this replaces that function, for the
+    duration, with a counter from a random start (the format is unchanged: 6 digits).
+    ``PortalTransport`` fails the test if a pair ever repeats, so if the client stops going
+    through ``new_nonce`` the patch's loss is reported rather than turned into flakiness.
+    """
+    counter = itertools.count(secrets.randbelow(10**6))
+
+    def next_nonce(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
+        del randbelow
+        return f"{next(counter) % 10**6:06d}"
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(signing, "new_nonce", next_nonce)
+        first = signing.signed_headers(APP_KEY, SECRET)[NONCE_HEADER]
+        second = signing.signed_headers(APP_KEY, SECRET)[NONCE_HEADER]
+        assert int(second) == (int(first) + 1) % 10**6, "signed_headers bypasses new_nonce"
+        yield lambda: next_nonce()
+
+
+@contextmanager
+def in_process_mock(settings: Settings | None = None) -> Iterator[InProcessMock]:
+    """A fresh mock app (demo scenario, demo account) on a settable clock."""
+    clock = Clock()
+    app = create_app(dataclasses.replace(settings or Settings(), clock=clock))
+    with start_blocking_portal() as portal:
+        yield InProcessMock(app=app, clock=clock, portal=portal)
