@@ -33,6 +33,7 @@ from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.resolver import Resolver
+from starlette.routing import Mount, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server import admin, handlers
@@ -121,8 +122,25 @@ def _connexion_app(operations: Mapping[str, Operation]) -> ASGIApp:
     # request; build it now so that a broken document fails at start-up, not on a request.
     middleware = app.middleware
     middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
+    for layer in middleware.middleware_stack:
+        _no_slash_redirects(getattr(layer, "router", None))
     connexion_asgi: ASGIApp = middleware
     return connexion_asgi
+
+
+def _no_slash_redirects(router: Any) -> None:
+    """Turn off Starlette's trailing-slash redirects in ``router`` and the routers it mounts.
+
+    Starlette answers ``POST /openapi/v1/call/listen/`` with a bare 307 to the path without
+    the slash (no envelope, and before any check). The vendor has no such redirect: a path
+    with a trailing slash is an unknown path, answered with the 404 envelope like any other.
+    """
+    if not isinstance(router, Router):
+        return
+    router.redirect_slashes = False
+    for route in router.routes:
+        if isinstance(route, Mount):
+            _no_slash_redirects(route.app)
 
 
 def create_app(settings: Settings | None = None) -> MockApp:

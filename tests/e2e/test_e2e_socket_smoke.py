@@ -115,14 +115,6 @@ def test_the_raw_400_envelope_over_a_socket(
     expect_error("whisper", response.status_code, response.content, expected=400, code="400")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "mock bug: a vendor path with a trailing slash gets Starlette's bare 307 redirect "
-        "(no envelope, before authentication) instead of the 404 envelope every other "
-        "unknown path gets; remove this mark when fixed"
-    ),
-)
 def test_a_trailing_slash_is_an_unknown_path(mock_url: str) -> None:
     for path in ("/openapi/v1/call//listen", "/openapi/v1/call/listen/"):
         response = httpx.post(
