@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator
 
 import httpx
 
-from .signing import signed_headers
+from .signing import NonceSource, signed_headers
 
 __all__ = ["M7Auth"]
 
@@ -23,7 +23,8 @@ class M7Auth(httpx.Auth):
     """Add ``m7-appkey``, ``m7-nonce``, ``m7-timestamp`` and ``m7-sign`` to each request.
 
     ``clock`` and ``randbelow`` are injectable so tests can pin time and randomness.
-    The secret key is kept out of ``repr``.
+    Nonces never repeat within a second (see :class:`NonceSource`), so a busy client is
+    not refused as a replay. The secret key is kept out of ``repr``.
     """
 
     def __init__(
@@ -37,7 +38,7 @@ class M7Auth(httpx.Auth):
         self._app_key = app_key
         self._secret_key = secret_key
         self._clock = clock
-        self._randbelow = randbelow
+        self._nonces = NonceSource(randbelow)
 
     @property
     def app_key(self) -> str:
@@ -47,9 +48,7 @@ class M7Auth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign the request as it leaves; the body is not part of the signature."""
         request.headers.update(
-            signed_headers(
-                self._app_key, self._secret_key, clock=self._clock, randbelow=self._randbelow
-            )
+            signed_headers(self._app_key, self._secret_key, clock=self._clock, nonces=self._nonces)
         )
         yield request
 

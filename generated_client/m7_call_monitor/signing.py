@@ -15,7 +15,9 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "NONCE_HEADER",
     "SIGN_HEADER",
     "TIMESTAMP_HEADER",
+    "NonceSource",
     "is_valid_nonce",
     "is_valid_timestamp",
     "new_nonce",
@@ -59,19 +62,57 @@ def new_nonce(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
     return f"{randbelow(1_000_000):06d}"
 
 
+class NonceSource:
+    """Random nonces that never repeat within one timestamp.
+
+    The server's replay key is ``sign + nonce`` and the sign depends only on the app key,
+    timestamp and nonce: two requests of one client in the same second with the same
+    nonce are a replay to the server. With 10**6 nonces that is likely (birthday bound)
+    from about a thousand requests in one second, so a signer remembers what it drew for
+    the last few seconds (the clocks of concurrent callers may straddle a second). Safe to
+    share between threads.
+    """
+
+    _SECONDS_KEPT = 4
+    _NONCES_PER_SECOND = 1_000_000
+
+    def __init__(self, randbelow: Callable[[int], int] = secrets.randbelow) -> None:
+        self._randbelow = randbelow
+        self._used: OrderedDict[str, set[str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, timestamp: str) -> str:
+        """A nonce not yet taken for ``timestamp``."""
+        with self._lock:
+            used = self._used.get(timestamp)
+            if used is None:
+                used = self._used[timestamp] = set()
+                while len(self._used) > self._SECONDS_KEPT:
+                    self._used.popitem(last=False)
+            if len(used) >= self._NONCES_PER_SECOND:
+                raise RuntimeError(f"every nonce of timestamp {timestamp} is taken")
+            nonce = new_nonce(self._randbelow)
+            while nonce in used:
+                nonce = new_nonce(self._randbelow)
+            used.add(nonce)
+            return nonce
+
+
 def signed_headers(
     app_key: str,
     secret_key: str,
     *,
     clock: Callable[[], float] = time.time,
     randbelow: Callable[[int], int] = secrets.randbelow,
+    nonces: NonceSource | None = None,
 ) -> dict[str, str]:
     """The four ``m7-*`` headers for a request sent now, with a new nonce.
 
-    ``clock`` and ``randbelow`` are injectable so tests can pin time and randomness.
+    ``clock`` and ``randbelow`` are injectable so tests can pin time and randomness; pass
+    ``nonces`` (one per signer) to never repeat a nonce within a second.
     """
     timestamp = str(int(clock()))
-    nonce = new_nonce(randbelow)
+    nonce = new_nonce(randbelow) if nonces is None else nonces.take(timestamp)
     return {
         APPKEY_HEADER: app_key,
         NONCE_HEADER: nonce,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import threading
 
 import pytest
 
@@ -14,6 +15,7 @@ from m7_call_monitor.signing import (
     NONCE_HEADER,
     SIGN_HEADER,
     TIMESTAMP_HEADER,
+    NonceSource,
     is_valid_nonce,
     is_valid_timestamp,
 )
@@ -110,3 +112,36 @@ def test_malformed_nonces_are_invalid(nonce: str) -> None:
 @pytest.mark.parametrize("timestamp", ["160811959", "1608119594000", "16081195a4", ""])
 def test_malformed_timestamps_are_invalid(timestamp: str) -> None:
     assert not is_valid_timestamp(timestamp)
+
+
+def test_a_nonce_source_never_repeats_a_nonce_within_one_second() -> None:
+    draws = iter([7, 7, 7, 8, 7])  # a random source that keeps repeating itself
+    nonces = NonceSource(lambda _: next(draws))
+    assert [nonces.take("1608119594"), nonces.take("1608119594")] == ["000007", "000008"]
+    assert nonces.take("1608119595") == "000007", "another second may reuse it"
+
+
+def test_a_busy_signer_sends_no_replay_within_one_second() -> None:
+    """5,000 requests in the same second: with plain random nonces the chance of a repeated
+    sign + nonce (a replay to the server) is about 1 - exp(-5000**2 / 2e6), near certain."""
+    nonces = NonceSource()
+    headers = [
+        signed_headers("2100147", "m7-demo-secret", clock=lambda: 1608119594.5, nonces=nonces)
+        for _ in range(5_000)
+    ]
+    assert len({(h["m7-sign"], h["m7-nonce"]) for h in headers}) == 5_000
+
+
+def test_the_nonce_source_is_safe_to_share_between_threads() -> None:
+    nonces = NonceSource()
+    taken: list[str] = []
+
+    def take_many() -> None:
+        taken.extend(nonces.take("1608119594") for _ in range(2_000))
+
+    threads = [threading.Thread(target=take_many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(taken) == len(set(taken)) == 8_000
