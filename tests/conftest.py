@@ -25,3 +25,7 @@ settings.register_profile(
 )
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# The in-process mock fixtures (``mock``, ``monitor``, ``next_nonce``) of the property and
+# stateful suites; a folder's own conftest may override them.
+pytest_plugins = ["tests.support.fixtures"]

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from tests.support.inprocess import unique_nonces
 from tests.support.processes import mock_process, prism_mock, prism_proxy
 
 
@@ -34,12 +33,6 @@ def prism_mock_url() -> Iterator[str]:
     """``prism mock`` serving the document's examples."""
     with prism_mock() as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def next_nonce() -> Iterator[Callable[[], str]]:
-    with unique_nonces() as draw:
-        yield draw
 
 
 @pytest.fixture

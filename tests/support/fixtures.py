@@ -1,4 +1,5 @@
-"""Fixtures of the state machine: one in-process mock per module, unique nonces, the client.
+"""In-process mock fixtures shared by the property and stateful suites: one mock per module,
+unique nonces, the client (loaded by tests/conftest.py as a plugin).
 
 The mock is built once per module (``create_app`` takes ~0.2 s) and reset through its admin
 API before each example, which also forgets its replay cache; its clock is the settable
