@@ -1,0 +1,187 @@
+"""The servers under test: how each is started, when it answers, and that it always stops.
+
+Each runs in its own process group with the caller's M7_* settings removed, so a run
+measures the defaults and leaves no server behind, whatever happens to the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from .common import BENCH_SCRIPT, DOCUMENT, ROOT, log
+from .signatures import SignaturePool, raw_request
+
+PRISM: Final = ROOT / "node_modules" / ".bin" / "prism"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def answer_status(port: int, request: bytes, timeout: float = 2.0) -> int | None:
+    """Send one request on a fresh connection; the status it got, None if nobody answered."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conn:
+            conn.sendall(request)
+            data = b""
+            while b"\r\n" not in data:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return None
+                data += chunk
+    except OSError:
+        return None
+    match = re.match(rb"HTTP/1\.[01] (\d{3})", data)
+    return int(match.group(1)) if match else None
+
+
+@dataclass
+class Service:
+    """A server process this script starts, in its own process group, and always stops."""
+
+    name: str
+    argv: list[str]
+    port: int
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as sink:
+            self.process = subprocess.Popen(
+                self.argv,
+                cwd=ROOT,
+                env=child_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_answering(self, pool: SignaturePool, timeout: float = 60.0) -> int:
+        """Poll with signed listen requests until one is answered; return its status."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise SystemExit(
+                    f"{self.name} exited with status {self.process.returncode} before "
+                    f"answering; its output:\n{self.tail()}"
+                )
+            status = answer_status(self.port, raw_request(pool, self.port))
+            if status is not None:
+                return status
+            time.sleep(0.005)
+        raise SystemExit(f"{self.name} did not answer within {timeout:.0f} s:\n{self.tail()}")
+
+    def tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(no output)"
+        return "\n".join(text.splitlines()[-lines:]) or "(no output)"
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def child_env() -> dict[str, str]:
+    """Our environment without the mock's and the client's M7_* settings.
+
+    The mock reads M7_MOCK_* (auth mode, credentials, scenario, log level, ...): the bench
+    measures its defaults, whatever the caller's shell has exported.
+    """
+    return {k: v for k, v in os.environ.items() if not k.startswith("M7_")}
+
+
+def mock_argv(port: int) -> list[str]:
+    """The mock exactly as `make mock` runs it: no options beyond host and port."""
+    return [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port)]
+
+
+def mock_quiet_argv(port: int) -> list[str]:
+    """The mock without its access log (one JSON line per request at the default level)."""
+    return [*mock_argv(port), "--log-level", "warning"]
+
+
+def prism_argv(port: int) -> list[str]:
+    """Prism as `make prism` runs it (its default log level included)."""
+    if not PRISM.exists():
+        raise SystemExit(f"{PRISM} is missing: run `make setup` (npm ci) first")
+    return [str(PRISM), "mock", "--host", "127.0.0.1", "--port", str(port), str(DOCUMENT)]
+
+
+def prism_quiet_argv(port: int) -> list[str]:
+    """Prism without its per-request log lines (its default level, info, logs ~5 a request)."""
+    return [*prism_argv(port), "--verboseLevel", "warn"]
+
+
+def ceiling_argv(port: int) -> list[str]:
+    return [sys.executable, str(BENCH_SCRIPT), "serve-ceiling", "--port", str(port)]
+
+
+ARGV: Final[dict[str, Callable[[int], list[str]]]] = {
+    "mock": mock_argv,
+    "mock-quiet": mock_quiet_argv,
+    "prism": prism_argv,
+    "prism-quiet": prism_quiet_argv,
+    "ceiling": ceiling_argv,
+}
+
+
+@contextlib.contextmanager
+def running(name: str, workdir: Path) -> Iterator[Service]:
+    port = free_port()
+    service = Service(name, ARGV[name](port), port, workdir / f"{name}.log")
+    try:
+        yield service
+    finally:
+        service.stop()
+
+
+def ensure_wrk() -> str:
+    """wrk's path; installs the Debian package when missing and we are root."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        log("wrk is missing: installing it with apt-get (Debian package wrk)")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "--no-install-recommends", "wrk"]
+        if subprocess.run(install, env=env, check=False).returncode != 0:
+            subprocess.run(["apt-get", "update"], env=env, check=False)
+            subprocess.run(install, env=env, check=False)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    raise SystemExit(
+        "wrk is not installed and could not be installed here (needs root and apt-get): "
+        "install it with `sudo apt-get install wrk` and run the benchmark again"
+    )
