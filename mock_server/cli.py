@@ -54,7 +54,7 @@ def _parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument(
         "--port",
         type=int,
-        default=int(env.get("M7_MOCK_PORT", "4010")),
+        default=env.get("M7_MOCK_PORT", "4010"),  # a string: argparse applies type=int to it
         help="port to listen on (M7_MOCK_PORT; default 4010)",
     )
     parser.add_argument(

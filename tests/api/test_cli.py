@@ -147,3 +147,12 @@ def test_the_demo_scenario_meets_the_admin_documents_limits() -> None:
     from mock_server.validation import scenario_errors
 
     assert scenario_errors(load_demo().to_data()) == []
+
+
+def test_a_bad_port_in_the_environment_is_a_usage_error_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        parse_settings([], {"M7_MOCK_PORT": "abc"})
+    assert caught.value.code == 2
+    assert "argument --port: invalid int value: 'abc'" in capsys.readouterr().err
