@@ -10,7 +10,6 @@ kind of failure from a real HTTP response. It is served through ``httpx.ASGITran
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import re
@@ -41,6 +40,7 @@ from m7_call_monitor.signing import (
     is_valid_timestamp,
     signature_matches,
 )
+from tests.support.sync_asgi import SyncOverAsync
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "openapi" / "call-monitor.yaml"
 BASE_URL = "http://m7.test"
@@ -162,7 +162,7 @@ class FakeVendor:
         return httpx.ASGITransport(app=self.app)
 
     def sync_transport(self) -> httpx.BaseTransport:
-        return _SyncASGI(self.async_transport())
+        return SyncOverAsync(self.async_transport())
 
     # -- the gateway --------------------------------------------------------------------
 
@@ -244,26 +244,6 @@ class FakeVendor:
         answer["requestInfo"]["requestId"] = uuid.uuid4().hex
         answer["actionId"] = action_id or answer["data"]["request"]["requestId"]
         return JSONResponse(answer)
-
-
-class _SyncASGI(httpx.BaseTransport):
-    """Serve an ASGI app to a sync httpx client: each request runs in its own event loop."""
-
-    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
-        self._transport = transport
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        content = request.read()
-
-        async def exchange() -> httpx.Response:
-            forwarded = httpx.Request(
-                request.method, request.url, headers=request.headers, content=content
-            )
-            response = await self._transport.handle_async_request(forwarded)
-            body = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=body)
-
-        return asyncio.run(exchange())
 
 
 class Sleeps(list[float]):

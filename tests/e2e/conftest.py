@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
+from tests.support.inprocess import RecordingTransport
 from tests.support.processes import mock_process, prism_mock, prism_proxy
 
 
@@ -44,3 +45,11 @@ def reset_mock(mock_url: str) -> Callable[[], None]:
         assert response.status_code == 200, response.text
 
     return reset
+
+
+@pytest.fixture(scope="module")
+def recording() -> Iterator[RecordingTransport]:
+    """Every exchange of the e2e clients, for the assertions that read them back."""
+    transport = RecordingTransport()
+    yield transport
+    transport.close()

@@ -44,13 +44,6 @@ def document_example(operation: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def recording() -> Iterator[RecordingTransport]:
-    transport = RecordingTransport()
-    yield transport
-    transport.close()
-
-
-@pytest.fixture(scope="module")
 def client(prism_mock_url: str, recording: RecordingTransport) -> Iterator[CallMonitor]:
     with CallMonitor(prism_mock_url, APP_KEY, SECRET, transport=recording, retries=0) as monitor:
         yield monitor

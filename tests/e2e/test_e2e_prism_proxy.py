@@ -83,13 +83,6 @@ def violations(exchange: Exchange, where: str | None = None) -> list[dict[str, A
 
 
 @pytest.fixture(scope="module")
-def recording() -> Iterator[RecordingTransport]:
-    transport = RecordingTransport()
-    yield transport
-    transport.close()
-
-
-@pytest.fixture(scope="module")
 def proxied(
     proxy_url: str, recording: RecordingTransport, next_nonce: Callable[[], str]
 ) -> Iterator[CallMonitor]:

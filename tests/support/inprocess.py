@@ -28,6 +28,7 @@ from m7_call_monitor import AsyncCallMonitor, CallMonitor, signing
 from m7_call_monitor.signing import NONCE_HEADER, TIMESTAMP_HEADER
 from mock_server.app import MockApp, create_app
 from mock_server.settings import DEMO_APP_KEY, DEMO_SECRET, Settings
+from tests.support.sync_asgi import SyncOverAsync
 
 __all__ = [
     "APP_KEY",
@@ -122,24 +123,13 @@ class PortalTransport(httpx.BaseTransport):
     """A sync httpx transport into an ASGI app, run on a blocking portal's event loop."""
 
     def __init__(self, app: MockApp, portal: BlockingPortal, recorder: _Recorder) -> None:
-        self._inner = httpx.ASGITransport(app=app)
-        self._portal = portal
+        self._inner = SyncOverAsync(httpx.ASGITransport(app=app), run=portal.call)
         self._recorder = recorder
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        content = request.read()
         self._recorder.check_fresh(request)
-
-        async def exchange() -> httpx.Response:
-            forwarded = httpx.Request(
-                request.method, request.url, headers=request.headers, content=content
-            )
-            response = await self._inner.handle_async_request(forwarded)
-            body = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=body)
-
-        response = self._portal.call(exchange)
-        self._recorder.record(request, content, response)
+        response = self._inner.handle_request(request)
+        self._recorder.record(request, request.read(), response)
         return response
 
 
