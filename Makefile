@@ -1,6 +1,8 @@
 # The commands people use. On a fresh machine the first target you run creates the Python
-# virtualenv (.venv, from requirements.lock) and installs the Node tools (node_modules, from
-# package-lock.json); nothing else needs to be installed by hand.
+# virtualenv (.venv) and installs what it needs: `make mock` only the runtime lock
+# (requirements-runtime.lock), every other target the development lock (requirements.lock,
+# which includes the runtime one) and the Node tools (node_modules, from package-lock.json);
+# nothing else needs to be installed by hand.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -9,18 +11,45 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+PIP := $(BIN)/pip --quiet --disable-pip-version-check
 NODE_BIN := node_modules/.bin
 DOCUMENTS := openapi/call-monitor.yaml openapi/mock-admin.yaml
-HOST ?= 127.0.0.1
-PORT ?= 4010
 PRISM_PORT ?= 4011
 PYTEST_ARGS ?=
 
-$(VENV)/.installed: requirements.lock pyproject.toml generated_client/pyproject.toml
-	@echo "==> creating $(VENV) from requirements.lock"
+# Options of `make mock`, e.g. `make mock PORT=4020 AUTH_MODE=off`. Each one left unset falls
+# back to m7-mock's environment variable (M7_MOCK_PORT, M7_MOCK_AUTH_MODE, ...) and then to
+# its default; `m7-mock --help` lists them. They reach m7-mock as those environment
+# variables, so that make never echoes a secret (CREDENTIALS, ADMIN_TOKEN) in a command line.
+MOCK_VARIABLES := HOST PORT AUTH_MODE SCENARIO CREDENTIALS ADMIN_TOKEN CORS_ORIGINS LOG_LEVEL
+
+# Nothing given on the command line is silently ignored: a variable no target reads (a typo
+# such as AUTHMODE=off) stops make with the list of those it knows. Add a new one here.
+KNOWN_VARIABLES := PYTHON PYTEST_ARGS PRISM_PORT $(MOCK_VARIABLES) BASE_URL \
+	CONTRACT_TIMEOUT CONTRACT_BUDGET CONTRACT_MAX_TIMEOUTS BENCH_ARGS M7_%
+COMMAND_LINE_VARIABLES := $(strip $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v))))
+UNKNOWN_VARIABLES := $(filter-out $(KNOWN_VARIABLES),$(COMMAND_LINE_VARIABLES))
+ifneq ($(UNKNOWN_VARIABLES),)
+$(error unknown variable(s) $(UNKNOWN_VARIABLES); this Makefile reads $(KNOWN_VARIABLES) (M7_% = any M7_* environment variable))
+endif
+
+$(BIN)/python:
+	@echo "==> creating $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e ./generated_client -e .
+
+# The runtime: the mock server, the client and the `m7` command, editable. `pip check` names
+# any dependency a lock forgot.
+$(VENV)/.runtime-installed: requirements-runtime.lock pyproject.toml generated_client/pyproject.toml | $(BIN)/python
+	@echo "==> installing the runtime (requirements-runtime.lock) into $(VENV)"
+	$(PIP) install -r requirements-runtime.lock
+	$(PIP) install --no-deps -e ./generated_client -e .
+	$(BIN)/pip check --disable-pip-version-check >/dev/null
+	@touch $@
+
+$(VENV)/.installed: requirements.lock $(VENV)/.runtime-installed
+	@echo "==> installing the development tools (requirements.lock) into $(VENV)"
+	$(PIP) install -r requirements.lock
+	$(BIN)/pip check --disable-pip-version-check >/dev/null
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -35,9 +64,11 @@ help: ## List the targets
 .PHONY: setup
 setup: $(VENV)/.installed node_modules/.installed ## Install the Python and Node toolchains (done on first use anyway)
 
+$(foreach v,$(MOCK_VARIABLES),$(if $(value $(v)),$(eval mock: export M7_MOCK_$(v) = $$(value $(v)))))
+
 .PHONY: mock
-mock: $(VENV)/.installed ## Run the mock server on its demo defaults (http://127.0.0.1:4010)
-	$(BIN)/m7-mock --host $(HOST) --port $(PORT)
+mock: $(VENV)/.runtime-installed ## Run the mock on its demo defaults (http://127.0.0.1:4010); options: make mock PORT=4020 AUTH_MODE=off SCENARIO=file.yaml ...
+	@$(BIN)/m7-mock
 
 .PHONY: prism
 prism: node_modules/.installed ## Serve the document with Prism on 127.0.0.1:4011
@@ -83,6 +114,12 @@ bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism under load, c
 bench-profile: $(VENV)/.installed node_modules/.installed ## py-spy profile of the mock under load (collapsed stacks in build/profile)
 	$(PY) scripts/bench.py --targets mock --skip client,signature,cold-start,generate --duration 10 --rounds 1 --profile build/profile
 
+.PHONY: dist
+dist: $(VENV)/.runtime-installed ## Build the wheels of both distributions into dist/ (pip install dist/*.whl anywhere)
+	rm -rf dist
+	$(PIP) wheel --no-deps --wheel-dir dist ./generated_client .
+	@ls dist
+
 .PHONY: clean
-clean: ## Remove the virtualenv, node_modules and caches
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis
+clean: ## Remove the virtualenv, node_modules, dist/ and caches
+	rm -rf $(VENV) node_modules dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
