@@ -25,7 +25,7 @@ MOCK_VARIABLES := HOST PORT AUTH_MODE SCENARIO CREDENTIALS ADMIN_TOKEN CORS_ORIG
 
 # Nothing given on the command line is silently ignored: a variable no target reads (a typo
 # such as AUTHMODE=off) stops make with the list of those it knows. Add a new one here.
-KNOWN_VARIABLES := PYTHON PYTEST_ARGS PRISM_PORT $(MOCK_VARIABLES) BASE_URL \
+KNOWN_VARIABLES := PYTHON PYTEST_ARGS PRISM_PORT $(MOCK_VARIABLES) BASE_URL DIST \
 	CONTRACT_TIMEOUT CONTRACT_BUDGET CONTRACT_MAX_TIMEOUTS BENCH_ARGS M7_%
 COMMAND_LINE_VARIABLES := $(strip $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v))))
 UNKNOWN_VARIABLES := $(filter-out $(KNOWN_VARIABLES),$(COMMAND_LINE_VARIABLES))
@@ -114,11 +114,13 @@ bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism under load, c
 bench-profile: $(VENV)/.installed node_modules/.installed ## py-spy profile of the mock under load (collapsed stacks in build/profile)
 	$(PY) scripts/bench.py --targets mock --skip client,signature,cold-start,generate --duration 10 --rounds 1 --profile build/profile
 
+DIST ?= dist
+
 .PHONY: dist
-dist: $(VENV)/.runtime-installed ## Build the wheels of both distributions into dist/ (pip install dist/*.whl anywhere)
-	rm -rf dist
-	$(PIP) wheel --no-deps --wheel-dir dist ./generated_client .
-	@ls dist
+dist: $(VENV)/.runtime-installed ## Build the wheels of both distributions into dist/ (DIST=folder for another)
+	rm -f $(DIST)/m7_call_monitor-*.whl $(DIST)/m7_mock_server-*.whl
+	$(PIP) wheel --no-deps --wheel-dir $(DIST) ./generated_client .
+	@ls $(DIST)/*.whl
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules, dist/ and caches

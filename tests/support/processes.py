@@ -98,8 +98,10 @@ def running(
     ready_url: str,
     env: dict[str, str] | None = None,
     timeout: float = _START_TIMEOUT,
+    cwd: Path = ROOT,
 ) -> Iterator[Path]:
-    """Run ``argv`` until the block ends; ready when ``ready_url`` answers any HTTP status.
+    """Run ``argv`` in ``cwd`` until the block ends; ready when ``ready_url`` answers any HTTP
+    status.
 
     Yields the path of the process's combined stdout/stderr log.
     """
@@ -109,7 +111,7 @@ def running(
     log = Path(log_file.name)
     process = subprocess.Popen(
         list(argv),
-        cwd=ROOT,
+        cwd=cwd,
         stdout=log_file,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

@@ -1,0 +1,95 @@
+"""The wheels of ``make dist`` install into a fresh virtualenv and run from any directory.
+
+What a user of the packages does: build them, ``pip install`` them (their declared
+dependencies resolved by pip, pinned to the runtime lock's versions so that pip's cache
+serves them), start ``m7-mock`` from a folder that is not the repository, and call it with
+the installed client and the ``m7`` command. A dependency missing from a ``pyproject.toml``,
+or a document the wheel does not carry, fails here as it would for the user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.document import ROOT
+from tests.support.processes import free_port, running
+
+pytestmark = pytest.mark.socket
+
+DEMO = {"M7_APP_KEY": "2100147", "M7_SECRET_KEY": "m7-demo-secret"}
+
+
+def _clean_environment() -> dict[str, str]:
+    """This process's environment without anything pointing at the repository or its venv."""
+    dropped = ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
+    env = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("M7_")}
+    venv_bin = str(Path(sys.prefix) / "bin")
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    return env
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> str:
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{argv} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtualenv holding only the two wheels and what they declare; yields its bin/."""
+    root = tmp_path_factory.mktemp("wheels")
+    env = _clean_environment()
+    _run(["make", "--no-print-directory", "dist", f"DIST={root / 'dist'}"], ROOT, env)
+    wheels = sorted(str(w) for w in (root / "dist").glob("*.whl"))
+    assert [Path(w).name.split("-")[0] for w in wheels] == ["m7_call_monitor", "m7_mock_server"]
+    venv = root / "venv"
+    # Without pip of its own (seconds faster); this virtualenv's pip installs into it.
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], root, env)
+    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python")]
+    lock = ROOT / "requirements-runtime.lock"
+    _run([*pip, "install", "--quiet", "-c", str(lock), *wheels], root, env)
+    _run([*pip, "check"], root, env)
+    return venv / "bin"
+
+
+def test_the_installed_mock_serves_its_documents_and_the_installed_client_calls_it(
+    installed: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = _clean_environment()
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    argv = [str(installed / "m7-mock"), "--port", str(port)]
+    with running("installed-mock", argv, ready_url=f"{base_url}/ui/", env=env, cwd=elsewhere):
+        document = httpx.get(f"{base_url}/openapi.json", timeout=5).json()
+        assert "/openapi/v1/call/listen" in document["paths"]
+        admin = httpx.get(f"{base_url}/__mock/openapi.json", timeout=5).json()
+        assert admin["info"]["title"]
+
+        client_env = {**env, **DEMO, "M7_BASE_URL": base_url}
+        listened = _run(
+            [str(installed / "m7"), "listen", "--supervisor", "2002", "--agent", "9527"],
+            elsewhere,
+            client_env,
+        )
+        assert json.loads(listened)["success"] is True
+
+        script = (
+            "import m7_call_monitor, mock_server\n"
+            "from m7_call_monitor import CallMonitor\n"
+            "with CallMonitor() as monitor:\n"
+            "    envelope = monitor.whisper(supervisor='2002', agent='9527', action_id='wheel')\n"
+            "print(envelope.action_id, m7_call_monitor.__file__, mock_server.__file__)\n"
+        )
+        printed = _run([str(installed / "python"), "-c", script], elsewhere, client_env).split()
+    assert printed[0] == "wheel"
+    for module_file in printed[1:]:  # imported from the virtualenv, not from the repository
+        assert Path(module_file).is_relative_to(installed.parent), module_file
