@@ -99,9 +99,17 @@ check-generated: $(VENV)/.installed ## Fail (with a diff) when the committed cli
 	$(PY) scripts/generate_client.py --check
 
 BASE_URL ?=
+CONTRACT_TIMEOUT ?=
+CONTRACT_BUDGET ?=
+CONTRACT_MAX_TIMEOUTS ?=
+
+# The contract suite's limits (tests/support/contract.py), each also an M7_CONTRACT_*
+# environment variable: seconds per request (default 5), seconds for the whole suite (240),
+# unanswered requests before it stops (3).
+$(foreach v,TIMEOUT BUDGET MAX_TIMEOUTS,$(if $(value CONTRACT_$(v)),$(eval contract: export M7_CONTRACT_$(v) = $$(value CONTRACT_$(v)))))
 
 .PHONY: contract
-contract: $(VENV)/.installed ## Contract suite against any deployment: make contract BASE_URL=https://... (M7_APP_KEY, M7_SECRET_KEY from the environment; the local mock when BASE_URL is unset)
+contract: $(VENV)/.installed ## Contract suite against any deployment: M7_APP_KEY=... M7_SECRET_KEY=... make contract BASE_URL=https://... (the local mock when BASE_URL is unset; limits CONTRACT_TIMEOUT, CONTRACT_BUDGET, CONTRACT_MAX_TIMEOUTS)
 	M7_CONTRACT_BASE_URL="$(BASE_URL)" $(BIN)/pytest tests/contract $(PYTEST_ARGS)
 
 BENCH_ARGS ?=

@@ -12,17 +12,56 @@ act on anyone). The call-changing checks run only on the agents named in
 ``M7_CONTRACT_SUPERVISOR`` and ``M7_CONTRACT_AGENT`` (preset to the demo's 2002 and 9527 on
 the self-started mock) and are skipped otherwise, because on a real deployment they listen
 to, barge into, take over and hang up that agent's live call.
+
+The suite ends in bounded time (``tests/support/contract.py``: a timeout per request, a total
+budget, a stop after a few unanswered requests); a missing credential or a bad limit is one
+usage error before any test runs; the session ends with a summary of the rules the target
+broke (``ContractSummary``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.support.contract import DEMO, Contract, Target, target_from_environment
+from tests.support.contract import (
+    DEMO,
+    Contract,
+    ContractConfigError,
+    Target,
+    limits_from_environment,
+    target_from_environment,
+)
+from tests.support.contract_summary import ContractSummary
 from tests.support.processes import mock_process
+
+HERE = Path(__file__).resolve().parent
+_SUMMARY = pytest.StashKey[ContractSummary]()
+
+
+def _is_contract(nodeid_or_path: str | Path) -> bool:
+    return Path(str(nodeid_or_path).split("::")[0]).resolve().is_relative_to(HERE)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse to start, once, when the environment names no usable target or limits."""
+    if not any(_is_contract(item.path) for item in items):
+        return
+    try:
+        target_from_environment()
+        limits_from_environment()
+    except ContractConfigError as exc:
+        raise pytest.UsageError(f"contract suite: {exc}") from None
+    config.stash[_SUMMARY] = ContractSummary()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    summary = session.config.stash.get(_SUMMARY, None)
+    if summary is not None:  # counted after deselection (-k, -m)
+        summary.collected = sum(1 for item in session.items if _is_contract(item.path))
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +82,37 @@ def target() -> Iterator[Target]:
 
 
 @pytest.fixture(scope="session")
-def contract(target: Target) -> Iterator[Contract]:
-    client = Contract(target)
+def contract(target: Target, pytestconfig: pytest.Config) -> Iterator[Contract]:
+    client = Contract(target, limits_from_environment())
+    summary = pytestconfig.stash.get(_SUMMARY, None)
+    if summary is not None:
+        summary.contract = client
     yield client
     client.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report: pytest.TestReport = yield
+    summary = item.config.stash.get(_SUMMARY, None)
+    if summary is not None:
+        summary.record(report)
+    return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Stop the session after this test once the suite has stopped sending."""
+    summary = item.config.stash.get(_SUMMARY, None)
+    if summary is not None and summary.contract is not None and summary.contract.stop_reason:
+        item.session.shouldstop = f"contract suite: {summary.contract.stop_reason}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    summary = terminalreporter.config.stash.get(_SUMMARY, None)
+    if summary is not None and summary.ran:
+        terminalreporter.write_sep("=", "contract summary")
+        for line in summary.lines():
+            terminalreporter.write_line(line)

@@ -1,7 +1,15 @@
-"""The contract suite's client: signed requests to any deployment, every answer checked.
+"""The contract suite's client: signed requests to any deployment, every answer checked, and
+the limits that make the suite end on a target that hangs.
 
-Used by ``tests/contract`` (whose ``conftest.py`` picks the target); kept here so that the
-test modules import it from a module rather than from a conftest.
+Used by ``tests/contract`` (whose ``conftest.py`` picks the target, stops the session once
+``Contract.stop_reason`` is set and prints the summary); kept here so that the test modules
+import it from a module rather than from a conftest.
+
+A deployment can hang instead of answering (``prism mock`` never answers malformed JSON). So
+every request has a short timeout and the suite a total time budget, and after a few requests
+without an answer ``Contract`` stops sending: every later request fails at once with the
+reason, which names what the target did (Hypothesis would otherwise go on shrinking, each
+attempt waiting for its timeout).
 """
 
 from __future__ import annotations
@@ -10,11 +18,11 @@ import json
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.support.conformance import expect_conforming
 from tests.support.strategies import (
@@ -30,7 +38,11 @@ __all__ = [
     "PROBE_AGENT",
     "PROBE_SUPERVISOR",
     "Contract",
+    "ContractConfigError",
+    "Limits",
     "Target",
+    "TargetUnresponsive",
+    "limits_from_environment",
     "target_from_environment",
 ]
 
@@ -38,6 +50,14 @@ __all__ = [
 PROBE_SUPERVISOR = "m7-contract-probe-s"
 PROBE_AGENT = "m7-contract-probe-a"
 DEMO = {"app_key": "2100147", "secret_key": "m7-demo-secret", "supervisor": "2002", "agent": "9527"}
+
+
+class ContractConfigError(ValueError):
+    """The environment names no usable target or limits; the message says which variable."""
+
+
+class TargetUnresponsive(Exception):
+    """A request got no answer, or the suite has stopped sending (``Contract.stop_reason``)."""
 
 
 @dataclass(frozen=True)
@@ -52,19 +72,68 @@ class Target:
     is_local_mock: bool
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How long the suite may wait: per request, in all, and for how many lost requests."""
+
+    #: Seconds one request may take (M7_CONTRACT_TIMEOUT).
+    timeout: float = 5.0
+    #: Seconds the whole suite may take from its first request (M7_CONTRACT_BUDGET).
+    budget: float = 240.0
+    #: Requests without an answer (timeouts, refused connections) after which the suite
+    #: stops (M7_CONTRACT_MAX_TIMEOUTS).
+    max_timeouts: int = 3
+
+
+def _positive(variable: str, kind: type[float] | type[int]) -> float | int | None:
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return None
+    try:
+        value = kind(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        what = "a whole number" if kind is int else "a number of seconds"
+        raise ContractConfigError(f"{variable}={text!r}: must be {what} above 0")
+    return value
+
+
+def limits_from_environment() -> Limits:
+    """``Limits`` with the values the environment sets; ``ContractConfigError`` if one is bad."""
+    defaults = Limits()
+    timeout = _positive("M7_CONTRACT_TIMEOUT", float)
+    budget = _positive("M7_CONTRACT_BUDGET", float)
+    max_timeouts = _positive("M7_CONTRACT_MAX_TIMEOUTS", int)
+    return Limits(
+        timeout=defaults.timeout if timeout is None else float(timeout),
+        budget=defaults.budget if budget is None else float(budget),
+        max_timeouts=defaults.max_timeouts if max_timeouts is None else int(max_timeouts),
+    )
+
+
 def target_from_environment() -> Target | None:
+    """The deployment M7_CONTRACT_BASE_URL names, or ``None`` (the suite starts the mock).
+
+    ``ContractConfigError`` when its credentials are missing: one error for the session,
+    never one per test.
+    """
     base_url = os.environ.get("M7_CONTRACT_BASE_URL", "").strip()
     if not base_url:
         return None
+    if not base_url.startswith(("http://", "https://")):
+        raise ContractConfigError(
+            f"M7_CONTRACT_BASE_URL={base_url!r}: must start with http:// or https://"
+        )
     app_key = os.environ.get("M7_APP_KEY", "").strip()
     secret_key = os.environ.get("M7_SECRET_KEY", "")
     missing = [n for n, v in (("M7_APP_KEY", app_key), ("M7_SECRET_KEY", secret_key)) if not v]
     if missing:
-        pytest.fail(
-            f"the contract suite targets {base_url} but {' and '.join(missing)} "
-            "is not set: pass the account's credentials, e.g. "
-            "make contract BASE_URL=... M7_APP_KEY=... M7_SECRET_KEY=...",
-            pytrace=False,
+        verb = "is" if len(missing) == 1 else "are"
+        raise ContractConfigError(
+            f"the target is {base_url} but {' and '.join(missing)} {verb} not "
+            "set: pass the account's credentials, e.g. "
+            "M7_APP_KEY=... M7_SECRET_KEY=... make contract BASE_URL=..."
         )
     return Target(
         base_url=base_url.rstrip("/"),
@@ -76,13 +145,38 @@ def target_from_environment() -> Target | None:
     )
 
 
+def _describe(operation: str, content: bytes) -> str:
+    """What was sent, for a message: the operation and the kind of body (never a header)."""
+    if not content:
+        kind = "an empty body"
+    else:
+        try:
+            json.loads(content)
+            kind = "a JSON body"
+        except ValueError:
+            kind = "malformed JSON"
+    return f"POST {operation_path(operation)} with {kind} {content[:60]!r}"
+
+
 class Contract:
     """Signed requests to the target; every answer is checked against the document first."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(
+        self,
+        target: Target,
+        limits: Limits | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.target = target
-        self._http = httpx.Client(base_url=target.base_url, timeout=15.0)
+        self.limits = limits or Limits()
+        self._http = httpx.Client(base_url=target.base_url, timeout=self.limits.timeout)
         self._nonces = UniqueNonces(secrets.randbelow(10**6))
+        self._clock = clock
+        self._deadline = clock() + self.limits.budget
+        #: Each request that got no answer: what was sent and what happened.
+        self.unanswered: list[str] = []
+        #: Why the suite stopped sending, once it has; ``None`` while it goes on.
+        self.stop_reason: str | None = None
 
     def close(self) -> None:
         self._http.close()
@@ -106,15 +200,41 @@ class Contract:
         *,
         content_type: str = "application/json",
     ) -> tuple[httpx.Response, Any]:
-        """POST, then check the status is declared and the body matches its schema."""
+        """POST, then check the status is declared and the body matches its schema.
+
+        ``TargetUnresponsive`` when no answer came, or when the suite has stopped sending.
+        """
         content = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
-        response = self._http.post(
-            operation_path(operation),
-            content=content,
-            headers={
-                "content-type": content_type,
-                **(self.headers() if headers is None else headers),
-            },
-        )
+        if self.stop_reason is None and self._clock() > self._deadline:
+            self.stop_reason = (
+                f"the time budget of {self.limits.budget:g} s (M7_CONTRACT_BUDGET) is spent"
+            )
+        if self.stop_reason is not None:
+            raise TargetUnresponsive(f"not sent, the suite has stopped: {self.stop_reason}")
+        try:
+            response = self._http.post(
+                operation_path(operation),
+                content=content,
+                headers={
+                    "content-type": content_type,
+                    **(self.headers() if headers is None else headers),
+                },
+            )
+        except httpx.TransportError as exc:
+            raise TargetUnresponsive(self._unanswered(operation, content, exc)) from None
         envelope = expect_conforming(operation, response.status_code, response.content)
         return response, envelope
+
+    def _unanswered(self, operation: str, content: bytes, exc: httpx.TransportError) -> str:
+        """Record a request without an answer, stop at the limit; the message for the test."""
+        if isinstance(exc, httpx.TimeoutException):
+            what = f"no answer within {self.limits.timeout:g} s (M7_CONTRACT_TIMEOUT)"
+        else:
+            what = f"no answer: {type(exc).__name__} {exc}"
+        self.unanswered.append(f"{_describe(operation, content)}: {what}")
+        if len(self.unanswered) >= self.limits.max_timeouts:
+            self.stop_reason = (
+                f"the target at {self.target.base_url} left {len(self.unanswered)} requests "
+                f"unanswered (M7_CONTRACT_MAX_TIMEOUTS={self.limits.max_timeouts})"
+            )
+        return self.unanswered[-1]
