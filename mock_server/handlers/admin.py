@@ -23,6 +23,7 @@ __all__ = [
     "delete_agent",
     "end_call",
     "get_faults",
+    "get_health",
     "get_journal",
     "get_state",
     "load_scenario",
@@ -35,6 +36,11 @@ __all__ = [
 
 async def _snapshot(state: MockState) -> Answer:
     return json_answer(200, await state.callcenter.snapshot())
+
+
+async def get_health(state: MockState, record: RequestRecord) -> Answer:
+    """Ready: this answer comes from the app that serves the vendor API, built and bound."""
+    return json_answer(200, {"status": "ready"})
 
 
 async def get_state(state: MockState, record: RequestRecord) -> Answer:

@@ -3,8 +3,8 @@
 Bound to loopback without a token, it is open: only this machine can reach it. With a token
 (``--admin-token``), every admin request needs ``Authorization: Bearer <token>``. Bound to
 another interface without a token, it answers 401 to everything, so that exposing the mock
-on a network never exposes its controls by accident. The admin API's documents and Swagger
-UI stay readable: they hold no secret.
+on a network never exposes its controls by accident. The admin API's documents, Swagger UI
+and ``/__mock/health`` stay readable: they hold no secret.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from mock_server.model.outcome import Outcome
 __all__ = ["AdminGuard"]
 
 _DOCS: Final = ("/ui", "/openapi.json", "/openapi.yaml")
+#: Open like the documents: readiness reveals nothing, and CI must see it without the token.
+_HEALTH: Final = "/health"
 _CHALLENGE: Final = [(b"www-authenticate", b'Bearer realm="m7-mock admin"')]
 
 
@@ -33,6 +35,7 @@ class AdminGuard:
         self._token = token.encode() if token is not None else None
         self._disabled = disabled
         self._docs = tuple(prefix + doc for doc in _DOCS)
+        self._health = prefix + _HEALTH
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -41,6 +44,7 @@ class AdminGuard:
             and (self._disabled or self._token is not None)
             and (path == self._prefix or path.startswith(self._prefix + "/"))
             and not path.startswith(self._docs)
+            and path != self._health
         )
         if not guarded:
             await self.app(scope, receive, send)
