@@ -6,6 +6,7 @@ tells the whole way):
 1. ``RequestLifecycle`` the request record, x-request-id / auth-mode headers, the
                         last-resort 500 envelope, access log and journal
 2. ``CorsMiddleware``   preflights answered here, before authentication
+   ``LandingPage``      the start page ``/`` and the guides ``/docs/...``
 3. ``AdminGuard``       the admin API's bearer token
 4. ``FaultsMiddleware`` latency, drops and forced statuses (vendor paths only)
 5. ``BodyGuard``        415 / 413, the body read once
@@ -28,6 +29,7 @@ from mock_server.http.auth import Authenticator, AuthMiddleware
 from mock_server.http.body_guard import BodyGuard
 from mock_server.http.cors import CorsMiddleware
 from mock_server.http.faults import FaultsMiddleware
+from mock_server.http.landing import LandingPage
 from mock_server.http.lifecycle import RequestLifecycle
 from mock_server.model.scenario import load_demo
 from mock_server.model.state import MockState
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
             admin_prefix=ADMIN_BASE_PATH,
         ),
         partial(CorsMiddleware, origins=settings.cors_origins),
+        partial(LandingPage, admin_prefix=ADMIN_BASE_PATH),
         partial(
             AdminGuard,
             prefix=ADMIN_BASE_PATH,

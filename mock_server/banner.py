@@ -59,8 +59,10 @@ def banner(settings: Settings) -> str:
     lines = [
         "m7 mock server: 7moor V7 call-monitoring API (监听 强拆 强插 耳语 抢接)",
         f"  API         {url}",
+        f"  Start page  {url}/  (the UIs, documents and guides)",
         f"  Swagger UI  {url}/ui/",
         f"  Admin API   {_admin_line(settings, url)}",
+        f"  Health      {url}{ADMIN_BASE_PATH}/health",
         f"  Auth mode   {_auth_line(settings)}",
         *_credentials_lines(settings),
         f"  Scenario    {settings.scenario_source}",

@@ -9,15 +9,17 @@ Every option has an environment variable (the option wins): ``--host`` M7_MOCK_H
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import logging
 import os
+import socket
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Final, cast
 
-from mock_server.banner import banner
+from mock_server.banner import banner, base_url
 from mock_server.model.scenario import ScenarioError, load_scenario
 from mock_server.settings import (
     AUTH_MODES,
@@ -179,13 +181,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mock_server.app import create_app
 
     try:
+        listening = _bind(settings.host, settings.port)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(
+            f"m7-mock: cannot listen on {base_url(settings.host, settings.port)}: {reason}",
+            file=sys.stderr,
+        )
+        return 1
+    # Port 0 lets the system choose: the banner shows the port actually bound.
+    settings = dataclasses.replace(settings, port=listening.getsockname()[1])
+    try:
         app = create_app(settings)
     except ScenarioError as exc:
         print(f"m7-mock: {exc}", file=sys.stderr)
         return 2
-    print(banner(settings), flush=True)
     _settle_garbage_collector()
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -196,4 +208,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         proxy_headers=False,
         server_header=False,
     )
-    return 0
+
+    class _Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:  # listening and the app started: now requests are served
+                print(banner(settings), flush=True)
+
+    server = _Server(config)
+    server.run(sockets=[listening])
+    return 0 if server.started else 1
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything else is built: a taken port fails fast.
+
+    Bound here rather than by uvicorn so that a failure is one line and exit status 1 (and no
+    banner), not uvicorn's log lines after a banner.
+    """
+    address = host.strip("[]")
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((address, port))
+    except OSError:
+        listening.close()
+        raise
+    return listening

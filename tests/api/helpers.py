@@ -117,11 +117,13 @@ def _admin_templates() -> list[tuple[re.Pattern[str], str, str]]:
 
 _ADMIN_TEMPLATES = _admin_templates()
 _DOCS = re.compile(r"^(/__mock)?/(ui(/.*)?|openapi\.(json|yaml))$")
+#: The start page and the guides (``mock_server/http/landing.py``): pages when they exist.
+_PAGES = re.compile(r"^/(docs/.+)?$")
 
 
 def _schema_for(method: str, path: str, status: int) -> tuple[Any, Path] | None:
     """The schema (and its document) a response must match; None for documentation."""
-    if _DOCS.match(path):
+    if _DOCS.match(path) or (status == 200 and _PAGES.match(path)):
         return None
     if path.startswith("/__mock/"):
         for pattern, verb, operation_id in _ADMIN_TEMPLATES:

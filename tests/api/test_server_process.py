@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -109,3 +110,47 @@ def test_a_drop_closes_the_socket_without_a_response(tmp_path: Path) -> None:
     assert "(secrets not shown)" in output
     assert "Exception in ASGI application" not in output
     assert "Internal Server Error" not in output
+
+
+def test_a_taken_port_is_one_line_and_exit_status_1() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "mock_server", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert done.stdout == ""  # no banner for a server that never listened
+    assert done.stderr.splitlines() == [
+        f"m7-mock: cannot listen on http://127.0.0.1:{port}: Address already in use"
+    ]
+
+
+@pytest.mark.parametrize("port", ["free", "0"])
+def test_the_banner_comes_once_the_port_answers(port: str) -> None:
+    """The banner names the port bound (port 0: the system's choice), which answers at once."""
+    chosen = str(free_port()) if port == "free" else port
+    argv = [sys.executable, "-m", "mock_server", "--port", chosen, "--log-level", "warning"]
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None
+            first = process.stdout.readline()  # blocks until the banner is printed
+            assert first.startswith("m7 mock server:"), first
+            api = process.stdout.readline()
+            assert api.startswith("  API         http://127.0.0.1:"), api
+            base = api.split()[-1]
+            assert not base.endswith(":0")
+            if port == "free":
+                assert base == f"http://127.0.0.1:{chosen}"
+            # No retry: when the banner is out, the server is listening and the app is up.
+            response = httpx.get(f"{base}/__mock/health", timeout=5)
+            assert response.json() == {"status": "ready"}
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

@@ -73,6 +73,11 @@ def test_the_installed_mock_serves_its_documents_and_the_installed_client_calls_
         assert "/openapi/v1/call/listen" in document["paths"]
         admin = httpx.get(f"{base_url}/__mock/openapi.json", timeout=5).json()
         assert admin["info"]["title"]
+        assert httpx.get(f"{base_url}/__mock/health", timeout=5).json() == {"status": "ready"}
+        start_page = httpx.get(f"{base_url}/", timeout=5).text
+        assert '<a href="/docs/mock-server.md">' in start_page  # the guides are bundled
+        guide = httpx.get(f"{base_url}/docs/mock-server.md", timeout=5)
+        assert guide.content == (ROOT / "docs" / "mock-server.md").read_bytes()
 
         client_env = {**env, **DEMO, "M7_BASE_URL": base_url}
         listened = _run(
