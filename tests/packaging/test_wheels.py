@@ -9,14 +9,17 @@ or a document the wheel does not carry, fails here as it would for the user.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from tests.support.document import ROOT
 from tests.support.processes import free_port, running
@@ -98,3 +101,54 @@ def test_the_installed_mock_serves_its_documents_and_the_installed_client_calls_
     assert printed[0] == "wheel"
     for module_file in printed[1:]:  # imported from the virtualenv, not from the repository
         assert Path(module_file).is_relative_to(installed.parent), module_file
+
+
+CONSUMER_WORKFLOW = ROOT / "docs" / "examples" / "consumer-ci.yml"
+#: The steps of the example run here, in order (the ones before them set up GitHub's runner
+#: and install the packages from the toolkit's URL, which the ``installed`` fixture stands in
+#: for).
+CONSUMER_STEPS = (
+    "Start the mock",
+    "Wait until the mock is ready",
+    "Your tests against the mock",
+    "Show the mock's log",
+)
+
+
+def test_the_consumer_workflow_example_runs_against_the_installed_packages(
+    installed: Path, tmp_path: Path
+) -> None:
+    workflow = yaml.safe_load(CONSUMER_WORKFLOW.read_text(encoding="utf-8"))
+    steps = {step.get("name"): step for step in workflow["jobs"]["test"]["steps"]}
+    install = " ".join(steps["Install the m7 mock server and client"]["run"].split())
+    assert '"m7-call-monitor @ ${M7_TOOLKIT}#subdirectory=generated_client"' in install
+    assert '"m7-mock-server @ ${M7_TOOLKIT}"' in install  # one pip command for both
+
+    port = str(free_port())
+    env = _clean_environment()
+    env.update({name: str(value).replace("4010", port) for name, value in workflow["env"].items()})
+    env["PATH"] = os.pathsep.join([str(installed), env["PATH"]])
+    workspace = tmp_path / "consumer"
+    workspace.mkdir()
+    try:
+        for name in CONSUMER_STEPS:
+            script = steps[name]["run"].replace("4010", port)
+            done = subprocess.run(
+                ["bash", "-e", "-o", "pipefail", "-c", script],
+                cwd=workspace,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0, f"step {name!r}:\n{done.stdout}{done.stderr}"
+            if name == "Wait until the mock is ready":
+                assert json.loads(done.stdout) == {"status": "ready"}
+            if name == "Your tests against the mock":
+                assert json.loads(done.stdout)["success"] is True
+    finally:
+        pid_file = workspace / "m7-mock.pid"
+        if pid_file.exists():  # the mock the example started, in case a step failed
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(pid_file.read_text()), signal.SIGTERM)
+    assert "m7 mock server:" in (workspace / "m7-mock.log").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from tests.support.contract import Contract
 __all__ = ["ContractSummary"]
 
 #: Where a failure line is cut (the summary is for reading, the report above has the rest).
-_WIDTH = 220
+_WIDTH = 160
 _NOT_SENT = "not sent, the suite has stopped"
 
 
