@@ -42,7 +42,7 @@ $(BIN)/python:
 $(VENV)/.runtime-installed: requirements-runtime.lock pyproject.toml generated_client/pyproject.toml | $(BIN)/python
 	@echo "==> installing the runtime (requirements-runtime.lock) into $(VENV)"
 	$(PIP) install -r requirements-runtime.lock
-	$(PIP) install --no-deps -e ./generated_client -e .
+	$(PIP) install --no-deps --no-build-isolation -e ./generated_client -e .
 	$(BIN)/pip check --disable-pip-version-check >/dev/null
 	@touch $@
 
@@ -135,7 +135,7 @@ DIST ?= dist
 .PHONY: dist
 dist: $(VENV)/.runtime-installed ## Build the wheels of both distributions into dist/ (DIST=folder for another)
 	rm -f $(DIST)/m7_call_monitor-*.whl $(DIST)/m7_mock_server-*.whl
-	$(PIP) wheel --no-deps --wheel-dir $(DIST) ./generated_client .
+	$(PIP) wheel --no-deps --no-build-isolation --wheel-dir $(DIST) ./generated_client .
 	@ls $(DIST)/*.whl
 
 .PHONY: clean

@@ -1,10 +1,12 @@
-"""The two locks: the runtime lock is exactly what the two distributions need, the development
-lock adds to it without pinning anything twice.
+"""The two locks: the runtime lock is exactly what the two distributions need (and the build
+backend that installs them editable), the development lock adds to it without pinning
+anything twice.
 
 ``make mock`` installs only ``requirements-runtime.lock``; a package missing there breaks the
 mock for every new user, and a development tool there makes every first ``make mock`` slower.
-The runtime closure is read from the installed distributions' metadata (the same data pip
-resolves from), starting at the ``dependencies`` of both ``pyproject.toml`` files.
+The closure is read from the installed distributions' metadata (the same data pip resolves
+from), starting at the ``dependencies`` and ``build-system.requires`` of both
+``pyproject.toml`` files, plus ``editables`` (hatchling asks for it for editable installs).
 """
 
 from __future__ import annotations
@@ -43,18 +45,20 @@ def _pins(lock: Path) -> dict[str, str]:
     return pins
 
 
-def _declared() -> list[Requirement]:
+def _declared(table: str = "project") -> list[Requirement]:
+    """``project.dependencies`` (or, with ``"build-system"``, its ``requires``) of both."""
+    key = "dependencies" if table == "project" else "requires"
     requirements: list[Requirement] = []
     for project in PROJECTS:
         data = tomllib.loads(project.read_text(encoding="utf-8"))
-        requirements += [Requirement(r) for r in data["project"]["dependencies"]]
+        requirements += [Requirement(r) for r in data[table][key]]
     return requirements
 
 
-def _runtime_closure() -> set[str]:
-    """Every distribution the declared dependencies pull in on this platform (extras included)."""
+def _closure(roots: list[Requirement]) -> set[str]:
+    """Every distribution ``roots`` pull in on this platform (extras included)."""
     seen: set[str] = set()
-    pending = [(r, frozenset(r.extras)) for r in _declared()]
+    pending = [(r, frozenset(r.extras)) for r in roots]
     while pending:
         requirement, extras = pending.pop()
         name = _name(requirement.name)
@@ -71,7 +75,8 @@ def _runtime_closure() -> set[str]:
 
 
 def test_the_runtime_lock_pins_exactly_what_the_distributions_need() -> None:
-    needed = _runtime_closure() - OWN
+    build = [*_declared("build-system"), Requirement("editables")]
+    needed = (_closure(_declared()) | _closure(build)) - OWN
     pinned = set(_pins(RUNTIME_LOCK))
     assert not needed - pinned, f"missing from {RUNTIME_LOCK.name}: {sorted(needed - pinned)}"
     assert not pinned - needed, (
