@@ -60,14 +60,16 @@ def diff(committed: Path, fresh: Path) -> list[str]:
     old, new = _files(committed) if committed.exists() else {}, _files(fresh)
     lines: list[str] = []
     for name in sorted(old.keys() | new.keys()):
-        a, b = old.get(name, ""), new.get(name, "")
-        if a != b:
+        a, b = old.get(name), new.get(name)
+        if a != b:  # None (absent) differs from "" (an empty file such as py.typed)
             lines += difflib.unified_diff(
-                a.splitlines(keepends=True),
-                b.splitlines(keepends=True),
-                f"committed/{name}",
-                f"generated/{name}",
+                (a or "").splitlines(keepends=True),
+                (b or "").splitlines(keepends=True),
+                f"committed/{name}" if a is not None else "/dev/null",
+                f"generated/{name}" if b is not None else "/dev/null",
             )
+            if not (a or b):
+                lines.append(f"{'only generated' if a is None else 'only committed'}: {name}\n")
     return lines
 
 
