@@ -10,6 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 NODE_BIN := node_modules/.bin
+TS_CLIENT := generated_client/typescript
 DOCUMENTS := openapi/call-monitor.yaml openapi/mock-admin.yaml
 HOST ?= 127.0.0.1
 PORT ?= 4010
@@ -44,27 +45,34 @@ prism: node_modules/.installed ## Serve the document with Prism on 127.0.0.1:401
 	$(NODE_BIN)/prism mock --host 127.0.0.1 --port $(PRISM_PORT) openapi/call-monitor.yaml
 
 .PHONY: test
-test: lint check-generated ## Lint, drift check and every test (what CI runs)
+test: lint check-generated test-node ## Lint, drift check and every test (what CI runs)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: test-node
+test-node: $(VENV)/.installed node_modules/.installed ## The TypeScript client's tests (Node's test runner, against the real mock)
+	rm -rf $(TS_CLIENT)/build
+	$(NODE_BIN)/tsc -p $(TS_CLIENT)
+	node --test $(TS_CLIENT)/build/test/*.test.js
 
 .PHONY: test-thorough
 test-thorough: $(VENV)/.installed node_modules/.installed ## The tests with far more Hypothesis examples
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: $(VENV)/.installed node_modules/.installed ## ruff, mypy --strict, Spectral, openapi-spec-validator
+lint: $(VENV)/.installed node_modules/.installed ## ruff, mypy --strict, tsc --noEmit, Spectral, openapi-spec-validator
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(NODE_BIN)/tsc --noEmit -p $(TS_CLIENT)
 	$(NODE_BIN)/spectral lint --fail-severity=warn $(DOCUMENTS)
 	$(BIN)/openapi-spec-validator $(DOCUMENTS)
 
 .PHONY: generate
-generate: $(VENV)/.installed ## Regenerate generated_client/m7_openapi from the document
+generate: $(VENV)/.installed node_modules/.installed ## Regenerate the Python and TypeScript clients (and their versions) from the document
 	$(PY) scripts/generate_client.py
 
 .PHONY: check-generated
-check-generated: $(VENV)/.installed ## Fail (with a diff) when the committed client is stale
+check-generated: $(VENV)/.installed node_modules/.installed ## Fail (with a diff) when a committed client is stale
 	$(PY) scripts/generate_client.py --check
 
 BASE_URL ?=

@@ -101,4 +101,17 @@ def test_drift_check_catches_a_planted_document_change(tmp_path: Path) -> None:
     result = _check(planted)
     assert result.returncode == 1
     assert "media_region" in result.stdout
+    assert "+++ generated/typescript/src/schema.ts" in result.stdout
+    assert "+            mediaRegion?: string;" in result.stdout
     assert "make generate" in result.stdout
+
+
+def test_drift_check_holds_both_distributions_to_the_documents_version(tmp_path: Path) -> None:
+    planted = tmp_path / "call-monitor.yaml"
+    text = doc.CALL_MONITOR.read_text(encoding="utf-8")
+    version = doc.load()["info"]["version"]
+    planted.write_text(text.replace(f"  version: {version}\n", "  version: 9.8.7\n", 1))
+    result = _check(planted)
+    assert result.returncode == 1
+    assert '+version = "9.8.7"' in result.stdout  # generated_client/pyproject.toml
+    assert '+  "version": "9.8.7",' in result.stdout  # generated_client/typescript/package.json
