@@ -45,7 +45,7 @@ prism: node_modules/.installed ## Serve the document with Prism on 127.0.0.1:401
 	$(NODE_BIN)/prism mock --host 127.0.0.1 --port $(PRISM_PORT) openapi/call-monitor.yaml
 
 .PHONY: test
-test: lint check-generated test-node ## Lint, drift check and every test (what CI runs)
+test: lint check-generated version-gate test-node ## Lint, drift check, version gate and every test (what CI runs)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: test-node
@@ -74,6 +74,17 @@ generate: $(VENV)/.installed node_modules/.installed ## Regenerate the Python an
 .PHONY: check-generated
 check-generated: $(VENV)/.installed node_modules/.installed ## Fail (with a diff) when a committed client is stale
 	$(PY) scripts/generate_client.py --check
+
+BASE ?=
+
+.PHONY: spec-diff
+spec-diff: $(VENV)/.installed node_modules/.installed ## Changes to the document since a git ref, breaking ones flagged (exit 1): make spec-diff BASE=main
+	@test -n "$(BASE)" || { echo "usage: make spec-diff BASE=<git ref>, e.g. BASE=main"; exit 2; }
+	$(PY) scripts/spec_diff.py --base "$(BASE)"
+
+.PHONY: version-gate
+version-gate: $(VENV)/.installed node_modules/.installed ## Fail when the document changed since main without the right info.version bump and CHANGELOG.md entry
+	$(PY) scripts/spec_diff.py --gate
 
 BASE_URL ?=
 
