@@ -162,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         if changes:
             sys.stdout.writelines(changes)
-            where = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+            where = (
+                args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+            )
             print(
                 f"\n{where} is stale: it is not what the OpenAPI document generates.\n"
                 "Run `make generate` and commit the result with the document change."
