@@ -3,7 +3,8 @@
 connexion routes from the documents' operationIds (404 and 405 for anything else), checks
 the body (every violation listed), answers ``Prefer`` for the vendor operations and calls
 the handler (``handlers.vendor``, ``handlers.admin`` under ``/__mock``); it also serves
-both Swagger UIs and the documents. Its stack is connexion's default but:
+both Swagger UIs and the documents (``/openapi.yaml`` as written, ``DocumentsAsWritten``).
+Its stack is connexion's default but:
 
 * no ``SecurityMiddleware``: ``mock_server.http.auth`` authenticates, before connexion (the
   documents still declare the security, and the Swagger UI shows it);
@@ -47,6 +48,7 @@ from mock_server.spec.documents import (
     Operation,
     load_document,
 )
+from mock_server.spec.documents_as_written import DocumentsAsWritten
 from mock_server.spec.errors import ERROR_HANDLERS
 from mock_server.spec.prefer_answers import PreferredAnswers
 
@@ -91,4 +93,4 @@ def connexion_app(state: MockState, operations: Mapping[str, Operation]) -> ASGI
     )
     for exception, handler in ERROR_HANDLERS:
         app.add_error_handler(exception, handler)
-    return build_now(app)
+    return DocumentsAsWritten(build_now(app))
