@@ -79,8 +79,13 @@ class Operation:
 
     @property
     def supervisor_attr(self) -> str:
-        """The supervisor's field (``listen_agent``, ``loot_call_agent``, ...)."""
-        return next(f.name for f in self.fields if f.required and f.name != AGENT_ATTR)
+        """The supervisor's field (``listen_agent``, ``loot_call_agent``, ...): the document's
+        rule is that the ``…Agent`` field of each body is the supervisor."""
+        return next(
+            f.name
+            for f in self.fields
+            if f.required and f.name.endswith("_agent") and f.name != AGENT_ATTR
+        )
 
     @property
     def supervisor_json(self) -> str:
@@ -114,6 +119,12 @@ class Operation:
         values: dict[str, Any] = {self.supervisor_attr: supervisor, AGENT_ATTR: agent, **extra}
         if action_id is not None:
             values[ACTION_ID_ATTR] = action_id
+        missing = [f.name for f in self.extra_fields if f.required and f.name not in values]
+        if missing:  # a field the document made required since this code was written
+            raise TypeError(
+                f"{self.name}() needs the field(s) {', '.join(missing)}: the document "
+                f"requires them in {self.request.__name__}"
+            )
         return self.request(**values)
 
 

@@ -58,23 +58,33 @@ CHILD = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def planted_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+REQUIRED = "      required: [listenAgent, agentNumber]\n"
+LISTEN_BODY = (
+    "      description: Body of listen (监听).\n"
+    + REQUIRED
+    + "      additionalProperties: false\n      properties:\n"
+)
+SILENT_MODE = (
+    "        silentMode:\n          type: boolean\n          description: Planted by a test.\n"
+)
+
+
+def _planted(folder: Path, *, required: bool) -> Path:
     """``m7_openapi`` generated from a copy of the document with ``silentMode`` in listen."""
-    folder = tmp_path_factory.mktemp("planted")
     text = doc.CALL_MONITOR.read_text(encoding="utf-8")
-    anchor = "      description: Body of listen (监听).\n      required: [listenAgent, agentNumber]\n      additionalProperties: false\n      properties:\n"
-    assert anchor in text
-    planted = text.replace(
-        anchor,
-        anchor
-        + "        silentMode:\n          type: boolean\n          description: Planted by a test.\n",
-        1,
-    )
+    assert LISTEN_BODY in text
+    body = LISTEN_BODY + SILENT_MODE
+    if required:
+        body = body.replace(REQUIRED, "      required: [listenAgent, agentNumber, silentMode]\n")
     document = folder / "call-monitor.yaml"
-    document.write_text(planted, encoding="utf-8")
+    document.write_text(text.replace(LISTEN_BODY, body, 1), encoding="utf-8")
     generate_into(folder / "m7_openapi", document)
     return folder
+
+
+@pytest.fixture(scope="module")
+def planted_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _planted(tmp_path_factory.mktemp("planted"), required=False)
 
 
 def test_a_planted_optional_field_goes_through_the_client_and_the_cli(
@@ -118,3 +128,43 @@ def test_send_posts_a_ready_generated_model(vendor: Any) -> None:
         envelope = monitor.send(ListenRequest(listen_agent="2002", agent_number="9527"))
     assert envelope.request_info.url == "/openapi/v1/call/listen"
     assert envelope.request_info.body.to_dict() == {"listenAgent": "2002", "agentNumber": "9527"}
+
+
+REQUIRED_CHILD = textwrap.dedent(
+    """
+    import sys
+    from m7_call_monitor import CallMonitor
+    from m7_call_monitor.cli import main
+
+    monitor = CallMonitor("http://m7.test", "2100147", "s")
+    try:
+        monitor.listen(supervisor="2002", agent="9527")
+    except TypeError as error:
+        print("TypeError:", error)
+    sys.stdout.flush()
+    status = main(["--base-url", "http://m7.test", "listen", "--supervisor", "2002",
+                   "--agent", "9527"])
+    print("status", status)
+    """
+)
+
+
+def test_a_field_made_required_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    planted = _planted(tmp_path, required=True)
+    env = {**os.environ, "PYTHONPATH": str(planted), "M7_APP_KEY": "2100147", "M7_SECRET_KEY": "s"}
+    result = subprocess.run(
+        [sys.executable, "-c", REQUIRED_CHILD],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+        cwd=planted,
+    )
+    assert result.stdout.splitlines() == [
+        "TypeError: listen() needs the field(s) silent_mode: the document requires them in "
+        "ListenRequest",
+        "status 2",
+    ], result.stderr
+    assert "the following arguments are required: --silent-mode" in result.stderr
+    assert "Traceback" not in result.stderr
