@@ -27,7 +27,7 @@ from .processes import Service, running
 from .signatures import SignaturePool
 
 GENERATOR: Final = ROOT / "scripts" / "generate_client.py"
-COMMITTED_PACKAGE: Final = ROOT / "generated_client" / "m7_openapi"
+COMMITTED_CLIENTS: Final = ROOT / "generated_client"
 
 
 @dataclass
@@ -188,14 +188,19 @@ class GenerateCost:
 
 
 def measure_generate(runs: int, workdir: Path) -> GenerateCost:
-    """`make generate` = scripts/generate_client.py, here into a copy of the committed package."""
+    """`make generate` = scripts/generate_client.py (both clients), here into a copy of the
+    committed generated_client/."""
     times: list[float] = []
     for index in range(runs):
-        target = workdir / f"generate-{index}" / "m7_openapi"
-        shutil.copytree(COMMITTED_PACKAGE, target)
+        target = workdir / f"generate-{index}" / "generated_client"
+        shutil.copytree(
+            COMMITTED_CLIENTS,
+            target,
+            ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"),
+        )
         start = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, str(GENERATOR), "--package", str(target)],
+            [sys.executable, str(GENERATOR), "--output", str(target)],
             cwd=ROOT,
             capture_output=True,
             text=True,
