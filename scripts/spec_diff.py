@@ -150,13 +150,9 @@ def _request_field_removed(before: Mapping[str, Any], raw: Mapping[str, Any]) ->
     return isinstance(parent, Mapping) and parent.get("additionalProperties") is False
 
 
-def library_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
-    """api-smart-diff's changes under ``paths`` and the document's metadata, deduplicated.
-
-    Changes under ``components`` are left out: api-smart-diff resolves every ``$ref``, so
-    each one already appears at every operation that uses the component.
-    """
-    payload = json.dumps({"before": before, "after": after}, ensure_ascii=False)
+def _api_smart_diff(pairs: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> list[Any]:
+    """api-smart-diff's raw changes for each (before, after) pair, in one node process."""
+    payload = json.dumps({"pairs": pairs}, ensure_ascii=False)
     result = subprocess.run(
         ["node", str(BRIDGE)],
         input=payload,
@@ -167,8 +163,18 @@ def library_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
     )
     if result.returncode != 0:
         raise SystemExit(f"api-smart-diff failed (run `make setup`?):\n{result.stderr}")
+    answers: list[Any] = json.loads(result.stdout)
+    return answers
+
+
+def library_changes(before: Mapping[str, Any], raws: Iterable[Mapping[str, Any]]) -> list[Change]:
+    """api-smart-diff's changes under ``paths`` and the document's metadata, deduplicated.
+
+    Changes under ``components`` are left out: api-smart-diff resolves every ``$ref``, so
+    each one already appears at every operation that uses the component.
+    """
     changes: list[Change] = []
-    for raw in json.loads(result.stdout):
+    for raw in raws:
         if raw["path"][:1] == ["components"]:
             continue
         operation, where, what = _describe(raw)
@@ -242,10 +248,20 @@ def _unique(changes: Iterable[Change]) -> list[Change]:
     return unique
 
 
+def compare_many(
+    pairs: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]],
+) -> list[list[Change]]:
+    """:func:`compare` for each pair, with a single node process."""
+    results = []
+    for (before, after), raws in zip(pairs, _api_smart_diff(pairs), strict=True):
+        changes = _unique([*library_changes(before, raws), *rule_changes(before, after)])
+        results.append(sorted(changes, key=lambda c: (not c.breaking, c.operation)))
+    return results
+
+
 def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
     """Every change from ``before`` to ``after``, breaking ones first."""
-    changes = _unique([*library_changes(before, after), *rule_changes(before, after)])
-    return sorted(changes, key=lambda c: (not c.breaking, c.operation))
+    return compare_many([(before, after)])[0]
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there: 10x faster

@@ -10,17 +10,15 @@ import copy
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from scripts.spec_diff import compare_many, main
 from tests.support import document as doc
 
-SCRIPT = doc.ROOT / "scripts" / "spec_diff.py"
 LISTEN = "POST /openapi/v1/call/listen"
 WHISPER = "POST /openapi/v1/call/whisper"
 
@@ -110,32 +108,51 @@ CASES: dict[str, tuple[Plant, bool, tuple[str, str, str]]] = {
 
 
 def _write(path: Path, document: dict[str, Any]) -> Path:
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")  # JSON is YAML
     return path
 
 
-def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        cwd=cwd,
-    )
+class Ran:
+    """What one in-process run of scripts/spec_diff.py printed and returned."""
+
+    def __init__(self, returncode: int, stdout: str) -> None:
+        self.returncode, self.stdout = returncode, stdout
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+    """``scripts/spec_diff.py`` run in this process (it still starts node for the diff)."""
+
+    def run(*args: str) -> Ran:
+        capsys.readouterr()
+        returncode = main(list(args))
+        return Ran(returncode, capsys.readouterr().out)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def reported() -> dict[str, list[dict[str, Any]]]:
+    """The changes of every planted case, from one run of api-smart-diff for all of them."""
+    planted = {}
+    for case, (plant, _, _) in CASES.items():
+        changed = copy.deepcopy(doc.load())
+        plant(changed)
+        assert changed != doc.load(), f"the plant of {case!r} changed nothing"
+        planted[case] = changed
+    results = compare_many([(doc.load(), changed) for changed in planted.values()])
+    return {
+        case: [vars(change) for change in changes]
+        for case, changes in zip(planted, results, strict=True)
+    }
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_each_planted_change_is_classed_and_named(case: str, tmp_path: Path) -> None:
-    plant, breaking, (operation, where, what) = CASES[case]
-    changed = copy.deepcopy(doc.load())
-    plant(changed)
-    assert changed != doc.load(), "the plant changed nothing"
-    base = _write(tmp_path / "base.yaml", doc.load())
-    head = _write(tmp_path / "head.yaml", changed)
-    result = _run("--base-file", str(base), "--head-file", str(head), "--json")
-    changes = json.loads(result.stdout)
-    assert result.returncode == (1 if breaking else 0), result.stdout + result.stderr
+def test_each_planted_change_is_classed_and_named(
+    case: str, reported: dict[str, list[dict[str, Any]]]
+) -> None:
+    _, breaking, (operation, where, what) = CASES[case]
+    changes = reported[case]
     named = [
         c
         for c in changes
@@ -146,10 +163,24 @@ def test_each_planted_change_is_classed_and_named(case: str, tmp_path: Path) -> 
     assert any(c["breaking"] for c in changes) is breaking
 
 
-def test_the_same_document_has_no_changes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("case", ["new required request field", "new optional request field"])
+def test_the_command_exits_1_exactly_when_a_change_breaks(
+    case: str, tmp_path: Path, run: Callable[..., Ran]
+) -> None:
+    plant, breaking, (operation, where, what) = CASES[case]
+    changed = copy.deepcopy(doc.load())
+    plant(changed)
     base = _write(tmp_path / "base.yaml", doc.load())
-    result = _run("--base-file", str(base), "--head-file", str(doc.CALL_MONITOR))
-    assert result.returncode == 0, result.stdout + result.stderr
+    head = _write(tmp_path / "head.yaml", changed)
+    result = run("--base-file", str(base), "--head-file", str(head))
+    assert result.returncode == (1 if breaking else 0), result.stdout
+    assert f"{operation}  {where}: {what}" in result.stdout
+
+
+def test_the_same_document_has_no_changes(tmp_path: Path, run: Callable[..., Ran]) -> None:
+    base = _write(tmp_path / "base.yaml", doc.load())
+    result = run("--base-file", str(base), "--head-file", str(doc.CALL_MONITOR))
+    assert result.returncode == 0, result.stdout
     assert "0 change(s), 0 breaking" in result.stdout
 
 
@@ -194,46 +225,55 @@ def _change(repo: Path, plant: Plant | None, version: str | None, changelog: boo
             handle.write(f"\n## {version}\n\n- a planted change\n")
 
 
-def _gate(repo: Path) -> subprocess.CompletedProcess[str]:
-    return _run("--gate", "--root", str(repo))
+@pytest.fixture
+def gate(repo: Path, run: Callable[..., Ran]) -> Callable[[], Ran]:
+    return lambda: run("--gate", "--root", str(repo))
 
 
-def test_gate_passes_an_unchanged_document(repo: Path) -> None:
-    result = _gate(repo)
+def test_gate_passes_an_unchanged_document(repo: Path, gate: Callable[[], Ran]) -> None:
+    result = gate()
     assert result.returncode == 0, result.stdout
     assert "version gate: passed" in result.stdout
 
 
-def test_gate_fails_a_breaking_change_without_a_major_bump(repo: Path) -> None:
+def test_gate_fails_a_breaking_change_without_a_major_bump(
+    repo: Path, gate: Callable[[], Ran]
+) -> None:
     _change(repo, add_required_field, "1.1.0", changelog=True)
-    result = _gate(repo)
+    result = gate()
     assert result.returncode == 1, result.stdout
     assert "need a major version (1.0.0 -> 2.0.0, not 1.1.0)" in result.stdout
     assert f"{LISTEN}  request body silentMode: made required" in result.stdout
 
 
-def test_gate_passes_the_breaking_change_with_a_major_bump(repo: Path) -> None:
+def test_gate_passes_the_breaking_change_with_a_major_bump(
+    repo: Path, gate: Callable[[], Ran]
+) -> None:
     _change(repo, add_required_field, "2.0.0", changelog=True)
-    result = _gate(repo)
+    result = gate()
     assert result.returncode == 0, result.stdout
     assert "version gate: passed" in result.stdout
 
 
-def test_gate_fails_any_change_without_a_bump(repo: Path) -> None:
+def test_gate_fails_any_change_without_a_bump(repo: Path, gate: Callable[[], Ran]) -> None:
     _change(repo, add_optional_field, None, changelog=False)
-    result = _gate(repo)
+    result = gate()
     assert result.returncode == 1, result.stdout
     assert "info.version is still 1.0.0" in result.stdout
     assert "bump it to 1.1.0" in result.stdout
 
 
-def test_gate_passes_a_compatible_change_with_a_minor_bump(repo: Path) -> None:
+def test_gate_passes_a_compatible_change_with_a_minor_bump(
+    repo: Path, gate: Callable[[], Ran]
+) -> None:
     _change(repo, add_optional_field, "1.1.0", changelog=True)
-    assert _gate(repo).returncode == 0
+    assert gate().returncode == 0
 
 
-def test_gate_fails_a_version_without_a_changelog_entry(repo: Path) -> None:
+def test_gate_fails_a_version_without_a_changelog_entry(
+    repo: Path, gate: Callable[[], Ran]
+) -> None:
     _change(repo, add_optional_field, "1.1.0", changelog=False)
-    result = _gate(repo)
+    result = gate()
     assert result.returncode == 1, result.stdout
     assert "CHANGELOG.md has no entry for 1.1.0" in result.stdout
