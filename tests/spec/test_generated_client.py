@@ -3,7 +3,6 @@ drift check catches a document that no longer matches the committed client."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
