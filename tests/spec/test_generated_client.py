@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
+import m7_openapi.models as m7_models
+from m7_call_monitor import CallMonitor
 from m7_openapi.models import (
     ErrorEnvelope,
     HangupChannelRequest,
@@ -105,3 +108,26 @@ def test_drift_check_catches_a_planted_document_change(tmp_path: Path) -> None:
     assert '+version = "9.8.7"' in result.stdout  # generated_client/pyproject.toml
     assert '+  "version": "9.8.7",' in result.stdout  # generated_client/typescript/package.json
     assert "make generate" in result.stdout
+
+
+@pytest.mark.parametrize("operation_id", doc.OPERATIONS)
+def test_send_posts_each_generated_body_to_its_documents_path(operation_id: str) -> None:
+    """The friendly layer's table of actions follows the document: each request model the
+    document names is sent to that operation's path."""
+    (path, operation) = next(
+        (p, o) for p, _, o in doc.operations() if o["operationId"] == operation_id
+    )
+    content = operation["requestBody"]["content"]["application/json"]
+    model = getattr(m7_models, content["schema"]["$ref"].rsplit("/", 1)[-1])
+    example = content["examples"]["vendor"]["value"]
+    success = doc.load()["components"]["examples"]["ListenSuccess"]["value"]
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json=success)
+
+    transport = httpx.MockTransport(answer)
+    with CallMonitor("http://m7.test", "2100147", "s", transport=transport) as monitor:
+        monitor.send(model.from_dict(example))
+    assert seen == [path]
