@@ -71,11 +71,13 @@ def build_state(settings: Settings) -> MockState:
     )
 
 
-def create_app(settings: Settings | None = None) -> MockApp:
+def create_app(settings: Settings | None = None, *, access_log: AccessLog | None = None) -> MockApp:
     """Build the mock for ``settings`` (the defaults of ``m7-mock`` when omitted).
 
     Every call builds a fresh state (call center, replay cache, journal, faults), so tests
     can build one app per test; the clock, sleep and random source come from ``settings``.
+    The access log goes to the ``mock_server.access`` logger unless ``access_log`` says
+    otherwise (the command line writes it straight to stdout).
     """
     settings = settings or Settings()
     state = build_state(settings)
@@ -91,7 +93,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
         partial(
             RequestLifecycle,
             journal=state.journal,
-            access_log=AccessLog(),
+            access_log=access_log or AccessLog(),
             clock=settings.clock,
             auth_mode=settings.auth_mode,
             admin_prefix=ADMIN_BASE_PATH,
