@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from mock_server.model.callcenter import CallCenter
-from tests.api.helpers import PATHS
+from tests.support.document import PATHS
 
 LISTEN = PATHS["listen"]
 LIMIT = 64 * 1024
