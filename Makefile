@@ -23,6 +23,14 @@ $(VENV)/.installed: requirements.lock pyproject.toml generated_client/pyproject.
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e ./generated_client -e .
 	@touch $@
 
+# Debian packages the tests start (a real Redis, headless Chromium for the browser tests):
+# installed by scripts/ensure-debian-packages when missing (as root), else it says how.
+DEBIAN_PACKAGES := redis-server chromium chromium-driver
+
+.PHONY: system-packages
+system-packages: ## Install the Debian packages the tests need (redis-server, chromium), when missing
+	scripts/ensure-debian-packages $(DEBIAN_PACKAGES)
+
 node_modules/.installed: package.json package-lock.json
 	@echo "==> installing Prism and Spectral from package-lock.json"
 	npm ci --no-audit --no-fund --loglevel=error
@@ -44,11 +52,11 @@ prism: node_modules/.installed ## Serve the document with Prism on 127.0.0.1:401
 	$(NODE_BIN)/prism mock --host 127.0.0.1 --port $(PRISM_PORT) openapi/call-monitor.yaml
 
 .PHONY: test
-test: lint check-generated ## Lint, drift check and every test (what CI runs)
+test: lint check-generated system-packages ## Lint, drift check and every test (what CI runs)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: test-thorough
-test-thorough: $(VENV)/.installed node_modules/.installed ## The tests with far more Hypothesis examples
+test-thorough: $(VENV)/.installed node_modules/.installed system-packages ## The tests with far more Hypothesis examples
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: lint
