@@ -25,7 +25,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml generated_client/pyproject.
 
 # Debian packages the tests start (a real Redis, headless Chromium for the browser tests):
 # installed by scripts/ensure-debian-packages when missing (as root), else it says how.
-DEBIAN_PACKAGES := redis-server chromium chromium-driver
+DEBIAN_PACKAGES := redis-server chromium chromium-driver wrk
 
 .PHONY: system-packages
 system-packages: ## Install the Debian packages the tests need (redis-server, chromium), when missing

@@ -29,7 +29,9 @@ pytestmark = [pytest.mark.socket, pytest.mark.prism]
 def _wrk_is_installed() -> None:
     """The benchmark never installs wrk; without it this test fails and says how to."""
     if shutil.which("wrk") is None:
-        pytest.fail("wrk is missing: install it with `apt-get install -y wrk` (.ci/run does)")
+        pytest.fail(
+            "wrk is missing: install it with `apt-get install -y wrk` (make system-packages does)"
+        )
 
 
 LOAD_ROWS = (
