@@ -26,7 +26,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml generated_client/pyproject.
 
 # Debian packages the tests start (a real Redis, headless Chromium for the browser tests):
 # installed by scripts/ensure-debian-packages when missing (as root), else it says how.
-DEBIAN_PACKAGES := redis-server chromium chromium-driver
+DEBIAN_PACKAGES := redis-server chromium chromium-driver wrk
 
 .PHONY: system-packages
 system-packages: ## Install the Debian packages the tests need (redis-server, chromium), when missing
@@ -102,13 +102,15 @@ contract: $(VENV)/.installed ## Contract suite against any deployment: make cont
 
 BENCH_ARGS ?=
 
-.PHONY: bench
-bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism under load, client and signing cost, cold starts (rewrites docs/benchmarks.md)
-	$(PY) scripts/bench.py --write-docs $(BENCH_ARGS)
+BENCH_BEFORE ?=
 
-.PHONY: bench-profile
-bench-profile: $(VENV)/.installed node_modules/.installed ## py-spy profile of the mock under load (collapsed stacks in build/profile)
-	$(PY) scripts/bench.py --targets mock --skip client,signature,cold-start,generate --duration 10 --rounds 1 --profile build/profile
+.PHONY: bench
+bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism and the ceiling under wrk, per-request cost, client and signing cost, cold start (results in build/bench/)
+	$(PY) scripts/bench.py $(if $(BENCH_BEFORE),--before $(BENCH_BEFORE)) $(BENCH_ARGS)
+
+.PHONY: bench-docs
+bench-docs: $(VENV)/.installed node_modules/.installed ## make bench, then rewrite the results in docs/benchmarks.md (BENCH_BEFORE=REF adds the cost at REF)
+	$(PY) scripts/bench.py --write-docs $(if $(BENCH_BEFORE),--before $(BENCH_BEFORE)) $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules and caches
