@@ -120,7 +120,7 @@ class Ran:
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+def spec_diff(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
     """``scripts/spec_diff.py`` run in this process (it still starts node for the diff)."""
 
     def run(*args: str) -> Ran:
@@ -132,7 +132,7 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
 
 
 @pytest.fixture(scope="module")
-def reported() -> dict[str, list[dict[str, Any]]]:
+def planted_reports() -> dict[str, list[dict[str, Any]]]:
     """The changes of every planted case, from one run of api-smart-diff for all of them."""
     planted = {}
     for case, (plant, _, _) in CASES.items():
@@ -149,10 +149,10 @@ def reported() -> dict[str, list[dict[str, Any]]]:
 
 @pytest.mark.parametrize("case", CASES)
 def test_each_planted_change_is_classed_and_named(
-    case: str, reported: dict[str, list[dict[str, Any]]]
+    case: str, planted_reports: dict[str, list[dict[str, Any]]]
 ) -> None:
     _, breaking, (operation, where, what) = CASES[case]
-    changes = reported[case]
+    changes = planted_reports[case]
     named = [
         c
         for c in changes
@@ -165,21 +165,21 @@ def test_each_planted_change_is_classed_and_named(
 
 @pytest.mark.parametrize("case", ["new required request field", "new optional request field"])
 def test_the_command_exits_1_exactly_when_a_change_breaks(
-    case: str, tmp_path: Path, run: Callable[..., Ran]
+    case: str, tmp_path: Path, spec_diff: Callable[..., Ran]
 ) -> None:
     plant, breaking, (operation, where, what) = CASES[case]
     changed = copy.deepcopy(doc.load())
     plant(changed)
     base = _write(tmp_path / "base.yaml", doc.load())
     head = _write(tmp_path / "head.yaml", changed)
-    result = run("--base-file", str(base), "--head-file", str(head))
+    result = spec_diff("--base-file", str(base), "--head-file", str(head))
     assert result.returncode == (1 if breaking else 0), result.stdout
     assert f"{operation}  {where}: {what}" in result.stdout
 
 
-def test_the_same_document_has_no_changes(tmp_path: Path, run: Callable[..., Ran]) -> None:
+def test_the_same_document_has_no_changes(tmp_path: Path, spec_diff: Callable[..., Ran]) -> None:
     base = _write(tmp_path / "base.yaml", doc.load())
-    result = run("--base-file", str(base), "--head-file", str(doc.CALL_MONITOR))
+    result = spec_diff("--base-file", str(base), "--head-file", str(doc.CALL_MONITOR))
     assert result.returncode == 0, result.stdout
     assert "0 change(s), 0 breaking" in result.stdout
 
@@ -192,7 +192,7 @@ def _git(repo: Path, *args: str) -> None:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def scratch_repo(tmp_path: Path) -> Path:
     (tmp_path / "openapi").mkdir()
     shutil.copy(doc.CALL_MONITOR, tmp_path / "openapi" / "call-monitor.yaml")
     shutil.copy(doc.ROOT / "CHANGELOG.md", tmp_path / "CHANGELOG.md")
@@ -226,54 +226,58 @@ def _change(repo: Path, plant: Plant | None, version: str | None, changelog: boo
 
 
 @pytest.fixture
-def gate(repo: Path, run: Callable[..., Ran]) -> Callable[[], Ran]:
-    return lambda: run("--gate", "--root", str(repo))
+def version_gate(scratch_repo: Path, spec_diff: Callable[..., Ran]) -> Callable[[], Ran]:
+    return lambda: spec_diff("--gate", "--root", str(scratch_repo))
 
 
-def test_gate_passes_an_unchanged_document(repo: Path, gate: Callable[[], Ran]) -> None:
-    result = gate()
+def test_gate_passes_an_unchanged_document(
+    scratch_repo: Path, version_gate: Callable[[], Ran]
+) -> None:
+    result = version_gate()
     assert result.returncode == 0, result.stdout
     assert "version gate: passed" in result.stdout
 
 
 def test_gate_fails_a_breaking_change_without_a_major_bump(
-    repo: Path, gate: Callable[[], Ran]
+    scratch_repo: Path, version_gate: Callable[[], Ran]
 ) -> None:
-    _change(repo, add_required_field, "1.1.0", changelog=True)
-    result = gate()
+    _change(scratch_repo, add_required_field, "1.1.0", changelog=True)
+    result = version_gate()
     assert result.returncode == 1, result.stdout
     assert "need a major version (1.0.0 -> 2.0.0, not 1.1.0)" in result.stdout
     assert f"{LISTEN}  request body silentMode: made required" in result.stdout
 
 
 def test_gate_passes_the_breaking_change_with_a_major_bump(
-    repo: Path, gate: Callable[[], Ran]
+    scratch_repo: Path, version_gate: Callable[[], Ran]
 ) -> None:
-    _change(repo, add_required_field, "2.0.0", changelog=True)
-    result = gate()
+    _change(scratch_repo, add_required_field, "2.0.0", changelog=True)
+    result = version_gate()
     assert result.returncode == 0, result.stdout
     assert "version gate: passed" in result.stdout
 
 
-def test_gate_fails_any_change_without_a_bump(repo: Path, gate: Callable[[], Ran]) -> None:
-    _change(repo, add_optional_field, None, changelog=False)
-    result = gate()
+def test_gate_fails_any_change_without_a_bump(
+    scratch_repo: Path, version_gate: Callable[[], Ran]
+) -> None:
+    _change(scratch_repo, add_optional_field, None, changelog=False)
+    result = version_gate()
     assert result.returncode == 1, result.stdout
     assert "info.version is still 1.0.0" in result.stdout
     assert "bump it to 1.1.0" in result.stdout
 
 
 def test_gate_passes_a_compatible_change_with_a_minor_bump(
-    repo: Path, gate: Callable[[], Ran]
+    scratch_repo: Path, version_gate: Callable[[], Ran]
 ) -> None:
-    _change(repo, add_optional_field, "1.1.0", changelog=True)
-    assert gate().returncode == 0
+    _change(scratch_repo, add_optional_field, "1.1.0", changelog=True)
+    assert version_gate().returncode == 0
 
 
 def test_gate_fails_a_version_without_a_changelog_entry(
-    repo: Path, gate: Callable[[], Ran]
+    scratch_repo: Path, version_gate: Callable[[], Ran]
 ) -> None:
-    _change(repo, add_optional_field, "1.1.0", changelog=False)
-    result = gate()
+    _change(scratch_repo, add_optional_field, "1.1.0", changelog=False)
+    result = version_gate()
     assert result.returncode == 1, result.stdout
     assert "CHANGELOG.md has no entry for 1.1.0" in result.stdout
