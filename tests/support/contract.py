@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,13 +24,9 @@ from typing import Any
 import httpx
 
 from tests.support.conformance import expect_conforming
-from tests.support.strategies import (
-    AGENT_FIELD,
-    UniqueNonces,
-    operation_path,
-    signed_headers,
-    supervisor_field,
-)
+from tests.support.document import AGENT_FIELD, operation_path, supervisor_field
+from tests.support.nonces import next_nonce
+from tests.support.strategies import signed_headers
 
 __all__ = [
     "DEMO",
@@ -170,7 +165,6 @@ class Contract:
         self.target = target
         self.limits = limits or Limits()
         self._http = httpx.Client(base_url=target.base_url, timeout=self.limits.timeout)
-        self._nonces = UniqueNonces(secrets.randbelow(10**6))
         self._clock = clock
         self._deadline = clock() + self.limits.budget
         #: Each request that got no answer: what was sent and what happened.
@@ -184,9 +178,7 @@ class Contract:
     def headers(self, *, at: int | None = None) -> dict[str, str]:
         """The four ``m7-*`` headers, freshly signed (``at``: another timestamp)."""
         now = int(time.time()) if at is None else at
-        return signed_headers(
-            self.target.app_key, self.target.secret_key, now, self._nonces.next_nonce()
-        )
+        return signed_headers(self.target.app_key, self.target.secret_key, now, next_nonce())
 
     def probe(self, operation: str) -> dict[str, Any]:
         """A valid body naming nobody: harmless on any deployment."""
