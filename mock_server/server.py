@@ -21,8 +21,8 @@ from typing import Any, Final
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from mock_server.envelope import dumps, error_body
-from mock_server.ids import new_request_id
+from mock_server.http.envelope import dumps, error_body
+from mock_server.model.ids import new_request_id
 from mock_server.settings import ServerLimits
 
 __all__ = ["BoundedHttpToolsProtocol", "serve"]
