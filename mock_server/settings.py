@@ -94,8 +94,6 @@ class Settings:
 
     #: The vendor's window: clock skew allowed and how long a sign+nonce is remembered.
     auth_window_seconds: int = 300
-    #: Hard cap of the replay cache (entries); when full the oldest entry is forgotten.
-    replay_capacity: int = 100_000
     #: Largest request body accepted on the vendor API (the document says 64 KiB).
     max_body_bytes: int = 64 * 1024
     #: Largest body accepted on the admin API (a scenario can be longer than a call action).
