@@ -58,6 +58,8 @@ def build_state(settings: Settings) -> MockState:
         replay_window=settings.auth_window_seconds,
         replay_max_bytes=settings.replay_max_bytes,
         journal_capacity=settings.journal_capacity,
+        journal_max_bytes=settings.journal_max_bytes,
+        journal_value_chars=settings.journal_value_chars,
     )
 
 
@@ -92,7 +94,12 @@ def create_app(settings: Settings | None = None) -> MockApp:
                 max_url_bytes=settings.server.max_url_bytes,
             ),
         ),
-        partial(CorsMiddleware, origins=settings.cors_origins),
+        partial(
+            CorsMiddleware,
+            origins=settings.cors_origins,
+            admin_prefix=ADMIN_BASE_PATH,
+            admin_origins=settings.admin_origins,
+        ),
         partial(
             AdminGuard,
             prefix=ADMIN_BASE_PATH,
@@ -109,6 +116,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
             admin_prefix=ADMIN_BASE_PATH,
             admin_limit=settings.max_admin_body_bytes,
             drain_limit=settings.max_drain_bytes,
+            max_json_depth=settings.max_json_depth,
         ),
         partial(AuthMiddleware, authenticator=authenticator, routes=routes, clock=settings.clock),
     ]

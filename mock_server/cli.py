@@ -124,6 +124,14 @@ def _parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help="comma-separated allowed origins, or * (M7_MOCK_CORS_ORIGINS; default *)",
     )
     parser.add_argument(
+        "--admin-origins",
+        default=env.get("M7_MOCK_ADMIN_ORIGINS", ""),
+        help=(
+            "comma-separated origins, besides the mock's own pages, allowed to call the "
+            "/__mock admin API from a browser (M7_MOCK_ADMIN_ORIGINS; default none)"
+        ),
+    )
+    parser.add_argument(
         "--log-level",
         choices=_LOG_LEVELS,
         default=env.get("M7_MOCK_LOG_LEVEL", "info"),
@@ -205,6 +213,7 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         scenario_source=scenario_source,
         admin_token=args.admin_token or None,
         cors_origins=origins or ("*",),
+        admin_origins=tuple(o.strip() for o in args.admin_origins.split(",") if o.strip()),
         log_level=args.log_level,
     )
 

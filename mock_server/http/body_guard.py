@@ -13,6 +13,9 @@ reset, since closing a socket with unread data makes the kernel send a reset, no
 answer. A client that did send ``Expect: 100-continue`` has sent no body yet and is
 answered at once. The 413 closes the connection either way.
 
+A body nested deeper than ``max_json_depth`` is refused (400) here, before the validator,
+whose recursion has a limit of its own (``mock_server.model.json_depth``).
+
 The body read here is kept in the request record (for the journal) and replayed to the
 layers below, so it is read from the network once.
 """
@@ -25,6 +28,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.http.envelope import JSON_CONTENT_TYPE, send_error
 from mock_server.http.record import RequestRecord, record_of
+from mock_server.model.json_depth import nests_deeper_than
+from mock_server.model.outcome import Outcome
 
 __all__ = ["BodyGuard", "is_json"]
 
@@ -51,6 +56,7 @@ class BodyGuard:
         admin_prefix: str,
         admin_limit: int,
         drain_limit: int = 64 * 1024 * 1024,
+        max_json_depth: int = 32,
     ) -> None:
         self.app = app
         self._json_routes = json_routes
@@ -58,6 +64,7 @@ class BodyGuard:
         self._admin_prefix = admin_prefix + "/"
         self._admin_limit = admin_limit
         self._drain_limit = drain_limit
+        self._max_json_depth = max_json_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,6 +97,10 @@ class BodyGuard:
         except _ClientGone:
             return
         record.body = body
+        if nests_deeper_than(body, self._max_json_depth):
+            message = f"body: nested deeper than {self._max_json_depth} levels"
+            await send_error(send, record, 400, message, outcome=Outcome.JSON)
+            return
         await self.app(scope, _replay(body, receive), send)
 
     async def _too_large(
