@@ -82,10 +82,15 @@ contract: $(VENV)/.installed ## Contract suite against any deployment: make cont
 	M7_CONTRACT_BASE_URL="$(BASE_URL)" $(BIN)/pytest tests/contract $(PYTEST_ARGS)
 
 BENCH_ARGS ?=
+SOAK_ARGS ?=
 
 .PHONY: bench
 bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism under load, client and signing cost, cold starts (rewrites docs/benchmarks.md)
 	$(PY) scripts/bench.py --write-docs $(BENCH_ARGS)
+
+.PHONY: soak
+soak: $(VENV)/.installed ## About 2 minutes: normal load, then normal + hostile clients side by side (5xx, memory, replays, probes)
+	$(PY) scripts/soak.py $(SOAK_ARGS)
 
 .PHONY: bench-profile
 bench-profile: $(VENV)/.installed node_modules/.installed ## py-spy profile of the mock under load (collapsed stacks in build/profile)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from typing import Any, Final
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -44,6 +45,14 @@ def _refusal(status: int, message: str, *, extra: bytes = b"") -> bytes:
             body,
         ]
     )
+
+
+class _AnsweredRefusals(logging.Filter):
+    """Drops uvicorn's warning for each request its parser refused: the client got the
+    envelope saying why, and a hostile client must not be able to flood the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "Invalid HTTP request received."
 
 
 class _Refused(Exception):
@@ -180,9 +189,19 @@ def serve(
     (uvicorn starts each worker process from it).
     """
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
+    logging_config = {
+        **LOGGING_CONFIG,
+        "filters": {"answered": {"()": _AnsweredRefusals}},
+        "handlers": {
+            name: {**handler, "filters": ["answered"]}
+            for name, handler in LOGGING_CONFIG["handlers"].items()
+        },
+    }
     uvicorn.run(
         app,
+        log_config=logging_config,
         factory=isinstance(app, str),
         host=host,
         port=port,
