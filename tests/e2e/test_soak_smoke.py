@@ -27,5 +27,6 @@ def test_a_short_soak_sees_no_5xx_no_accepted_replay_and_every_probe_answered() 
     assert "replays accepted 0," in summary
     answered = summary.rsplit("probes answered ", 1)[1]
     got, sent = answered.split("/")
-    assert int(sent) > 0 and got == sent
+    assert int(sent) > 0
+    assert got == sent
     assert "hostile exchanges: " in run.stdout
