@@ -5,7 +5,8 @@ the worker processes; it has no header-read timeout, no body-read timeout and no
 the size of a request head. ``BoundedHttpToolsProtocol`` adds those to uvicorn's own
 protocol, because they can only be enforced where the bytes arrive (an ASGI app sees a
 request only once its head is complete). Every refusal it sends is the error envelope.
-Why uvicorn and not hypercorn or granian: docs/mock-server.md, "Server limits".
+Why uvicorn and not hypercorn or granian: docs/benchmarks.md, "Server choice"; the limits
+and their options: docs/mock-server.md, "Limits".
 
 This is the only module that knows uvicorn's internals (the attributes of its httptools
 protocol); ``uvicorn`` is pinned in requirements.lock and tests/api/test_server_limits.py

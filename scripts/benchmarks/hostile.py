@@ -24,7 +24,7 @@ from .processes import child_env, free_port
 
 __all__ = ["probe_servers"]
 
-CAP: Final = 20.0
+CAP: Final = 35.0
 #: The limits each server is given where it has a setting for them.
 HELD_CONNECTIONS: Final = 60
 

@@ -189,9 +189,10 @@ def test_a_connection_over_the_bound_is_refused_with_503(port: int) -> None:
     assert httpx.get(f"http://127.0.0.1:{port}/__mock/state").status_code == 200
 
 
-def test_an_over_limit_body_without_100_continue_gets_the_413(port: int) -> None:
+@pytest.mark.parametrize("mib", [1, 5, 32])
+def test_an_over_limit_body_without_100_continue_gets_the_413(port: int, mib: int) -> None:
     """urllib sends the whole body before reading, with ``Connection: close``."""
-    body = b'{"pad": "' + b"a" * (32 * 1024 * 1024) + b'"}'
+    body = b'{"pad": "' + b"a" * (mib * 1024 * 1024) + b'"}'
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{LISTEN}",
         data=body,
