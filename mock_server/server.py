@@ -189,6 +189,8 @@ def serve(
     ``app`` is the ASGI app, or with ``workers`` above 1 an import string of a factory
     (uvicorn starts each worker process from it).
     """
+    if workers > 1 and not isinstance(app, str):
+        raise ValueError("workers > 1 needs the app as an import string of a factory")
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
 
