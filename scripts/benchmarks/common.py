@@ -44,7 +44,7 @@ SERVER_TARGETS: Final = (
 )
 #: Every target, in table order; mock-quiet and the server targets only on request.
 ALL_TARGETS: Final = ("mock", "mock-quiet", *SERVER_TARGETS, "prism", "prism-quiet", "ceiling")
-PARTS: Final = ("client", "signature", "cold-start", "generate")
+PARTS: Final = ("request-cost", "client", "signature", "cold-start")
 
 
 def log(message: str) -> None:

@@ -11,9 +11,12 @@ import pytest
 from m7_call_monitor.signing import HEADER_NAMES
 from mock_server.app import create_app
 from mock_server.http.auth import Authenticator
-from mock_server.model.replay import ENTRY_BYTES, ReplayCache, StoreUnavailable
+from mock_server.model.replay import ENTRY_BYTES, ReplayCache
 from mock_server.settings import Settings
-from tests.api.helpers import PATHS, Clock, client_for, next_nonce, signed
+from tests.api.helpers import client_for, signed
+from tests.support.clock import Clock
+from tests.support.document import PATHS
+from tests.support.nonces import next_nonce
 
 LISTEN = PATHS["listen"]
 #: A body that authenticates and then fails fast in the call center (40903): any status
@@ -186,19 +189,6 @@ async def test_a_full_replay_store_refuses_with_503_and_forgets_nothing(
     assert cache.refused == 1
 
 
-async def test_the_replay_cache_never_forgets_a_live_key_when_full() -> None:
-    clock = Clock()
-    cache = ReplayCache(window=300, max_bytes=50 * ENTRY_BYTES, clock=clock)
-    for n in range(50):
-        assert await cache.check_and_add(f"key-{n}") is False
-    clock.advance(10)
-    with pytest.raises(StoreUnavailable) as caught:
-        await cache.check_and_add("key-50")
-    assert caught.value.retry_after == 290
-    assert len(cache) == 50
-    assert await cache.check_and_add("key-0") is True  # still a replay, however full
-
-
 async def test_the_replay_key_is_exactly_sign_and_nonce(
     make_settings: Callable[..., Settings], clock: Clock
 ) -> None:
@@ -246,27 +236,6 @@ async def test_whitespace_around_m7_values_is_ignored_on_both_sides(
 ) -> None:
     sent = {name: f"{padding}{value}{padding}" for name, value in headers().items()}
     assert_accepted(await post(client, sent))
-
-
-async def test_the_replay_cache_expires_after_the_window() -> None:
-    clock = Clock()
-    cache = ReplayCache(window=300, max_bytes=10 * ENTRY_BYTES, clock=clock)
-    assert await cache.check_and_add("a") is False
-    clock.advance(100)
-    assert await cache.check_and_add("b") is False
-    clock.advance(200)  # "a" is 300 s old: still a replay
-    assert await cache.check_and_add("a") is True
-    clock.advance(1)  # 301 s
-    assert await cache.check_and_add("a") is False
-    assert len(cache) == 2  # "a" again and "b"
-    clock.advance(400)
-    assert await cache.check_and_add("c") is False
-    assert len(cache) == 1
-
-
-def test_a_replay_cache_needs_room_for_one() -> None:
-    with pytest.raises(ValueError, match="max_bytes"):
-        ReplayCache(max_bytes=ENTRY_BYTES - 1)
 
 
 # --- modes -------------------------------------------------------------------------------

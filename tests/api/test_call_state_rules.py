@@ -14,7 +14,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.api.helpers import PATHS, SUPERVISOR_FIELDS
+from tests.support.document import PATHS, SUPERVISOR_FIELDS
 
 MONITORING = ("listen", "whisper", "lootCall")
 OPERATIONS = (*MONITORING, "hangupChannel", "pickupChannel")

@@ -12,7 +12,8 @@ import pytest
 from mock_server.app import MockApp, create_app
 from mock_server.model.journal import CUT, Journal
 from mock_server.settings import Settings
-from tests.api.helpers import PATHS, client_for
+from tests.api.helpers import client_for
+from tests.support.document import PATHS
 
 LISTEN = PATHS["listen"]
 
