@@ -47,12 +47,12 @@ def raised(monitor: CallMonitor) -> M7Error:
 @pytest.mark.parametrize(("status", "expected"), sorted(BY_STATUS.items()))
 def test_the_status_decides_when_the_code_is_no_number(
     vendor: Any,
-    make_monitor: Callable[..., CallMonitor],
+    make_vendor_monitor: Callable[..., CallMonitor],
     status: int,
     expected: type[M7Error],
 ) -> None:
     vendor.then_error(status, "E_UNDOCUMENTED", "something", requestId=REQUEST_ID)
-    error = raised(make_monitor(retries=0))
+    error = raised(make_vendor_monitor(retries=0))
     assert type(error) is expected
     assert (error.status, error.code, error.message) == (status, "E_UNDOCUMENTED", "something")
     assert error.request_id == REQUEST_ID
@@ -61,10 +61,10 @@ def test_the_status_decides_when_the_code_is_no_number(
 @pytest.mark.parametrize("status", [400, 404, 418, 422])
 @pytest.mark.parametrize("code", ["40001", "40903", "40905", "49999", "41234"])
 def test_a_five_digit_code_is_a_call_state_error_under_any_plain_4xx(
-    vendor: Any, make_monitor: Callable[..., CallMonitor], status: int, code: str
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor], status: int, code: str
 ) -> None:
     vendor.then_error(status, code, "the call says no", requestId=REQUEST_ID, actionId="a")
-    error = raised(make_monitor(retries=0))
+    error = raised(make_vendor_monitor(retries=0))
     assert type(error) is CallStateError
     assert (error.status, error.code, error.request_id, error.action_id) == (
         status,
@@ -76,10 +76,10 @@ def test_a_five_digit_code_is_a_call_state_error_under_any_plain_4xx(
 
 @pytest.mark.parametrize("code", ["400", "4090", "409033", "E40903", "abcde"])
 def test_other_codes_leave_a_plain_4xx_a_request_error(
-    vendor: Any, make_monitor: Callable[..., CallMonitor], code: str
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor], code: str
 ) -> None:
     vendor.then_error(422, code, "no", requestId=REQUEST_ID)
-    assert type(raised(make_monitor(retries=0))) is RequestError
+    assert type(raised(make_vendor_monitor(retries=0))) is RequestError
 
 
 @pytest.mark.parametrize(
@@ -87,10 +87,13 @@ def test_other_codes_leave_a_plain_4xx_a_request_error(
     [(401, AuthError), (429, RateLimited), (500, ServerError), (503, ServerError)],
 )
 def test_the_status_wins_over_a_call_state_code(
-    vendor: Any, make_monitor: Callable[..., CallMonitor], status: int, expected: type[M7Error]
+    vendor: Any,
+    make_vendor_monitor: Callable[..., CallMonitor],
+    status: int,
+    expected: type[M7Error],
 ) -> None:
     vendor.then_error(status, "40903", "no live call", requestId=REQUEST_ID)
-    error = raised(make_monitor(retries=0))
+    error = raised(make_vendor_monitor(retries=0))
     assert type(error) is expected
     assert error.code == "40903"
 
@@ -109,10 +112,10 @@ def test_the_status_wins_over_a_call_state_code(
     ],
 )
 def test_a_failure_envelope_sent_with_200_is_classed_by_its_code(
-    vendor: Any, make_monitor: Callable[..., CallMonitor], code: str, expected: type[M7Error]
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor], code: str, expected: type[M7Error]
 ) -> None:
     vendor.then_error(200, code, "refused behind a 200", requestId=REQUEST_ID)
-    error = raised(make_monitor(retries=0))
+    error = raised(make_vendor_monitor(retries=0))
     assert type(error) is expected
     assert (error.status, error.code, error.request_id) == (200, code, REQUEST_ID)
 
@@ -131,22 +134,22 @@ def test_a_failure_envelope_sent_with_200_is_classed_by_its_code(
 )
 def test_the_request_id_header_is_kept_when_the_body_is_no_envelope(
     vendor: Any,
-    make_monitor: Callable[..., CallMonitor],
+    make_vendor_monitor: Callable[..., CallMonitor],
     status: int,
     body: str,
     content_type: str,
     expected: type[M7Error],
 ) -> None:
     vendor.then(status, body, headers={"x-request-id": REQUEST_ID}, content_type=content_type)
-    error = raised(make_monitor(retries=0))
+    error = raised(make_vendor_monitor(retries=0))
     assert type(error) is expected
     assert error.request_id == REQUEST_ID
     assert REQUEST_ID in str(error)
 
 
 def test_the_envelopes_request_id_wins_over_the_header(
-    vendor: Any, make_monitor: Callable[..., CallMonitor]
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor]
 ) -> None:
     vendor.then_error(409, "40903", "no live call", requestId=REQUEST_ID)
     vendor.script[-1].headers["x-request-id"] = "the-proxys-own-id"
-    assert raised(make_monitor(retries=0)).request_id == REQUEST_ID
+    assert raised(make_vendor_monitor(retries=0)).request_id == REQUEST_ID
