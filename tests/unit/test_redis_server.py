@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import redis
 
-from tests.support import redis_server as module
 from tests.support.redis_server import INSTALL_HINT, RedisServer, redis_server
 
 
@@ -37,7 +36,7 @@ def test_a_stopped_server_can_be_restarted(redis_service: RedisServer) -> None:
 
 
 def test_a_missing_binary_fails_with_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(module.shutil, "which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.raises(pytest.fail.Exception, match="make system-packages"), redis_server():
         pass
     assert "apt-get install redis-server" in INSTALL_HINT
