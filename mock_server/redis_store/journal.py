@@ -1,0 +1,71 @@
+"""The journal of one account as a capped Redis stream (``XADD ... MAXLEN <capacity>``).
+
+Entries are stored as the JSON the admin API shows (credentials already redacted: no secret
+is ever written to Redis), so reading needs no decoding of requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import redis.asyncio
+
+from mock_server.journal import JournalEntry
+from mock_server.redis_store.connection import LOST, lost
+from mock_server.redis_store.keys import AccountKeys
+
+__all__ = ["RedisJournal"]
+
+_FIELD = b"e"
+
+
+class RedisJournal:
+    """``Journal``'s storage methods, async, shared by every worker."""
+
+    def __init__(
+        self,
+        client: redis.asyncio.Redis,
+        keys: AccountKeys,
+        *,
+        capacity: int = 1000,
+        where: str = "redis",
+    ) -> None:
+        self._client = client
+        self._keys = keys
+        self._capacity = capacity
+        self._where = where
+
+    @property
+    def capacity(self) -> int:
+        return self._capacity
+
+    async def append(self, entry: JournalEntry) -> None:
+        try:
+            await self._client.xadd(
+                self._keys.journal,
+                {_FIELD: orjson.dumps(entry.to_dict())},
+                maxlen=self._capacity,
+                approximate=False,
+            )
+        except LOST as exc:
+            raise lost(self._where, exc) from None
+
+    async def entries(self) -> list[dict[str, Any]]:
+        """Oldest first, as ``Journal.entries``."""
+        try:
+            rows = await self._client.xrange(self._keys.journal)
+        except LOST as exc:
+            raise lost(self._where, exc) from None
+        return [orjson.loads(fields[_FIELD]) for _id, fields in rows or () if fields]
+
+    async def clear(self) -> int:
+        """Forget every entry; returns how many there were (read and deleted atomically)."""
+        try:
+            pipe = self._client.pipeline(transaction=True)
+            pipe.xlen(self._keys.journal)
+            pipe.delete(self._keys.journal)
+            count, _deleted = await pipe.execute()
+        except LOST as exc:
+            raise lost(self._where, exc) from None
+        return int(count)
