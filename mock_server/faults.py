@@ -30,7 +30,6 @@ from mock_server.envelope import FieldError, error_body, send_json
 __all__ = [
     "ConnectionDropped",
     "DropFault",
-    "FaultDecision",
     "FaultPlan",
     "Faults",
     "FaultsError",
@@ -79,15 +78,6 @@ class DropFault:
     """Close the connection without a response, for the next ``remaining`` requests."""
 
     remaining: int
-
-
-@dataclass(frozen=True, slots=True)
-class FaultDecision:
-    """What the plan decided for one request: wait, then drop it or force a status."""
-
-    delay_seconds: float = 0.0
-    drop: bool = False
-    status: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,14 +174,6 @@ class Faults:
         left = drop.remaining - 1
         self.plan = replace(self.plan, drop=DropFault(left) if left > 0 else None)
         return True
-
-    def take(self) -> FaultDecision:
-        """This request's faults: the delay, then a drop, else a forced status (each consuming
-        one of its count), as the middleware applies them."""
-        delay = self.delay_seconds()
-        if self.take_drop():
-            return FaultDecision(delay_seconds=delay, drop=True)
-        return FaultDecision(delay_seconds=delay, status=self.take_status())
 
     def take_status(self) -> int | None:
         """The status forced on this request, if any (consuming one of the count)."""

@@ -15,13 +15,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, Final, TypeVar
+from pathlib import Path
+from typing import Any, Final, Literal, TypeVar
 
 import orjson
 import redis.asyncio
 from redis.exceptions import WatchError
 
-from mock_server.callcenter import AgentView, CallCenter, CallState, CallView, Role
+from mock_server.callcenter import (
+    AgentView,
+    CallCenter,
+    CallState,
+    CallStateError,
+    CallView,
+    Role,
+)
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.scenario import Scenario, parse_scenario
@@ -29,6 +37,9 @@ from mock_server.scenario import Scenario, parse_scenario
 __all__ = ["RedisCallCenter"]
 
 T = TypeVar("T")
+
+#: The five supervisor actions, by the call center's method names.
+Action = Literal["listen", "whisper", "loot_call", "hangup_channel", "pickup_channel"]
 
 #: Optimistic retries before giving up (each retry means another worker won a race).
 _MAX_ATTEMPTS: Final = 100
@@ -49,6 +60,8 @@ class RedisCallCenter:
         self._keys = keys
         self._clock = clock
         self._where = where
+        self._act = client.register_script(_ACT)
+        self._media_server: str | None = None
 
     async def ensure(self, scenario: Scenario) -> None:
         """Start from ``scenario`` unless the account already has a state (another worker's)."""
@@ -64,45 +77,34 @@ class RedisCallCenter:
 
     # --- the five operations -------------------------------------------------------------
 
-    async def listen(
-        self, supervisor: str, agent: str, *, supervisor_field: str = "listenAgent"
+    async def act(
+        self, action: Action, supervisor: str, agent: str, *, supervisor_field: str
     ) -> CallView:
-        return await self._change(
-            lambda c: c.listen(supervisor, agent, supervisor_field=supervisor_field)
-        )
-
-    async def whisper(
-        self, supervisor: str, agent: str, *, supervisor_field: str = "whisperAgent"
-    ) -> CallView:
-        return await self._change(
-            lambda c: c.whisper(supervisor, agent, supervisor_field=supervisor_field)
-        )
-
-    async def loot_call(
-        self, supervisor: str, agent: str, *, supervisor_field: str = "lootCallAgent"
-    ) -> CallView:
-        return await self._change(
-            lambda c: c.loot_call(supervisor, agent, supervisor_field=supervisor_field)
-        )
-
-    async def hangup_channel(
-        self, supervisor: str, agent: str, *, supervisor_field: str = "hangupAgent"
-    ) -> CallView:
-        return await self._change(
-            lambda c: c.hangup_channel(supervisor, agent, supervisor_field=supervisor_field)
-        )
-
-    async def pickup_channel(
-        self, supervisor: str, agent: str, *, supervisor_field: str = "pickupAgent"
-    ) -> CallView:
-        return await self._change(
-            lambda c: c.pickup_channel(supervisor, agent, supervisor_field=supervisor_field)
-        )
+        """One supervisor action: one Lua script (``act.lua``), so one round trip."""
+        now_ms = round(self._clock() * 1000)
+        try:
+            reply = await self._act(
+                keys=[self._keys.center, self._keys.events],
+                args=[action, supervisor, agent, supervisor_field, now_ms],
+            )
+        except LOST as exc:
+            raise lost(self._where, exc) from None
+        if reply[0] == b"ok":
+            self._media_server = reply[2].decode()
+            return _call_view(orjson.loads(reply[1]))
+        if reply[0] == b"refused":
+            status, code, field, message = reply[1:]
+            raise CallStateError(int(status), code.decode(), field.decode(), message.decode())
+        raise LookupError(f"state store: account {self._keys.account} has no state")
 
     # --- admin -----------------------------------------------------------------------------
 
     async def media_server(self) -> str:
-        return str((await self._state())["mediaServer"])
+        """The media server; the one the last action saw, which saves a read per request (it
+        changes only when a scenario is loaded)."""
+        if self._media_server is None:
+            self._media_server = str((await self._state())["mediaServer"])
+        return self._media_server
 
     async def reset(self) -> None:
         await self._change(lambda c: c.reset(), resets=True)
@@ -110,6 +112,7 @@ class RedisCallCenter:
     async def load(self, scenario: Scenario) -> None:
         """Replace the scenario and reset to it, in one transaction."""
         center = CallCenter(scenario, clock=self._clock)  # validates: raises ScenarioError
+        self._media_server = None
         pipe = self._client.pipeline(transaction=True)
         pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
         pipe.set(self._keys.center, orjson.dumps(center.export()))
@@ -206,6 +209,24 @@ class RedisCallCenter:
         except LOST as exc:
             raise lost(self._where, exc) from None
         raise RuntimeError(f"call center of {keys.account}: {_MAX_ATTEMPTS} conflicting writes")
+
+
+_ACT: Final = (Path(__file__).with_name("act.lua")).read_text(encoding="utf-8")
+
+
+def _call_view(row: list[Any]) -> CallView:
+    """A call of the document (see ``act.lua``) as a view."""
+    call_id, customer, agent, state, supervisor, mode, started_ms, answered_ms = row
+    return CallView(
+        id=call_id,
+        customer=customer,
+        agent=agent,
+        state=state,
+        supervisor=supervisor,
+        mode=mode,
+        started_at=started_ms / 1000,
+        answered_at=None if answered_ms is None else answered_ms / 1000,
+    )
 
 
 #: Reads never reset, so they restore without a scenario.

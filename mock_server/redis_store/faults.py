@@ -10,16 +10,28 @@ is drawn by the worker, as in memory.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import Final
 
 import orjson
 import redis.asyncio
 
-from mock_server.faults import FaultDecision, FaultPlan
+from mock_server.faults import FaultPlan
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 
-__all__ = ["RedisFaults"]
+__all__ = ["Decision", "RedisFaults"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the plan does to one request: wait ``delay`` seconds, then drop it, or answer
+    ``status``, or (neither) serve it."""
+
+    delay: float = 0.0
+    drop: bool = False
+    status: int | None = None
+
 
 #: KEYS[1] the plan. Returns {min ms, max ms, drop 0/1, status or 0, ratio as text or ""};
 #: min ms is -1 without latency. The drop comes before the status, as in ``Faults``.
@@ -101,7 +113,7 @@ class RedisFaults:
     async def clear(self) -> None:
         await self.set(FaultPlan())
 
-    async def take(self) -> FaultDecision:
+    async def decide(self) -> Decision:
         """This request's faults, consuming one of each count that fires."""
         try:
             low, high, drop, status, ratio = await self._take(keys=[self._keys.faults])
@@ -111,4 +123,4 @@ class RedisFaults:
         forced: int | None = int(status) or None
         if forced is not None and ratio and self._rng.random() >= float(ratio):
             forced = None
-        return FaultDecision(delay_seconds=delay, drop=bool(drop), status=forced)
+        return Decision(delay=delay, drop=bool(drop), status=forced)

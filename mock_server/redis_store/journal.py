@@ -40,7 +40,7 @@ class RedisJournal:
     def capacity(self) -> int:
         return self._capacity
 
-    async def append(self, entry: JournalEntry) -> None:
+    async def record(self, entry: JournalEntry) -> None:
         try:
             await self._client.xadd(
                 self._keys.journal,

@@ -43,12 +43,31 @@ class SyncCenter:
         return self._portal.call(self._center.media_server)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name in _ACTIONS:
+            return functools.partial(self._action, name)
         method = getattr(self._center, name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
             return self._portal.call(functools.partial(method, *args, **kwargs))
 
         return call
+
+    def _action(
+        self, action: Any, supervisor: str, agent: str, *, supervisor_field: str | None = None
+    ) -> Any:
+        field = supervisor_field or _FIELDS[action]
+        act = functools.partial(self._center.act, action, supervisor, agent, supervisor_field=field)
+        return self._portal.call(act)
+
+
+_FIELDS = {
+    "listen": "listenAgent",
+    "whisper": "whisperAgent",
+    "loot_call": "lootCallAgent",
+    "hangup_channel": "hangupAgent",
+    "pickup_channel": "pickupAgent",
+}
+_ACTIONS = frozenset(_FIELDS)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,0 +1,93 @@
+-- One supervisor action on an account's call center, atomically (Redis runs a script alone).
+-- The rules are those of mock_server/callcenter.py (its docstring's table, steps 1-9, in
+-- order); the unit tests of the call center run against both, so the two cannot drift.
+--
+-- KEYS[1] the center document, KEYS[2] the account's events channel
+-- ARGV[1] action (listen|whisper|loot_call|hangup_channel|pickup_channel), ARGV[2] supervisor,
+-- ARGV[3] agent, ARGV[4] the supervisor's field name, ARGV[5] the clock in milliseconds
+-- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer}
+--      or {'refused', status, code, field, message}, or {'missing'} (no such account).
+-- A call is [id, customer, agent, state, supervisor, mode, startedMs, answeredMs].
+local raw = redis.call('GET', KEYS[1])
+if not raw then return {'missing'} end
+local doc = cjson.decode(raw)
+local action, sup, agent, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local null = cjson.null
+
+local function refuse(status, code, at, message)
+  return {'refused', status, code, at, message}
+end
+
+if sup == agent then
+  return refuse(400, '40001', field,
+    field .. ': supervisor and agentNumber are the same agent ' .. sup)
+end
+local supervisor, agent_known = nil, false
+for _, a in ipairs(doc.agents) do
+  if a[1] == sup then supervisor = a end
+  if a[1] == agent then agent_known = true end
+end
+if not supervisor then return refuse(404, '40401', field, field .. ': no agent ' .. sup) end
+if not agent_known then
+  return refuse(404, '40402', 'agentNumber', 'agentNumber: no agent ' .. agent)
+end
+if supervisor[3] ~= 'supervisor' then
+  return refuse(403, '40301', field, field .. ': agent ' .. sup .. ' is not a supervisor')
+end
+if not supervisor[4] then
+  return refuse(409, '40901', field, field .. ': supervisor ' .. sup .. ' is offline')
+end
+local call, index, own, monitored = nil, nil, nil, nil
+for i, c in ipairs(doc.calls) do
+  if not call and c[3] == agent then call, index = c, i end
+  if not own and c[3] == sup then own = c end
+  if not monitored and c[5] == sup then monitored = c end
+end
+if own then
+  return refuse(409, '40902', field,
+    field .. ': supervisor ' .. sup .. ' is busy on call ' .. own[1])
+end
+if monitored and monitored ~= call then
+  return refuse(409, '40902', field,
+    field .. ': supervisor ' .. sup .. ' is busy monitoring call ' .. monitored[1])
+end
+if not call then
+  return refuse(409, '40903', 'agentNumber', 'agentNumber: agent ' .. agent .. ' has no live call')
+end
+local mode = ({listen = 'listen', whisper = 'whisper', loot_call = 'barge'})[action]
+if mode and call[4] == 'ringing' then
+  return refuse(409, '40904', 'agentNumber',
+    'agentNumber: call ' .. call[1] .. ' of agent ' .. agent .. ' is still ringing')
+end
+if mode and call[5] ~= null and call[5] ~= sup then
+  return refuse(409, '40905', 'agentNumber',
+    'agentNumber: call ' .. call[1] .. ' of agent ' .. agent .. ' is monitored by supervisor '
+    .. call[5])
+end
+
+local shown
+if action == 'hangup_channel' then
+  shown = cjson.encode(call)
+  table.remove(doc.calls, index)
+elseif action == 'pickup_channel' then
+  call[3] = sup
+  if call[4] == 'ringing' then
+    call[4] = 'talking'
+    call[8] = tonumber(ARGV[5])
+  end
+  call[5] = null
+  call[6] = null
+  shown = cjson.encode(call)
+elseif mode then
+  call[5] = sup
+  call[6] = mode
+  shown = cjson.encode(call)
+else
+  return redis.error_reply('unknown action ' .. action)
+end
+redis.call('SET', KEYS[1], cjson.encode(doc))
+redis.call('PUBLISH', KEYS[2], cjson.encode({
+  kind = 'callcenter',
+  payload = {action = action, supervisor = sup, agent = agent, callId = call[1]},
+}))
+return {'ok', shown, doc.mediaServer}
