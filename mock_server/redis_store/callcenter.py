@@ -14,7 +14,7 @@ action costs time in proportion to the size of the call center (fine for hundred
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal, TypeVar
 
@@ -32,6 +32,7 @@ from mock_server.callcenter import (
 )
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
+from mock_server.redis_store.messages import event_message
 from mock_server.scenario import Scenario, parse_scenario
 
 __all__ = ["RedisCallCenter"]
@@ -107,7 +108,7 @@ class RedisCallCenter:
         return self._media_server
 
     async def reset(self) -> None:
-        await self._change(lambda c: c.reset(), resets=True)
+        await self._change(lambda c: c.reset(), {"action": "reset"}, resets=True)
 
     async def load(self, scenario: Scenario) -> None:
         """Replace the scenario and reset to it, in one transaction."""
@@ -116,6 +117,7 @@ class RedisCallCenter:
         pipe = self._client.pipeline(transaction=True)
         pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
         pipe.set(self._keys.center, orjson.dumps(center.export()))
+        pipe.publish(self._keys.events, event_message("callcenter", {"action": "load"}))
         await self._run(pipe.execute())
 
     async def agents(self) -> list[AgentView]:
@@ -142,22 +144,32 @@ class RedisCallCenter:
         online: bool | None = None,
     ) -> AgentView:
         return await self._change(
-            lambda c: c.put_agent(number, name=name, role=role, online=online)
+            lambda c: c.put_agent(number, name=name, role=role, online=online),
+            {"action": "put_agent", "number": number},
         )
 
     async def remove_agent(self, number: str) -> None:
-        await self._change(lambda c: c.remove_agent(number))
+        await self._change(
+            lambda c: c.remove_agent(number), {"action": "remove_agent", "number": number}
+        )
 
     async def start_call(
         self, agent: str, *, customer: str, state: CallState = "ringing"
     ) -> CallView:
-        return await self._change(lambda c: c.start_call(agent, customer=customer, state=state))
+        return await self._change(
+            lambda c: c.start_call(agent, customer=customer, state=state),
+            lambda view: {"action": "start_call", "callId": view.id},
+        )
 
     async def answer_call(self, call_id: str) -> CallView:
-        return await self._change(lambda c: c.answer_call(call_id))
+        return await self._change(
+            lambda c: c.answer_call(call_id), {"action": "answer_call", "callId": call_id}
+        )
 
     async def end_call(self, call_id: str) -> CallView:
-        return await self._change(lambda c: c.end_call(call_id))
+        return await self._change(
+            lambda c: c.end_call(call_id), {"action": "end_call", "callId": call_id}
+        )
 
     # --- internals -----------------------------------------------------------------------
 
@@ -178,9 +190,16 @@ class RedisCallCenter:
         """The center as it is now (for reads: nothing is written back)."""
         return CallCenter.restore(_NO_SCENARIO, await self._state(), clock=self._clock)
 
-    async def _change(self, action: Callable[[CallCenter], T], *, resets: bool = False) -> T:
-        """Apply ``action`` to the shared state in one optimistic transaction (see above);
-        only a reset needs (and watches) the scenario."""
+    async def _change(
+        self,
+        action: Callable[[CallCenter], T],
+        event: Mapping[str, Any] | Callable[[T], Mapping[str, Any]],
+        *,
+        resets: bool = False,
+    ) -> T:
+        """Apply ``action`` to the shared state in one optimistic transaction (see above),
+        publishing ``event`` (or what it makes of the result) in it; only a reset needs (and
+        watches) the scenario."""
         keys = self._keys
         watched = (keys.center, keys.scenario) if resets else (keys.center,)
         try:
@@ -202,6 +221,8 @@ class RedisCallCenter:
                         result = action(center)  # a refusal raises; the pipe unwatches
                         pipe.multi()  # type: ignore[no-untyped-call]
                         pipe.set(keys.center, orjson.dumps(center.export()))
+                        payload = event(result) if callable(event) else event
+                        pipe.publish(keys.events, event_message("callcenter", payload))
                         await pipe.execute()
                         return result
                     except WatchError:

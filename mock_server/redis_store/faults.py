@@ -19,6 +19,7 @@ import redis.asyncio
 from mock_server.faults import FaultPlan
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
+from mock_server.redis_store.messages import event_message
 
 __all__ = ["Decision", "RedisFaults"]
 
@@ -33,7 +34,7 @@ class Decision:
     status: int | None = None
 
 
-#: KEYS[1] the plan. Returns {min ms, max ms, drop 0/1, status or 0, ratio as text or ""};
+#: KEYS[1] the plan, KEYS[2] the events channel (told when a count is used). Returns {min ms, max ms, drop 0/1, status or 0, ratio as text or ""};
 #: min ms is -1 without latency. The drop comes before the status, as in ``Faults``.
 TAKE: Final = """
 local raw = redis.call('GET', KEYS[1])
@@ -71,6 +72,7 @@ if changed then
   else
     redis.call('SET', KEYS[1], cjson.encode(plan))
   end
+  redis.call('PUBLISH', KEYS[2], cjson.encode({kind = 'faults', payload = plan}))
 end
 return {low, high, drop, status, ratio}
 """
@@ -102,11 +104,14 @@ class RedisFaults:
 
     async def set(self, plan: FaultPlan) -> None:
         data = plan.to_dict()
+        pipe = self._client.pipeline(transaction=True)
+        if data:
+            pipe.set(self._keys.faults, orjson.dumps(data))
+        else:
+            pipe.delete(self._keys.faults)
+        pipe.publish(self._keys.events, event_message("faults", data))
         try:
-            if data:
-                await self._client.set(self._keys.faults, orjson.dumps(data))
-            else:
-                await self._client.delete(self._keys.faults)
+            await pipe.execute()
         except LOST as exc:
             raise lost(self._where, exc) from None
 
@@ -116,7 +121,9 @@ class RedisFaults:
     async def decide(self) -> Decision:
         """This request's faults, consuming one of each count that fires."""
         try:
-            low, high, drop, status, ratio = await self._take(keys=[self._keys.faults])
+            low, high, drop, status, ratio = await self._take(
+                keys=[self._keys.faults, self._keys.events]
+            )
         except LOST as exc:
             raise lost(self._where, exc) from None
         delay = self._rng.randint(low, high) / 1000 if low >= 0 else 0.0

@@ -14,6 +14,7 @@ import redis.asyncio
 from mock_server.journal import JournalEntry
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
+from mock_server.redis_store.messages import event_message
 
 __all__ = ["RedisJournal"]
 
@@ -41,13 +42,24 @@ class RedisJournal:
         return self._capacity
 
     async def record(self, entry: JournalEntry) -> None:
+        """Append ``entry`` and tell the change feed, in one round trip (a pipeline)."""
+        pipe = self._client.pipeline(transaction=False)
+        pipe.xadd(
+            self._keys.journal,
+            {_FIELD: orjson.dumps(entry.to_dict())},
+            maxlen=self._capacity,
+            approximate=False,
+        )
+        summary = {
+            "requestId": entry.request_id,
+            "method": entry.method,
+            "path": entry.path,
+            "status": entry.status,
+            "outcome": entry.outcome,
+        }
+        pipe.publish(self._keys.events, event_message("journal", summary))
         try:
-            await self._client.xadd(
-                self._keys.journal,
-                {_FIELD: orjson.dumps(entry.to_dict())},
-                maxlen=self._capacity,
-                approximate=False,
-            )
+            await pipe.execute()
         except LOST as exc:
             raise lost(self._where, exc) from None
 
@@ -66,6 +78,9 @@ class RedisJournal:
             pipe.xlen(self._keys.journal)
             pipe.delete(self._keys.journal)
             count, _deleted = await pipe.execute()
+            await self._client.publish(
+                self._keys.events, event_message("journal", {"cleared": int(count)})
+            )
         except LOST as exc:
             raise lost(self._where, exc) from None
         return int(count)
