@@ -22,9 +22,9 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, cast
 
-from mock_server.accounts import parse_scenario_file, plan_accounts
 from mock_server.banner import banner
-from mock_server.scenario import DEMO, ScenarioError, read_scenario_data
+from mock_server.model.accounts import parse_scenario_file, plan_accounts
+from mock_server.model.scenario import DEMO, ScenarioError, read_scenario_data
 from mock_server.settings import (
     AUTH_MODES,
     DEMO_CREDENTIALS,
@@ -142,7 +142,7 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
             credentials, credentials_source = load_credentials(args.credentials)
         except CredentialsError as exc:
             raise ConfigError(str(exc)) from None
-    scenario, scenario_source = None, "demo (mock_server/demo-scenario.yaml)"
+    scenario, scenario_source = None, "demo (mock_server/model/demo-scenario.yaml)"
     scenario_file = None
     if args.scenario:
         try:
@@ -155,7 +155,7 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         except ScenarioError as exc:
             raise ConfigError(f"{args.scenario}: {exc}") from None
         scenario, scenario_source = scenario_file.center, args.scenario
-        from mock_server.validation import scenario_errors  # imports connexion: not at top
+        from mock_server.spec.validation import scenario_errors  # imports connexion: not at top
 
         problems = scenario_errors(data)
         if problems:
@@ -191,7 +191,7 @@ def _state(value: str) -> str:
 
 def _configure_logging(level: str) -> None:
     """Access lines (JSON) to stdout as they are; the mock's own messages to stderr."""
-    access = logging.getLogger("mock_server.access")  # access_log.ACCESS_LOGGER
+    access = logging.getLogger("mock_server.access")  # http.access_log.ACCESS_LOGGER
     access.handlers[:] = [logging.StreamHandler(sys.stdout)]
     access.propagate = False
     own = logging.getLogger("mock_server")

@@ -19,8 +19,8 @@ from typing import Final, Literal, get_args
 
 import yaml
 
-from mock_server.accounts import ScenarioFile
-from mock_server.scenario import Scenario
+from mock_server.model.accounts import ScenarioFile
+from mock_server.model.scenario import Scenario
 
 __all__ = [
     "AUTH_MODES",

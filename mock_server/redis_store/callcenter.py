@@ -2,7 +2,7 @@
 
 The state is one JSON document (``CallCenter.export``) under the account's ``center`` key.
 Every action is one optimistic transaction: ``WATCH`` the key, read it, apply the action with
-the very rules of ``mock_server.callcenter`` (so both backends cannot disagree), and write the
+the very rules of ``mock_server.model.callcenter`` (so both backends cannot disagree), and write the
 result in ``MULTI``/``EXEC``; when another worker changed the key meanwhile, ``EXEC`` fails and
 the action is retried on the new state. So two workers can never both put one supervisor on
 two calls, or two supervisors on one call. A refused action writes nothing.
@@ -22,7 +22,7 @@ import orjson
 import redis.asyncio
 from redis.exceptions import WatchError
 
-from mock_server.callcenter import (
+from mock_server.model.callcenter import (
     AgentView,
     CallCenter,
     CallState,
@@ -30,10 +30,10 @@ from mock_server.callcenter import (
     CallView,
     Role,
 )
+from mock_server.model.scenario import Scenario, parse_scenario
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
-from mock_server.scenario import Scenario, parse_scenario
 
 __all__ = ["RedisCallCenter"]
 

@@ -16,7 +16,7 @@ from typing import Final
 import orjson
 import redis.asyncio
 
-from mock_server.faults import FaultPlan
+from mock_server.model.faults import FaultPlan
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 import redis.asyncio
 
-from mock_server.journal import JournalEntry
+from mock_server.model.journal import JournalEntry
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
@@ -55,7 +55,7 @@ class RedisJournal:
             "method": entry.method,
             "path": entry.path,
             "status": entry.status,
-            "outcome": entry.outcome,
+            "outcome": entry.outcome.value,
         }
         pipe.publish(self._keys.events, event_message("journal", summary))
         try:

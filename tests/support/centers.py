@@ -1,6 +1,6 @@
 """The call center under test, on either backend: ``make_center(scenario, clock=...)``.
 
-The unit tests of ``mock_server.callcenter`` are written against its synchronous methods.
+The unit tests of ``mock_server.model.callcenter`` are written against its synchronous methods.
 ``make_center`` (parametrized ``memory`` / ``redis``) builds the in-memory ``CallCenter`` or a
 ``RedisCallCenter`` on the session's real Redis behind ``SyncCenter``, which runs each async
 method on one event loop in a background thread; so every rule is checked on both backends.
@@ -18,11 +18,11 @@ from typing import Any, cast
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from mock_server.callcenter import CallCenter
+from mock_server.model.callcenter import CallCenter
+from mock_server.model.scenario import Scenario
 from mock_server.redis_store.callcenter import RedisCallCenter
 from mock_server.redis_store.connection import connect
 from mock_server.redis_store.keys import AccountKeys
-from mock_server.scenario import Scenario
 
 __all__ = ["BACKENDS", "MakeCenter", "SyncCenter", "make_center"]
 

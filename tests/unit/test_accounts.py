@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from mock_server.accounts import AccountScenario, parse_scenario_file, plan_accounts
-from mock_server.scenario import DEMO, ScenarioError
+from mock_server.model.accounts import AccountScenario, parse_scenario_file, plan_accounts
+from mock_server.model.scenario import DEMO, ScenarioError
 
 ONE_AGENT: dict[str, Any] = {"agents": [{"number": "1", "role": "supervisor"}]}
 DEMO_CREDENTIALS = {"2100147": "m7-demo-secret"}

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.callcenter import AgentView, CallCenter, CallState, CallStateError, CallView
-from mock_server.scenario import DEMO, AgentSpec, CallSpec, Scenario, ScenarioError
+from mock_server.model.callcenter import AgentView, CallCenter, CallState, CallStateError, CallView
+from mock_server.model.scenario import DEMO, AgentSpec, CallSpec, Scenario, ScenarioError
 from tests.support.centers import MakeCenter
 
 NUMBERS = [a.number for a in DEMO.agents]

@@ -13,8 +13,9 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio
 
-from mock_server.faults import FaultPlan
-from mock_server.journal import JournalEntry
+from mock_server.model.faults import FaultPlan
+from mock_server.model.journal import JournalEntry
+from mock_server.model.outcome import Outcome
 from mock_server.redis_store.connection import connect
 from mock_server.redis_store.faults import RedisFaults
 from mock_server.redis_store.journal import RedisJournal
@@ -42,7 +43,7 @@ def _entry(request_id: str) -> JournalEntry:
         method="POST",
         path="/openapi/v1/call/listen",
         status=200,
-        outcome="ok",
+        outcome=Outcome.OK,
         app_key="2100147",
         headers={"m7-sign": "c2VjcmV0", "m7-appkey": "2100147"},
         body=b'{"listenAgent": "2002"}',

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from mock_server.scenario import Scenario, ScenarioError, _mapping, _text, parse_scenario
+from mock_server.model.scenario import Scenario, ScenarioError, _mapping, _text, parse_scenario
 
 __all__ = [
     "ACCOUNT_KEYS",

@@ -37,7 +37,7 @@ _HTTP_METHODS: Final = ("get", "put", "post", "delete", "patch", "options", "hea
 
 def _openapi_dir() -> Path:
     """``openapi/`` next to the package in a wheel, else the repository's ``openapi/``."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # mock_server/
     bundled = package / "openapi"
     if (bundled / VENDOR_DOCUMENT).is_file():
         return bundled

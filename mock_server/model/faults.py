@@ -1,51 +1,39 @@
-"""Fault injection on the vendor API: latency, forced error statuses and dropped connections.
+"""The fault plan: latency, forced error statuses and dropped connections, and its decisions.
 
 Set through ``PUT /__mock/faults`` so that a client's timeouts, retries and error paths can
-be exercised against the mock. Faults apply to the vendor API paths only, never to the admin
-API (which must stay usable to lift them). For each request, in order: the latency is
-waited; a pending drop closes the connection without a response; a forced status answers
-with the error envelope of that status instead of processing the request.
+be exercised against the mock (``mock_server.http.faults`` applies the decisions to the
+vendor API's requests). For each request, in order: the latency is waited; a pending drop
+closes the connection without a response; a forced status answers with the error envelope
+of that status instead of processing the request.
 
-A drop must look like a network failure, not an HTTP error: raising inside the app would
-make uvicorn send a 500. So the connection's transport is aborted directly (uvicorn's
-``send`` is a method of its request cycle, which holds the transport) and the app returns
-with nothing sent; uvicorn sees a disconnected client and sends nothing. Under a server
-where no transport can be found (an in-process test client), ``ConnectionDropped`` is
-raised instead, which such clients surface as a transport error.
+``FaultStore`` is the interface; its methods are async so that a shared backend can keep
+the counts (a Redis backend: one script per decision). The in-memory ``Faults`` publishes a
+``faults`` event whenever the plan changes, including when a count is used up.
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
-from mock_server.context import context_of
-from mock_server.envelope import FieldError, error_body, send_json
+from mock_server.model.events import EventFeed
+from mock_server.model.field_error import FieldError
 
 __all__ = [
-    "ConnectionDropped",
+    "NO_FAULT",
+    "Decision",
     "DropFault",
     "FaultPlan",
+    "FaultStore",
     "Faults",
     "FaultsError",
-    "FaultsMiddleware",
     "LatencyFault",
     "StatusFault",
-    "drop_connection",
 ]
 
 MAX_LATENCY_MS: Final = 60_000
-#: Statuses declared with a ``Retry-After`` header in the document.
-_RETRY_AFTER_STATUSES: Final = frozenset({429, 503})
-
-
-class ConnectionDropped(Exception):
-    """A drop fault fired where the connection could not be closed directly."""
 
 
 class FaultsError(ValueError):
@@ -147,101 +135,93 @@ def _status(data: Mapping[str, Any] | None, errors: list[FieldError]) -> StatusF
     return StatusFault(int(data["status"]), ratio=float(data["ratio"]))
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the plan does to one request: wait ``delay`` seconds, then drop it, or answer
+    ``status``, or (neither) serve it."""
+
+    delay: float = 0.0
+    drop: bool = False
+    status: int | None = None
+
+
+NO_FAULT: Final = Decision()
+
+
+class FaultStore(Protocol):
+    """The fault plan in force, and the decision it makes for each request."""
+
+    async def plan(self) -> FaultPlan:
+        """The plan in force (counts are what remains)."""
+
+    async def set(self, plan: FaultPlan) -> None:
+        """Replace the plan."""
+
+    async def clear(self) -> None:
+        """No faults."""
+
+    async def decide(self) -> Decision:
+        """The decision for one request, using up one of a count when it fires."""
+
+
 class Faults:
-    """The plan in force and the decisions it makes, one request at a time."""
+    """The in-memory ``FaultStore``."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, events: EventFeed) -> None:
         self._rng = rng
-        self.plan = FaultPlan()
+        self._events = events
+        self._plan = FaultPlan()
 
-    def set(self, plan: FaultPlan) -> None:
-        self.plan = plan
+    async def plan(self) -> FaultPlan:
+        return self._plan
 
-    def clear(self) -> None:
-        self.plan = FaultPlan()
+    async def set(self, plan: FaultPlan) -> None:
+        self._plan = plan
+        await self._changed()
 
-    def delay_seconds(self) -> float:
-        latency = self.plan.latency
+    async def clear(self) -> None:
+        self._plan = FaultPlan()
+        await self._changed()
+
+    async def decide(self) -> Decision:
+        plan = self._plan
+        if plan.latency is None and plan.drop is None and plan.status is None:
+            return NO_FAULT
+        delay = self._delay_seconds()
+        if self._take_drop():
+            decision = Decision(delay, drop=True)
+        else:
+            decision = Decision(delay, status=self._take_status())
+        if self._plan is not plan:
+            await self._changed()
+        return decision
+
+    async def _changed(self) -> None:
+        await self._events.publish("faults", self._plan.to_dict())
+
+    def _delay_seconds(self) -> float:
+        latency = self._plan.latency
         if latency is None:
             return 0.0
         return self._rng.randint(latency.min_ms, latency.max_ms) / 1000
 
-    def take_drop(self) -> bool:
+    def _take_drop(self) -> bool:
         """Whether this request is dropped (consuming one of the count)."""
-        drop = self.plan.drop
+        drop = self._plan.drop
         if drop is None:
             return False
         left = drop.remaining - 1
-        self.plan = replace(self.plan, drop=DropFault(left) if left > 0 else None)
+        self._plan = replace(self._plan, drop=DropFault(left) if left > 0 else None)
         return True
 
-    def take_status(self) -> int | None:
+    def _take_status(self) -> int | None:
         """The status forced on this request, if any (consuming one of the count)."""
-        forced = self.plan.status
+        forced = self._plan.status
         if forced is None:
             return None
         if forced.ratio is not None:
             return forced.status if self._rng.random() < forced.ratio else None
         left = (forced.remaining or 1) - 1
         kept = replace(forced, remaining=left) if left > 0 else None
-        self.plan = replace(self.plan, status=kept)
+        self._plan = replace(self._plan, status=kept)
         return forced.status
-
-
-async def drop_connection(send: Send) -> bool:
-    """Abort the connection under ``send`` (uvicorn); False if no transport was found."""
-    cycle = getattr(send, "__self__", None)
-    transport = getattr(cycle, "transport", None)
-    abort = getattr(transport, "abort", None)
-    if not callable(abort):
-        return False
-    abort()
-    # connection_lost runs on a later loop iteration; once it has, uvicorn marks the cycle
-    # disconnected and sends nothing when the app returns without a response.
-    for _ in range(20):
-        if getattr(cycle, "disconnected", True):
-            break
-        await asyncio.sleep(0)
-    return True
-
-
-class FaultsMiddleware:
-    """Applies the fault plan to requests on the vendor API paths."""
-
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        faults: Faults,
-        paths: frozenset[str],
-        sleep: Callable[[float], Awaitable[None]],
-    ) -> None:
-        self.app = app
-        self._faults = faults
-        self._paths = paths
-        self._sleep = sleep
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] not in self._paths:
-            await self.app(scope, receive, send)
-            return
-        faults = self._faults
-        delay = faults.delay_seconds()
-        if delay:
-            await self._sleep(delay)
-        context = context_of(scope)
-        if faults.take_drop():
-            context.outcome = "fault:drop"
-            if not await drop_connection(context.raw_send):
-                raise ConnectionDropped("drop fault: connection closed without a response")
-            return
-        status = faults.take_status()
-        if status is not None:
-            context.outcome = f"fault:{status}"
-            body = error_body(
-                str(status), f"fault injected: status {status} forced", context.request_id
-            )
-            headers = [(b"retry-after", b"1")] if status in _RETRY_AFTER_STATUSES else []
-            await send_json(send, status, body, headers)
-            return
-        await self.app(scope, receive, send)

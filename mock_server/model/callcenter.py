@@ -53,7 +53,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from mock_server.scenario import (
+from mock_server.model.scenario import (
     AGENT_NUMBER_PATTERN,
     CALL_STATES,
     ROLES,
