@@ -59,12 +59,12 @@ class Authenticator:
         *,
         mode: AuthMode,
         credentials: Mapping[str, str],
-        replay: ReplayStore,
+        replay_of: Callable[[str], ReplayStore],
         window_seconds: int = 300,
     ) -> None:
         self.mode = mode
         self._credentials = dict(credentials)
-        self._replay = replay
+        self._replay_of = replay_of
         self._window = window_seconds
 
     async def verify(self, headers: Mapping[str, str], now: float) -> str | None:
@@ -104,7 +104,7 @@ class Authenticator:
         if not signature_matches(app_key, secret, timestamp, nonce, sign):
             raise AuthError(Outcome.AUTH_SIGNATURE, f"{SIGN_HEADER}: signature does not match")
         # Recorded only now, after the signature verified, so garbage cannot fill the cache.
-        if await self._replay.check_and_add(sign + nonce):
+        if await self._replay_of(app_key).check_and_add(sign + nonce):
             raise AuthError(
                 Outcome.AUTH_REPLAY,
                 f"{SIGN_HEADER}: replayed (this sign and nonce were used in the last "

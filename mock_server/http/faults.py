@@ -21,7 +21,7 @@ from typing import Final
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server.http.envelope import send_error
-from mock_server.http.record import record_of
+from mock_server.http.record import RequestRecord, record_of
 from mock_server.model.faults import FaultStore
 from mock_server.model.outcome import Outcome
 
@@ -59,12 +59,12 @@ class FaultsMiddleware:
         self,
         app: ASGIApp,
         *,
-        faults: FaultStore,
+        faults_of: Callable[[RequestRecord], FaultStore],
         paths: frozenset[str],
         sleep: Callable[[float], Awaitable[None]],
     ) -> None:
         self.app = app
-        self._faults = faults
+        self._faults_of = faults_of
         self._paths = paths
         self._sleep = sleep
 
@@ -72,10 +72,10 @@ class FaultsMiddleware:
         if scope["type"] != "http" or scope["path"] not in self._paths:
             await self.app(scope, receive, send)
             return
-        decision = await self._faults.decide()
+        record = record_of(scope)
+        decision = await self._faults_of(record).decide()
         if decision.delay:
             await self._sleep(decision.delay)
-        record = record_of(scope)
         if decision.drop:
             record.outcome = Outcome.FAULT_DROP
             if not await drop_connection(record.raw_send):

@@ -39,6 +39,8 @@ class RequestRecord:
     started: float
     #: The server's own ``send``, unwrapped (a drop fault needs the connection under it).
     raw_send: Send
+    #: The raw query string (the admin API reads its ``account`` from it).
+    query_string: bytes = b""
     app_key: str | None = None
     #: The request body as received (set by the body guard on the routes it reads).
     body: bytes | None = None

@@ -21,16 +21,19 @@ app key of the credentials).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from mock_server.model.callcenter import CallStateError
 from mock_server.model.scenario import Scenario, ScenarioError, _mapping, _text, parse_scenario
+from mock_server.model.state import MockState
 
 __all__ = [
     "ACCOUNT_KEYS",
     "AccountPlan",
     "AccountScenario",
+    "Accounts",
     "ScenarioFile",
     "parse_scenario_file",
     "plan_accounts",
@@ -137,3 +140,41 @@ def plan_accounts(
         secrets=secrets,
         scenarios={app_key: own.get(app_key, shared) for app_key in secrets},
     )
+
+
+class Accounts:
+    """The state of every account, by app key, and which one is the default."""
+
+    def __init__(self, states: Mapping[str, MockState], default: str) -> None:
+        if default not in states:
+            raise ValueError(f"default account {default} has no state")
+        self._states = dict(states)
+        self.default = default
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._states)
+
+    @property
+    def default_state(self) -> MockState:
+        return self._states[self.default]
+
+    def of(self, app_key: str | None) -> MockState:
+        """The state a vendor request acts on: its app key's, else the default account's
+        (an unknown app key is refused by authentication, or served by the default in the
+        ``presence`` and ``off`` modes)."""
+        if app_key is None:
+            return self._states[self.default]
+        return self._states.get(app_key) or self._states[self.default]
+
+    def named(self, account: str | None) -> MockState:
+        """The state an admin request names (the default when it names none); an unknown
+        account is refused with 404 and code 40404."""
+        if account is None:
+            return self._states[self.default]
+        state = self._states.get(account)
+        if state is None:
+            raise CallStateError(404, "40404", "account", f"account: no account {account}")
+        return state

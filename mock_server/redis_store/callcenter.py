@@ -54,11 +54,14 @@ class RedisCallCenter:
         client: redis.asyncio.Redis,
         keys: AccountKeys,
         *,
+        scenario: Scenario | None = None,
         clock: Callable[[], float] = time.time,
         where: str = "redis",
     ) -> None:
         self._client = client
         self._keys = keys
+        #: Where the account starts when Redis has no state for it (first use, a flushed Redis).
+        self._scenario = scenario
         self._clock = clock
         self._where = where
         self._act = client.register_script(_ACT)
@@ -83,13 +86,17 @@ class RedisCallCenter:
     ) -> CallView:
         """One supervisor action: one Lua script (``act.lua``), so one round trip."""
         now_ms = round(self._clock() * 1000)
-        try:
-            reply = await self._act(
-                keys=[self._keys.center, self._keys.events],
-                args=[action, supervisor, agent, supervisor_field, now_ms],
-            )
-        except LOST as exc:
-            raise lost(self._where, exc) from None
+        for _ in range(2):
+            try:
+                reply = await self._act(
+                    keys=[self._keys.center, self._keys.events],
+                    args=[action, supervisor, agent, supervisor_field, now_ms],
+                )
+            except LOST as exc:
+                raise lost(self._where, exc) from None
+            if reply[0] != b"missing":
+                break
+            await self._seed()
         if reply[0] == b"ok":
             self._media_server = reply[2].decode()
             return _call_view(orjson.loads(reply[1]))
@@ -179,8 +186,17 @@ class RedisCallCenter:
         except LOST as exc:
             raise lost(self._where, exc) from None
 
+    async def _seed(self) -> None:
+        """Start the account from its scenario, unless another worker just did."""
+        if self._scenario is None:
+            raise LookupError(f"state store: account {self._keys.account} has no state")
+        await self.ensure(self._scenario)
+
     async def _state(self) -> dict[str, Any]:
         raw = await self._run(self._client.get(self._keys.center))
+        if raw is None:
+            await self._seed()
+            raw = await self._run(self._client.get(self._keys.center))
         if raw is None:
             raise LookupError(f"state store: account {self._keys.account} has no state")
         state: dict[str, Any] = orjson.loads(raw)
@@ -209,7 +225,9 @@ class RedisCallCenter:
                         await pipe.watch(*watched)
                         raw_center, *raw_scenario = await pipe.mget(watched)
                         if raw_center is None:
-                            raise LookupError(f"state store: account {keys.account} has no state")
+                            await pipe.reset()  # type: ignore[no-untyped-call]
+                            await self._seed()
+                            continue
                         scenario = (
                             parse_scenario(orjson.loads(raw_scenario[0] or b"null"))
                             if resets

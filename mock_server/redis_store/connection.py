@@ -16,15 +16,13 @@ import redis.asyncio
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from mock_server.model.store_errors import StateStoreUnavailable
+
 __all__ = ["LOST", "StateStoreUnavailable", "check_reachable", "connect", "describe", "lost"]
 
 _TIMEOUT_SECONDS: Final = 2.0
 #: What redis-py raises when the server is gone or too slow.
 LOST: Final = (redis.ConnectionError, redis.TimeoutError, OSError)
-
-
-class StateStoreUnavailable(Exception):
-    """The shared state store did not answer; the request cannot be served (503)."""
 
 
 def describe(url: str) -> str:

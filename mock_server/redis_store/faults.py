@@ -10,32 +10,21 @@ is drawn by the worker, as in memory.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from typing import Final
 
 import orjson
 import redis.asyncio
 
-from mock_server.model.faults import FaultPlan
+from mock_server.model.faults import Decision, FaultPlan
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
 
-__all__ = ["Decision", "RedisFaults"]
+__all__ = ["RedisFaults"]
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """What the plan does to one request: wait ``delay`` seconds, then drop it, or answer
-    ``status``, or (neither) serve it."""
-
-    delay: float = 0.0
-    drop: bool = False
-    status: int | None = None
-
-
-#: KEYS[1] the plan, KEYS[2] the events channel (told when a count is used). Returns {min ms, max ms, drop 0/1, status or 0, ratio as text or ""};
-#: min ms is -1 without latency. The drop comes before the status, as in ``Faults``.
+#: KEYS[1] the plan, KEYS[2] the events channel (told when a count is used). Returns
+#: {min ms, max ms, drop 0/1, status or 0, ratio as text or ""}; min ms is -1 without latency. The drop comes before the status, as in ``Faults``.
 TAKE: Final = """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {-1, -1, 0, 0, ''} end
@@ -130,4 +119,4 @@ class RedisFaults:
         forced: int | None = int(status) or None
         if forced is not None and ratio and self._rng.random() >= float(ratio):
             forced = None
-        return Decision(delay=delay, drop=bool(drop), status=forced)
+        return Decision(delay, drop=bool(drop), status=forced)

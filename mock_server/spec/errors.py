@@ -25,6 +25,7 @@ from mock_server.model.faults import FaultsError
 from mock_server.model.field_error import FieldError
 from mock_server.model.outcome import Outcome
 from mock_server.model.scenario import ScenarioError
+from mock_server.model.store_errors import StateStoreUnavailable
 from mock_server.spec.validation import InvalidRequest, MalformedBody
 
 __all__ = ["ERROR_HANDLERS"]
@@ -122,6 +123,14 @@ async def on_http_error(request: ConnexionRequest, exc: Exception) -> ConnexionR
     return _respond(request, status, message, headers=headers)
 
 
+async def on_state_store(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """The shared state store did not answer (503): nothing changed, the client may retry."""
+    logger.warning("%s %s: %s", request.scope["method"], request.scope["path"], exc)
+    return _respond(
+        request, 503, str(exc), outcome=Outcome.STATE_DOWN, headers={"Retry-After": "1"}
+    )
+
+
 async def on_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     logger.error(
         "unexpected error on %s %s",
@@ -140,5 +149,6 @@ ERROR_HANDLERS: Final = (
     (ScenarioError, on_invalid_argument),
     (FaultsError, on_invalid_argument),
     (HTTPException, on_http_error),
+    (StateStoreUnavailable, on_state_store),
     (Exception, on_unexpected),
 )
