@@ -29,11 +29,23 @@ TARGET_LABELS: Final = {
     "prism-quiet": "Prism 5.16, `--verboseLevel warn` (no per-request log)",
     "ceiling": "bare Starlette app, same JSON (ceiling)",
     "mock-quiet": "mock, `--log-level warning` (no access log)",
+    "mock-redis": "mock, `--state redis://...` (1 worker, state in Redis)",
+    "mock-redis-2w": "mock, `--state redis://... --workers 2`",
 }
-DEFAULT_TARGETS: Final = ("mock", "prism", "prism-quiet", "ceiling")
+DEFAULT_TARGETS: Final = ("mock", "mock-redis", "mock-redis-2w", "prism", "prism-quiet", "ceiling")
 #: Every target, in table order; mock-quiet only on request (--targets).
-ALL_TARGETS: Final = ("mock", "mock-quiet", "prism", "prism-quiet", "ceiling")
-PARTS: Final = ("client", "signature", "cold-start", "generate")
+ALL_TARGETS: Final = (
+    "mock",
+    "mock-quiet",
+    "mock-redis",
+    "mock-redis-2w",
+    "prism",
+    "prism-quiet",
+    "ceiling",
+)
+#: The targets that keep their state in Redis (the run starts a redis-server for them).
+REDIS_TARGETS: Final = frozenset({"mock-redis", "mock-redis-2w"})
+PARTS: Final = ("client", "signature", "cold-start", "generate", "round-trips")
 
 
 def log(message: str) -> None:

@@ -28,7 +28,7 @@ LUA_SCRIPT: Final = ROOT / "scripts" / "bench" / "signed_requests.lua"
 #: Requests per second assumed before a target has been measured (sizes the first pool).
 INITIAL_RATE_GUESS: Final = 25_000
 #: Targets that refuse a replayed signature; the others get a smaller pool that may wrap.
-REPLAY_CHECKED: Final = frozenset({"mock", "mock-quiet"})
+REPLAY_CHECKED: Final = frozenset({"mock", "mock-quiet", "mock-redis", "mock-redis-2w"})
 #: Pool size for targets that do not check replays (wrapping there is harmless).
 UNCHECKED_POOL: Final = 50_000
 

@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .common import ALL_TARGETS, APP_KEY, ROOT, SECRET, log
+from .common import ALL_TARGETS, APP_KEY, REDIS_TARGETS, ROOT, SECRET, log
 from .costs import measure_client, measure_cold_starts, measure_generate, measure_signature
 from .load import TargetSummary, measure_load, preflight
-from .processes import Service, ensure_wrk, running
+from .processes import Service, ensure_wrk, redis_server, running
 from .profile import profile_mock
 from .report import DOCS, docs_section, jsonable, machine, render, write_docs
+from .round_trips import measure_round_trips
 from .signatures import SignaturePool
 
 
@@ -42,8 +43,11 @@ def run(args: argparse.Namespace) -> int:
         services: dict[str, Service] = {}
         needs_ceiling = bool(args.targets) or "client" not in args.skip
         names = [t for t in ALL_TARGETS if t in args.targets or (t == "ceiling" and needs_ceiling)]
+        redis_url = None
+        if REDIS_TARGETS & set(names) or "round-trips" not in args.skip:
+            redis_url = stack.enter_context(redis_server(workdir))
         for name in names:
-            services[name] = stack.enter_context(running(name, workdir))
+            services[name] = stack.enter_context(running(name, workdir, redis_url))
             services[name].start()
         for name, service in services.items():
             status = service.wait_answering(pool)
@@ -56,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
             results["load"] = {}
         if args.profile and "mock" in services:
             profile_text = profile_mock(args, services["mock"], pool, workdir, wrk)
+        if "round-trips" not in args.skip and redis_url is not None:
+            log("Redis round trips per request")
+            results["round_trips"] = measure_round_trips(f"{redis_url}/3")
         if "client" not in args.skip:
             log("client cost per call")
             results["client"] = measure_client(services["ceiling"], pool, args.client_calls)
