@@ -16,7 +16,10 @@ import redis.asyncio
 from mock_server.model.faults import FaultPlan
 from mock_server.model.journal import JournalEntry
 from mock_server.model.outcome import Outcome
+from mock_server.model.scenario import DEMO
+from mock_server.redis_store.callcenter import RedisCallCenter
 from mock_server.redis_store.connection import connect
+from mock_server.redis_store.events import RedisEventFeed
 from mock_server.redis_store.faults import RedisFaults
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import AccountKeys
@@ -144,3 +147,39 @@ async def test_a_ratio_status_is_drawn_by_each_request_and_never_used_up(
     assert (await faults.plan()).to_dict() == {"status": {"status": 429, "ratio": 0.5}}
     await faults.clear()
     assert (await faults.decide()).status is None
+
+
+async def test_the_change_feed_reaches_subscribers_of_every_worker(redis_url: str) -> None:
+    """A change made through one worker's stores is an event on another worker's feed."""
+    first, second = connect(redis_url), connect(redis_url)
+    try:
+        feed = RedisEventFeed(second, KEYS)
+        async with feed.subscribe() as subscription:
+            await asyncio.sleep(0.2)  # the reader subscribes (one round trip)
+            center = RedisCallCenter(first, KEYS, scenario=DEMO)
+            await center.act("listen", "2002", "9527", supervisor_field="listenAgent")
+            await RedisJournal(first, KEYS).record(_entry("r1"))
+            await RedisFaults(first, KEYS, random.Random()).set(
+                FaultPlan.from_dict({"drop": {"count": 1}})
+            )
+            await RedisEventFeed(first, KEYS).publish("reset", {})
+            events = [await asyncio.wait_for(anext(subscription), 5) for _ in range(4)]
+        assert [e.kind for e in events] == ["callcenter", "journal", "faults", "reset"]
+        assert events[0].payload == {
+            "action": "listen",
+            "supervisor": "2002",
+            "agent": "9527",
+            "callId": "call-0001",
+        }
+        assert events[1].payload["requestId"] == "r1"
+        assert events[2].payload == {"drop": {"count": 1}}
+        assert feed.subscribers == 0
+        other = RedisEventFeed(second, OTHER)
+        async with other.subscribe() as elsewhere:
+            await asyncio.sleep(0.2)
+            await RedisEventFeed(first, KEYS).publish("reset", {})
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(anext(elsewhere), 0.3)
+    finally:
+        await first.aclose()
+        await second.aclose()
