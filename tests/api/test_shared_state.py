@@ -208,3 +208,17 @@ async def test_a_lost_redis_is_a_503_naming_it_and_service_resumes(
             assert (await client.post(LISTEN, json=LISTEN_BODY, headers=headers)).status_code == 200
             assert (await client.post(LISTEN, json=LISTEN_BODY, headers=headers)).status_code == 401
             assert len((await client.get("/__mock/state")).json()["agents"]) == 9
+
+
+async def test_loading_a_scenario_through_the_admin_api_targets_one_account(
+    two_accounts: httpx.AsyncClient,
+) -> None:
+    client = two_accounts
+    one = {"agents": [{"number": "6000", "role": "supervisor"}]}
+    loaded = await client.post("/__mock/scenario", params={"account": "job-b"}, json=one)
+    assert [a["number"] for a in loaded.json()["agents"]] == ["6000"]
+    assert len((await client.get("/__mock/state")).json()["agents"]) == 9
+    refused = await client.post("/__mock/scenario", json={"accounts": [{"appKey": "x"}]})
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "40002"
+    assert "accounts are declared by the scenario file at start-up" in refused.json()["message"]
