@@ -26,7 +26,7 @@ from mock_server.model.journal import JournalEntry, JournalStore
 from mock_server.model.outcome import Outcome
 from mock_server.model.store_errors import StateStoreUnavailable
 
-__all__ = ["RequestLifecycle", "journaled"]
+__all__ = ["RequestLifecycle", "journal_entry", "journaled"]
 
 logger = logging.getLogger("mock_server")
 
@@ -42,6 +42,21 @@ def journaled(path: str, admin_prefix: str) -> bool:
     if path in _DOCS or path.startswith(_DOCS_UI):
         return False
     return not (path == admin_prefix or path.startswith(admin_prefix + "/"))
+
+
+def journal_entry(record: RequestRecord) -> JournalEntry:
+    """The journal entry of ``record`` as it stands (its status once the answer started)."""
+    return JournalEntry(
+        time=record.started,
+        request_id=record.request_id,
+        method=record.method,
+        path=record.path,
+        status=record.status,
+        outcome=record.outcome,
+        app_key=record.app_key,
+        headers=record.headers,
+        body=record.body,
+    )
 
 
 class RequestLifecycle:
@@ -116,21 +131,11 @@ class RequestLifecycle:
         finally:
             if self._access_log.enabled:
                 self._access_log.write(record, (time.perf_counter() - started) * 1000)
-            if journaled(record.path, self._admin_prefix):
+            if not record.journaled and journaled(record.path, self._admin_prefix):
                 await self._record(record)
 
     async def _record(self, record: RequestRecord) -> None:
-        entry = JournalEntry(
-            time=record.started,
-            request_id=record.request_id,
-            method=record.method,
-            path=record.path,
-            status=record.status,
-            outcome=record.outcome,
-            app_key=record.app_key,
-            headers=record.headers,
-            body=record.body,
-        )
+        entry = journal_entry(record)
         try:
             await self._journal_of(record).record(entry)
         except StateStoreUnavailable as exc:  # the answer is sent; only the entry is lost

@@ -1,20 +1,89 @@
 -- One supervisor action on an account's call center, atomically (Redis runs a script alone).
--- The rules are those of mock_server/callcenter.py (its docstring's table, steps 1-9, in
--- order); the unit tests of the call center run against both, so the two cannot drift.
+-- The rules are those of mock_server/model/callcenter.py (its docstring's table, steps 1-9,
+-- in order); the unit tests of the call center run against both, so the two cannot drift.
+-- What the request still owes (mock_server/model/owed.py) is settled first, in the order of
+-- the in-memory layers: its faults, then its replay check; and its journal entry is written
+-- here too. So a vendor request costs one round trip.
 --
--- KEYS[1] the center document, KEYS[2] the account's events channel
--- ARGV[1] action (listen|whisper|loot_call|hangup_channel|pickup_channel), ARGV[2] supervisor,
--- ARGV[3] agent, ARGV[4] the supervisor's field name, ARGV[5] the clock in milliseconds
--- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer}
---      or {'refused', status, code, field, message}, or {'missing'} (no such account).
+-- KEYS: 1 the center document, 2 the account's events channel, 3 the fault plan,
+--       4 the journal stream, 5 the request's replay key
+-- ARGV: 1 action (listen|whisper|loot_call|hangup_channel|pickup_channel), 2 supervisor,
+--       3 agent, 4 the supervisor's field name, 5 the clock in milliseconds,
+--       6 decide the faults (1|0), 7 the latency was waited (1|0), 8 check the replay (1|0),
+--       9 the replay window in seconds, 10 the journal entry (JSON with "@@S@@" for the status
+--       and @@O@@ for the outcome; '' for none), 11 the journal's capacity,
+--       12 a uniform draw for the latency, 13 one for a status ratio,
+--       14 request id, 15 method, 16 path (for the journal event)
+-- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer},
+--   {'refused', status, code, field, message}, {'latency', ms} (wait, then call again with
+--   ARGV[7] = 1), {'drop'}, {'status', status}, {'replay'}, or {'missing'} (no such account).
 -- A call is [id, customer, agent, state, supervisor, mode, startedMs, answeredMs].
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {'missing'} end
 local doc = cjson.decode(raw)
-local action, sup, agent, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local null = cjson.null
 
+local function journal(status, outcome)
+  if ARGV[10] == nil or ARGV[10] == '' then return end
+  local entry = string.gsub(ARGV[10], '"@@S@@"', status and tostring(status) or 'null', 1)
+  entry = string.gsub(entry, '@@O@@', outcome, 1)
+  redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[11], '*', 'e', entry)
+  redis.call('PUBLISH', KEYS[2], cjson.encode({kind = 'journal', payload = {
+    requestId = ARGV[14], method = ARGV[15], path = ARGV[16],
+    status = status or null, outcome = outcome}}))
+end
+
+local function save_plan(plan)
+  if next(plan) == nil then
+    redis.call('DEL', KEYS[3])
+  else
+    redis.call('SET', KEYS[3], cjson.encode(plan))
+  end
+  redis.call('PUBLISH', KEYS[2], cjson.encode({kind = 'faults', payload = plan}))
+end
+
+if ARGV[6] == '1' then
+  local raw_plan = redis.call('GET', KEYS[3])
+  if raw_plan then
+    local plan = cjson.decode(raw_plan)
+    if plan.latency and ARGV[7] ~= '1' then
+      local low, high = plan.latency.fixedMs, plan.latency.fixedMs
+      if not low then low, high = plan.latency.minMs, plan.latency.maxMs end
+      return {'latency', low + math.floor(tonumber(ARGV[12]) * (high - low + 1))}
+    end
+    if plan.drop then
+      plan.drop.count = plan.drop.count - 1
+      if plan.drop.count <= 0 then plan.drop = nil end
+      save_plan(plan)
+      journal(nil, 'fault:drop')
+      return {'drop'}
+    elseif plan.status then
+      local forced = plan.status.status
+      if plan.status.ratio then
+        if tonumber(ARGV[13]) < plan.status.ratio then
+          journal(forced, 'fault:' .. forced)
+          return {'status', forced}
+        end
+      else
+        plan.status.count = plan.status.count - 1
+        if plan.status.count <= 0 then plan.status = nil end
+        save_plan(plan)
+        journal(forced, 'fault:' .. forced)
+        return {'status', forced}
+      end
+    end
+  end
+end
+if ARGV[8] == '1' then
+  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[9]) then
+    journal(401, 'auth:replay')
+    return {'replay'}
+  end
+end
+local action, sup, agent, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+
 local function refuse(status, code, at, message)
+  journal(status, code)
   return {'refused', status, code, at, message}
 end
 
@@ -90,4 +159,5 @@ redis.call('PUBLISH', KEYS[2], cjson.encode({
   kind = 'callcenter',
   payload = {action = action, supervisor = sup, agent = agent, callId = call[1]},
 }))
+journal(200, 'ok')
 return {'ok', shown, doc.mediaServer}

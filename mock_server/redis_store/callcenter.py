@@ -13,6 +13,7 @@ action costs time in proportion to the size of the call center (fine for hundred
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -30,6 +31,9 @@ from mock_server.model.callcenter import (
     CallView,
     Role,
 )
+from mock_server.model.faults import Decision
+from mock_server.model.journal import JournalEntry
+from mock_server.model.owed import FaultFired, Owed, Replayed
 from mock_server.model.scenario import Scenario, parse_scenario
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
@@ -57,7 +61,13 @@ class RedisCallCenter:
         scenario: Scenario | None = None,
         clock: Callable[[], float] = time.time,
         where: str = "redis",
+        replay_window: int = 300,
+        journal_capacity: int = 1000,
+        rng: random.Random | None = None,
     ) -> None:
+        self._replay_window = replay_window
+        self._journal_capacity = journal_capacity
+        self._rng = rng or random.Random()  # noqa: S311 - faults, not secrets
         self._client = client
         self._keys = keys
         #: Where the account starts when Redis has no state for it (first use, a flushed Redis).
@@ -82,28 +92,77 @@ class RedisCallCenter:
     # --- the five operations -------------------------------------------------------------
 
     async def act(
-        self, action: Action, supervisor: str, agent: str, *, supervisor_field: str
+        self,
+        action: Action,
+        supervisor: str,
+        agent: str,
+        *,
+        supervisor_field: str,
+        owed: Owed | None = None,
+        entry: JournalEntry | None = None,
     ) -> CallView:
-        """One supervisor action: one Lua script (``act.lua``), so one round trip."""
+        """One supervisor action: one Lua script (``act.lua``), so one round trip, which also
+        settles what the request ``owed`` (faults, replay check: raising ``FaultFired`` or
+        ``Replayed``) and writes its journal ``entry`` (two round trips with a latency fault:
+        the wait comes before the action, as in memory)."""
+        keys = self._keys
+        faults = owed is not None and owed.faults is not None
+        replay = owed is not None and owed.replay is not None
+        template = _entry_template(entry) if entry is not None else b""
+        slept = False
         now_ms = round(self._clock() * 1000)
-        for _ in range(2):
+        for _ in range(3):
+            replay_key = (
+                keys.replay(owed.replay_key) if owed is not None and replay else keys.prefix
+            )
             try:
                 reply = await self._act(
-                    keys=[self._keys.center, self._keys.events],
-                    args=[action, supervisor, agent, supervisor_field, now_ms],
+                    keys=[keys.center, keys.events, keys.faults, keys.journal, replay_key],
+                    args=[
+                        action,
+                        supervisor,
+                        agent,
+                        supervisor_field,
+                        now_ms,
+                        int(faults),
+                        int(slept),
+                        int(replay),
+                        self._replay_window,
+                        template,
+                        self._journal_capacity,
+                        self._rng.random(),
+                        self._rng.random(),
+                        entry.request_id if entry is not None else "",
+                        entry.method if entry is not None else "",
+                        entry.path if entry is not None else "",
+                    ],
                 )
             except LOST as exc:
                 raise lost(self._where, exc) from None
-            if reply[0] != b"missing":
+            kind = reply[0]
+            if kind == b"missing":
+                await self._seed()
+            elif kind == b"latency":
+                slept = True
+                if owed is not None and owed.sleep is not None:
+                    await owed.sleep(int(reply[1]) / 1000)
+            else:
                 break
-            await self._seed()
-        if reply[0] == b"ok":
+        if owed is not None:
+            owed.faults = owed.replay = None
+        if kind == b"ok":
             self._media_server = reply[2].decode()
             return _call_view(orjson.loads(reply[1]))
-        if reply[0] == b"refused":
+        if kind == b"refused":
             status, code, field, message = reply[1:]
             raise CallStateError(int(status), code.decode(), field.decode(), message.decode())
-        raise LookupError(f"state store: account {self._keys.account} has no state")
+        if kind == b"drop":
+            raise FaultFired(Decision(drop=True))
+        if kind == b"status":
+            raise FaultFired(Decision(status=int(reply[1])))
+        if kind == b"replay":
+            raise Replayed
+        raise LookupError(f"state store: account {keys.account} has no state")
 
     # --- admin -----------------------------------------------------------------------------
 
@@ -251,6 +310,15 @@ class RedisCallCenter:
 
 
 _ACT: Final = (Path(__file__).with_name("act.lua")).read_text(encoding="utf-8")
+
+
+def _entry_template(entry: JournalEntry) -> bytes:
+    """The entry's JSON with placeholders the script fills: the status and the outcome (the
+    first occurrences: they come before the headers and the body)."""
+    data = entry.to_dict()
+    data["status"] = "@@S@@"
+    data["outcome"] = "@@O@@"
+    return orjson.dumps(data)
 
 
 def _call_view(row: list[Any]) -> CallView:

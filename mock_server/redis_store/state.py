@@ -45,7 +45,16 @@ def redis_accounts(
     for app_key, scenario in plan.scenarios.items():
         keys = AccountKeys(app_key)
         states[app_key] = MockState(
-            callcenter=RedisCallCenter(client, keys, scenario=scenario, clock=clock, where=where),
+            callcenter=RedisCallCenter(
+                client,
+                keys,
+                scenario=scenario,
+                clock=clock,
+                where=where,
+                replay_window=replay_window,
+                journal_capacity=journal_capacity,
+                rng=rng,
+            ),
             replay=RedisReplay(client, keys, window=replay_window, where=where),
             journal=RedisJournal(client, keys, capacity=journal_capacity, where=where),
             faults=RedisFaults(client, keys, rng, where=where),

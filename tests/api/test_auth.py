@@ -14,6 +14,9 @@ from mock_server.model.replay import ReplayCache
 from mock_server.settings import Settings
 from tests.api.helpers import PATHS, Clock, client_for, next_nonce, signed
 
+#: The state backends every test here runs on (see conftest.py).
+STATE_BACKENDS = ("memory", "redis")
+
 LISTEN = PATHS["listen"]
 #: A body that authenticates and then fails fast in the call center (40903): any status
 #: other than 401 proves authentication passed.
@@ -130,6 +133,7 @@ async def test_a_replay_is_refused(
     )
 
 
+@pytest.mark.state_backends("memory")  # Redis expires keys on its own clock (EX 300)
 async def test_a_replay_is_accepted_again_after_301_s(
     client: httpx.AsyncClient, clock: Clock
 ) -> None:
@@ -145,6 +149,7 @@ async def test_a_replay_is_accepted_again_after_301_s(
     assert_accepted(await post(client, sent))
 
 
+@pytest.mark.state_backends("memory")  # counts the in-memory cache's entries
 async def test_only_verified_requests_are_remembered(
     app: Any, client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
 ) -> None:

@@ -15,6 +15,9 @@ from mock_server.http.faults import ConnectionDropped
 from mock_server.settings import Settings
 from tests.api.helpers import PATHS, Sleeps, client_for
 
+#: The state backends every test here runs on (see conftest.py).
+STATE_BACKENDS = ("memory", "redis")
+
 HANGUP = PATHS["hangupChannel"]
 BODY = {"hangupAgent": "2000", "agentNumber": "9530"}  # authenticates, then 409/40903
 

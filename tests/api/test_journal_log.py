@@ -14,6 +14,9 @@ from mock_server.app import create_app
 from mock_server.settings import DEMO_SECRET, Settings
 from tests.api.helpers import PATHS, client_for
 
+#: The state backends every test here runs on (see conftest.py).
+STATE_BACKENDS = ("memory", "redis")
+
 LISTEN = PATHS["listen"]
 GOOD = {"listenAgent": "2002", "agentNumber": "9527"}
 

@@ -14,6 +14,9 @@ from mock_server.app import MockApp
 from mock_server.model.callcenter import CallCenter
 from tests.api.helpers import EPOCH, PATHS, SUPERVISOR_FIELDS, vendor_example
 
+#: The state backends every test here runs on (see conftest.py).
+STATE_BACKENDS = ("memory", "redis")
+
 SUCCEEDING = ("listen", "lootCall", "whisper", "pickupChannel")
 SERVICE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$")
 
@@ -102,6 +105,7 @@ async def test_a_missing_action_id_defaults_to_the_system_request_id(
     assert len(set(ids)) == 3
 
 
+@pytest.mark.state_backends("memory")  # slows the in-memory call center down
 async def test_the_timings_are_real_milliseconds(
     client: httpx.AsyncClient,
     headers: Callable[..., dict[str, str]],
