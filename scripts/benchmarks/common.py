@@ -45,7 +45,7 @@ ALL_TARGETS: Final = (
 )
 #: The targets that keep their state in Redis (the run starts a redis-server for them).
 REDIS_TARGETS: Final = frozenset({"mock-redis", "mock-redis-2w"})
-PARTS: Final = ("client", "signature", "cold-start", "generate", "round-trips")
+PARTS: Final = ("request-cost", "client", "signature", "cold-start", "round-trips")
 
 
 def log(message: str) -> None:

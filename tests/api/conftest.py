@@ -15,7 +15,8 @@ import pytest
 
 from mock_server.app import MockApp, create_app
 from mock_server.settings import Settings
-from tests.api.helpers import Clock, Sleeps, client_for, signed
+from tests.api.helpers import client_for, signed
+from tests.support.clock import Clock, Sleeps
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture
-def state(state_backend: str, request: pytest.FixtureRequest) -> str:
+def state_setting(state_backend: str, request: pytest.FixtureRequest) -> str:
     """The ``state`` setting of the test's backend (a fresh Redis database for redis)."""
     if state_backend == "memory":
         return "memory"
@@ -62,9 +63,9 @@ def state(state_backend: str, request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def app(make_settings: Callable[..., Settings], state: str) -> MockApp:
+def app(make_settings: Callable[..., Settings], state_setting: str) -> MockApp:
     """A fresh mock: demo scenario, demo account, strict authentication."""
-    return create_app(make_settings(state=state))
+    return create_app(make_settings(state=state_setting))
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@ import pytest
 from mock_server.app import create_app
 from mock_server.model.accounts import parse_scenario_file
 from mock_server.settings import Settings
-from tests.api.helpers import PATHS, Clock, client_for, signed
+from tests.api.helpers import client_for, signed
+from tests.support.clock import Clock
+from tests.support.document import PATHS
 from tests.support.redis_server import redis_server
 
 LISTEN = PATHS["listen"]
@@ -35,10 +37,10 @@ JOB_B_CENTER = {
 
 
 @pytest.fixture
-async def workers(
+async def worker_clients(
     redis_url: str, make_settings: Callable[..., Settings]
 ) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    """Two apps (two workers) on one Redis."""
+    """Clients into two apps (two workers) on one Redis."""
     settings = make_settings(state=redis_url)
     async with (
         client_for(create_app(settings)) as first,
@@ -48,20 +50,20 @@ async def workers(
 
 
 async def test_a_signed_request_is_accepted_once_by_all_workers(
-    workers: tuple[httpx.AsyncClient, httpx.AsyncClient], clock: Clock
+    worker_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], clock: Clock
 ) -> None:
     headers = signed(clock)
     statuses = [
-        (await workers[i % 2].post(LISTEN, json=LISTEN_BODY, headers=headers)).status_code
+        (await worker_clients[i % 2].post(LISTEN, json=LISTEN_BODY, headers=headers)).status_code
         for i in range(6)
     ]
     assert statuses == [200, 401, 401, 401, 401, 401]
 
 
 async def test_an_admin_change_is_seen_by_the_next_read_of_every_worker(
-    workers: tuple[httpx.AsyncClient, httpx.AsyncClient],
+    worker_clients: tuple[httpx.AsyncClient, httpx.AsyncClient],
 ) -> None:
-    first, second = workers
+    first, second = worker_clients
     started = await first.post("/__mock/calls", json={"agent": "9530", "customer": "1"})
     assert started.status_code == 201
     for client in (second, first, second):
@@ -73,39 +75,43 @@ async def test_an_admin_change_is_seen_by_the_next_read_of_every_worker(
 
 
 async def test_a_reset_lets_a_recording_be_resent_on_every_worker(
-    workers: tuple[httpx.AsyncClient, httpx.AsyncClient], clock: Clock
+    worker_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], clock: Clock
 ) -> None:
     headers = signed(clock)
-    assert (await workers[0].post(LISTEN, json=LISTEN_BODY, headers=headers)).status_code == 200
-    await workers[1].post("/__mock/reset")
-    assert (await workers[1].post(LISTEN, json=LISTEN_BODY, headers=headers)).status_code == 200
+    assert (
+        await worker_clients[0].post(LISTEN, json=LISTEN_BODY, headers=headers)
+    ).status_code == 200
+    await worker_clients[1].post("/__mock/reset")
+    assert (
+        await worker_clients[1].post(LISTEN, json=LISTEN_BODY, headers=headers)
+    ).status_code == 200
 
 
 async def test_fail_the_next_three_fails_three_requests_across_workers(
-    workers: tuple[httpx.AsyncClient, httpx.AsyncClient], clock: Clock
+    worker_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], clock: Clock
 ) -> None:
     plan = {"status": {"status": 503, "count": 3}}
-    assert (await workers[0].put("/__mock/faults", json=plan)).status_code == 200
+    assert (await worker_clients[0].put("/__mock/faults", json=plan)).status_code == 200
     responses = await asyncio.gather(
         *(
-            workers[i % 2].post(
+            worker_clients[i % 2].post(
                 HANGUP, json={"hangupAgent": "2000", "agentNumber": "9530"}, headers=signed(clock)
             )
             for i in range(12)
         )
     )
     assert sorted(r.status_code for r in responses).count(503) == 3
-    assert (await workers[1].get("/__mock/faults")).json() == {}
+    assert (await worker_clients[1].get("/__mock/faults")).json() == {}
 
 
 async def test_the_journal_holds_the_requests_of_every_worker(
-    workers: tuple[httpx.AsyncClient, httpx.AsyncClient], clock: Clock
+    worker_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], clock: Clock
 ) -> None:
     for index in range(4):
-        await workers[index % 2].post(LISTEN, json=LISTEN_BODY, headers=signed(clock))
-    entries = (await workers[0].get("/__mock/journal")).json()["entries"]
+        await worker_clients[index % 2].post(LISTEN, json=LISTEN_BODY, headers=signed(clock))
+    entries = (await worker_clients[0].get("/__mock/journal")).json()["entries"]
     assert [e["status"] for e in entries] == [200, 200, 200, 200]
-    assert (await workers[1].delete("/__mock/journal")).json() == {"cleared": 4}
+    assert (await worker_clients[1].delete("/__mock/journal")).json() == {"cleared": 4}
 
 
 # --- accounts, on both backends ------------------------------------------------------------

@@ -50,45 +50,45 @@ def signed() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def two_workers(redis_service: Any) -> Iterator[str]:
+def workers_process(redis_service: Any) -> Iterator[str]:
     url = redis_service.url(db=2)
     with mock_process("--workers", "2", "--state", url, "--log-level", "warning") as base_url:
         yield base_url
 
 
 @pytest.fixture
-def mock_url(two_workers: str) -> str:
-    assert httpx.post(f"{two_workers}/__mock/reset").status_code == 200
-    return two_workers
+def workers_url(workers_process: str) -> str:
+    assert httpx.post(f"{workers_process}/__mock/reset").status_code == 200
+    return workers_process
 
 
-def test_one_signed_request_sent_20_times_is_accepted_exactly_once(mock_url: str) -> None:
+def test_one_signed_request_sent_20_times_is_accepted_exactly_once(workers_url: str) -> None:
     headers = signed()
     body = {"listenAgent": "2002", "agentNumber": "9527"}
     statuses = [
-        httpx.post(mock_url + LISTEN, json=body, headers=headers).status_code for _ in range(20)
+        httpx.post(workers_url + LISTEN, json=body, headers=headers).status_code for _ in range(20)
     ]
     assert statuses.count(200) == 1, statuses
     assert statuses.count(401) == 19, statuses
 
 
-def test_a_phone_made_to_ring_is_seen_by_the_next_20_state_reads(mock_url: str) -> None:
-    started = httpx.post(f"{mock_url}/__mock/calls", json={"agent": "9530", "customer": "1"})
+def test_a_phone_made_to_ring_is_seen_by_the_next_20_state_reads(workers_url: str) -> None:
+    started = httpx.post(f"{workers_url}/__mock/calls", json={"agent": "9530", "customer": "1"})
     assert started.status_code == 201
     call_id = started.json()["id"]
     for _ in range(20):
-        state = httpx.get(f"{mock_url}/__mock/state").json()
+        state = httpx.get(f"{workers_url}/__mock/state").json()
         agents = {a["number"]: a for a in state["agents"]}
         assert (agents["9530"]["status"], agents["9530"]["callId"]) == ("ringing", call_id)
 
 
-def _race(mock_url: str, barrier: threading.Barrier, results: dict[str, httpx.Response]) -> None:
+def _race(workers_url: str, barrier: threading.Barrier, results: dict[str, httpx.Response]) -> None:
     """Two listens to 9527's call by 2000 and 2002, released together, on new connections."""
 
     def listen(supervisor: str) -> None:
         body = {"listenAgent": supervisor, "agentNumber": "9527"}
         barrier.wait()
-        results[supervisor] = httpx.post(mock_url + LISTEN, json=body, headers=signed())
+        results[supervisor] = httpx.post(workers_url + LISTEN, json=body, headers=signed())
 
     threads = [threading.Thread(target=listen, args=(s,)) for s in ("2000", "2002")]
     for thread in threads:
@@ -97,11 +97,11 @@ def _race(mock_url: str, barrier: threading.Barrier, results: dict[str, httpx.Re
         thread.join()
 
 
-def test_two_supervisors_racing_for_one_call_across_workers_one_wins(mock_url: str) -> None:
+def test_two_supervisors_racing_for_one_call_across_workers_one_wins(workers_url: str) -> None:
     for _ in range(10):
-        assert httpx.post(f"{mock_url}/__mock/reset").status_code == 200
+        assert httpx.post(f"{workers_url}/__mock/reset").status_code == 200
         results: dict[str, httpx.Response] = {}
-        _race(mock_url, threading.Barrier(2), results)
+        _race(workers_url, threading.Barrier(2), results)
         codes = sorted(r.json()["code"] for r in results.values())
         assert codes == ["200", "40905"], codes
 
@@ -133,7 +133,7 @@ def invariant_problems(state: dict[str, Any]) -> list[str]:
     return problems
 
 
-def test_random_concurrent_sessions_keep_every_invariant(mock_url: str) -> None:
+def test_random_concurrent_sessions_keep_every_invariant(workers_url: str) -> None:
     stop = time.monotonic() + 6.0
     problems: list[str] = []
     errors: list[BaseException] = []
@@ -142,7 +142,7 @@ def test_random_concurrent_sessions_keep_every_invariant(mock_url: str) -> None:
     def session(seed: int) -> None:
         rng = random.Random(seed)
         try:
-            with httpx.Client(base_url=mock_url, timeout=10) as client:
+            with httpx.Client(base_url=workers_url, timeout=10) as client:
                 while time.monotonic() < stop:
                     roll = rng.random()
                     if roll < 0.7:
@@ -164,7 +164,7 @@ def test_random_concurrent_sessions_keep_every_invariant(mock_url: str) -> None:
             errors.append(exc)
 
     def checker() -> None:
-        with httpx.Client(base_url=mock_url, timeout=10) as client:
+        with httpx.Client(base_url=workers_url, timeout=10) as client:
             while time.monotonic() < stop:
                 problems.extend(invariant_problems(client.get("/__mock/state").json()))
                 served["reads"] += 1
