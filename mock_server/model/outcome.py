@@ -31,6 +31,7 @@ class Outcome(StrEnum):
     AUTH_APPKEY = "auth:appkey"
     AUTH_SIGNATURE = "auth:signature"
     AUTH_REPLAY = "auth:replay"
+    AUTH_REPEATED = "auth:repeated"
     # the request does not match the document (400)
     VALIDATION = "validation"
     JSON = "json"
@@ -59,6 +60,7 @@ class Outcome(StrEnum):
     ADMIN_DISABLED = "admin:disabled"
     ADMIN_MISSING = "admin:missing"
     ADMIN_TOKEN = "admin:token"  # noqa: S105 - an outcome, not a password
+    ADMIN_ORIGIN = "admin:origin"
     # the shared state store (Redis) did not answer
     STATE_DOWN = "state:down"
 
