@@ -21,7 +21,6 @@ default but:
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from types import ModuleType
 from typing import Any, Final
 
@@ -35,6 +34,7 @@ from connexion.resolver import Resolver
 from starlette.types import ASGIApp
 
 from mock_server.handlers import admin, vendor
+from mock_server.http.record import RequestRecord
 from mock_server.model.state import MockState
 from mock_server.spec.connexion_glue import (
     ValidationMiddleware,
@@ -63,25 +63,36 @@ _STACK: Final[list[Any]] = [
 ]
 
 
-def _resolver(module: ModuleType, state: MockState) -> Resolver:
-    """Routes from operationIds to the snake_case functions of ``module``, state bound."""
+#: Which account's state a request acts on.
+StateOf = Callable[[RequestRecord], MockState]
+
+
+def _resolver(module: ModuleType, state_of: StateOf) -> Resolver:
+    """Routes from operationIds to the snake_case functions of ``module``, each called with
+    the state of the request's account (``state_of``)."""
 
     def function_for(operation_id: str) -> Callable[..., Any]:
-        return partial(getattr(module, snake_case(operation_id)), state)
+        function = getattr(module, snake_case(operation_id))
+
+        async def bound(record: RequestRecord, **kwargs: Any) -> Any:
+            return await function(state_of(record), record, **kwargs)
+
+        return bound
 
     return Resolver(function_resolver=function_for)
 
 
-def connexion_app(state: MockState) -> ASGIApp:
-    """The connexion app for ``state``, built (documents checked) before it is returned."""
+def connexion_app(vendor_state_of: StateOf, admin_state_of: StateOf) -> ASGIApp:
+    """The connexion app (documents checked before it is returned); the vendor operations act
+    on ``vendor_state_of(record)``, the admin operations on ``admin_state_of(record)``."""
     vendor_document = load_document(VENDOR_DOCUMENT)
     app = AsyncApp(__name__, middlewares=list(_STACK))
     use_handler_api(app)
-    app.add_api(dict(vendor_document), base_path="", resolver=_resolver(vendor, state))
+    app.add_api(dict(vendor_document), base_path="", resolver=_resolver(vendor, vendor_state_of))
     app.add_api(
         dict(load_document(ADMIN_DOCUMENT)),
         base_path=ADMIN_BASE_PATH,
-        resolver=_resolver(admin, state),
+        resolver=_resolver(admin, admin_state_of),
         pythonic_params=True,
     )
     for exception, handler in ERROR_HANDLERS:
