@@ -23,9 +23,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml generated_client/pyproject.
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e ./generated_client -e .
 	@touch $@
 
-# Debian packages the tests start (a real Redis, headless Chromium for the browser tests):
+# Debian packages the tests start (a real Redis, headless Chromium for the browser tests, a
+# Chinese font so that the screenshots show the vendor's terms):
 # installed by scripts/ensure-debian-packages when missing (as root), else it says how.
-DEBIAN_PACKAGES := redis-server chromium chromium-driver
+DEBIAN_PACKAGES := redis-server chromium chromium-driver fonts-wqy-microhei
 
 .PHONY: system-packages
 system-packages: ## Install the Debian packages the tests need (redis-server, chromium), when missing

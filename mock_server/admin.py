@@ -13,10 +13,12 @@ from typing import Any
 from starlette.responses import Response
 
 from mock_server.context import current
+from mock_server.documents import VENDOR_DOCUMENT, load_document, resolve, vendor_operations
 from mock_server.envelope import json_response
 from mock_server.faults import FaultPlan
 from mock_server.scenario import parse_scenario
 from mock_server.state import MockState
+from mock_server.web.pages import signing_config
 
 __all__ = [
     "answer_call",
@@ -24,6 +26,7 @@ __all__ = [
     "clear_journal",
     "delete_agent",
     "end_call",
+    "get_config",
     "get_faults",
     "get_journal",
     "get_state",
@@ -87,6 +90,39 @@ async def answer_call(call_id: str) -> Response:
 
 async def end_call(call_id: str) -> Response:
     return json_response(200, _state().callcenter.end_call(call_id).to_dict())
+
+
+def _operation_facts() -> list[dict[str, str]]:
+    """The five operations as the console needs them, read from the vendor document."""
+    document = load_document(VENDOR_DOCUMENT)
+    facts = []
+    for path, operation in vendor_operations().items():
+        schema = resolve(
+            document, operation.spec["requestBody"]["content"]["application/json"]["schema"]
+        )
+        summary = str(operation.spec.get("summary", ""))
+        facts.append(
+            {
+                "operationId": operation.operation_id,
+                "path": path,
+                "supervisorField": next(f for f in schema["required"] if f != "agentNumber"),
+                "term": summary[summary.rfind("(") + 1 : -1] if summary.endswith(")") else "",
+            }
+        )
+    return facts
+
+
+async def get_config() -> Response:
+    """What the console needs to run: the auth mode, the in-page signing, the operations."""
+    settings = _state().settings
+    return json_response(
+        200,
+        {
+            "authMode": settings.auth_mode,
+            "signing": signing_config(settings),
+            "operations": _operation_facts(),
+        },
+    )
 
 
 async def get_journal() -> Response:

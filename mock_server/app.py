@@ -5,6 +5,7 @@ A request goes down this list and its response comes back up:
 1. ``Transport``       request id, headers decoded once, x-request-id / auth-mode headers,
                        last-resort 500 envelope, access log and journal
 2. ``CorsMiddleware``  preflights answered here, before authentication
+   ``Pages``           the console, the signing Swagger UI page, the served documents
 3. ``AdminGuard``      the admin API's bearer token
 4. ``FaultsMiddleware`` latency, drops and forced statuses (vendor paths only)
 5. ``BodyGuard``       415 / 413, the body read once
@@ -58,6 +59,7 @@ from mock_server.settings import Settings
 from mock_server.state import MockState
 from mock_server.transport import Transport
 from mock_server.validation import ValidationMiddleware
+from mock_server.web.pages import Pages
 
 __all__ = ["MockApp", "create_app"]
 
@@ -162,6 +164,13 @@ def create_app(settings: Settings | None = None) -> MockApp:
     layers: list[Callable[[ASGIApp], ASGIApp]] = [
         partial(Transport, state=state, access_log=AccessLog()),
         partial(CorsMiddleware, origins=settings.cors_origins),
+        partial(
+            Pages,
+            settings=settings,
+            document=load_document(VENDOR_DOCUMENT),
+            vendor_paths={path: op.operation_id for path, op in operations.items()},
+            admin_prefix=ADMIN_BASE_PATH,
+        ),
         partial(
             AdminGuard,
             prefix=ADMIN_BASE_PATH,

@@ -1,0 +1,1 @@
+"""The mock's browser pages (the call-center console, the signing Swagger UI) and their files."""

@@ -1,0 +1,41 @@
+"""The vendor API's Swagger UI at /ui/, which signs every request itself, in a real browser."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.support.browser import Page
+
+LISTEN = "#operations-call-monitoring-listen"
+LIVE_STATUS = f"{LISTEN} .live-responses-table .response-col_status"
+
+
+def execute_and_wait_for_status(page: Page) -> str:
+    page.click(f"{LISTEN} button.execute")
+    return page.wait_until(lambda: page.text(LIVE_STATUS).strip(), "a live response")
+
+
+def test_try_it_out_on_listen_answers_200_twice_in_a_row_in_strict_mode(
+    page: Page, mock_url: str
+) -> None:
+    page.open("/ui/#/call-monitoring/listen")
+    assert page.wait_text("#m7-auth-mode", "strict") == "auth mode: strict"
+    assert "signs every request itself as app key 2100147" in page.text("#m7-signing")
+    servers = page.find(".servers select").text
+    assert servers.splitlines()[0].strip() == mock_url
+
+    page.click(f"{LISTEN} button.try-out__btn")
+    first = execute_and_wait_for_status(page)
+    page.click(f"{LISTEN} button.btn-clear")
+    page.wait_until(lambda: not page.text(LIVE_STATUS), "the response to be cleared")
+    second = execute_and_wait_for_status(page)
+    page.screenshot("swagger-ui-signed")
+
+    assert (first, second) == ("200", "200")
+    entries = httpx.get(f"{mock_url}/__mock/journal", timeout=10).json()["entries"]
+    assert [(e["path"], e["status"], e["outcome"]) for e in entries] == [
+        ("/openapi/v1/call/listen", 200, "ok")
+    ] * 2
+    nonces = {e["headers"]["m7-nonce"] for e in entries}
+    assert len(nonces) == 2
+    assert page.foreign_requests() == []
