@@ -116,7 +116,10 @@ def _admin_templates() -> list[tuple[re.Pattern[str], str, str]]:
 
 
 _ADMIN_TEMPLATES = _admin_templates()
-_DOCS = re.compile(r"^(/__mock)?/(ui(/.*)?|openapi\.(json|yaml))$")
+#: Documentation and the browser pages (HTML, scripts, styles): no JSON schema to match.
+_DOCS = re.compile(
+    r"^(/__mock)?/(ui(/.*)?|openapi\.(json|yaml))$|^/__mock/((console|assets)(/.*)?)?$"
+)
 
 
 def _schema_for(method: str, path: str, status: int) -> tuple[Any, Path] | None:
