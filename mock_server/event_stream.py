@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any, Final, TypeVar
 
 import orjson
@@ -56,7 +56,7 @@ async def event_stream(
     hello: Any,
     keep_alive_seconds: float,
     on_close: Callable[[], None] = lambda: None,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """``hello``, then each change as ``encode`` writes it (``None``: not sent), with a
     keep-alive comment after every ``keep_alive_seconds`` without a change.
 
