@@ -29,7 +29,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml generated_client/pyproject.
 DEBIAN_PACKAGES := redis-server chromium chromium-driver fonts-wqy-microhei
 
 .PHONY: system-packages
-system-packages: ## Install the Debian packages the tests need (redis-server, chromium), when missing
+system-packages: ## Install the Debian packages the tests need (redis-server, chromium, a Chinese font), when missing
 	scripts/ensure-debian-packages $(DEBIAN_PACKAGES)
 
 node_modules/.installed: package.json package-lock.json
@@ -55,6 +55,15 @@ prism: node_modules/.installed ## Serve the document with Prism on 127.0.0.1:401
 .PHONY: test
 test: lint check-generated system-packages ## Lint, drift check and every test (what CI runs)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+#: The browser tests' screenshots shown in docs/console.md.
+DOC_SCREENSHOTS := console-listen swagger-ui-signed
+
+.PHONY: docs-screenshots
+docs-screenshots: $(VENV)/.installed system-packages ## Run the browser tests and copy their screenshots used by docs/console.md into docs/images
+	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
+	mkdir -p docs/images
+	for name in $(DOC_SCREENSHOTS); do cp build/screenshots/$$name.png docs/images/; done
 
 .PHONY: test-thorough
 test-thorough: $(VENV)/.installed node_modules/.installed system-packages ## The tests with far more Hypothesis examples
