@@ -178,7 +178,10 @@ def create_app(settings: Settings | None = None) -> MockApp:
             disabled=settings.admin_disabled,
         ),
         partial(
-            FaultsMiddleware, faults=state.faults, paths=frozenset(operations), sleep=settings.sleep
+            FaultsMiddleware,
+            faults=state.faults,
+            operations={path: op.operation_id for path, op in operations.items()},
+            sleep=settings.sleep,
         ),
         partial(
             BodyGuard,
