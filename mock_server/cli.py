@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Final, cast
 
 from mock_server.banner import banner
-from mock_server.scenario import ScenarioError, load_scenario
+from mock_server.model.scenario import ScenarioError, load_scenario
 from mock_server.settings import (
     AUTH_MODES,
     DEMO_CREDENTIALS,
@@ -128,13 +128,13 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
             credentials, credentials_source = load_credentials(args.credentials)
         except CredentialsError as exc:
             raise ConfigError(str(exc)) from None
-    scenario, scenario_source = None, "demo (mock_server/demo-scenario.yaml)"
+    scenario, scenario_source = None, "demo (mock_server/model/demo-scenario.yaml)"
     if args.scenario:
         try:
             scenario, scenario_source = load_scenario(args.scenario), args.scenario
         except ScenarioError as exc:
             raise ConfigError(str(exc)) from None
-        from mock_server.validation import scenario_errors  # imports connexion: not at top
+        from mock_server.spec.validation import scenario_errors  # imports connexion: not at top
 
         problems = scenario_errors(scenario.to_data())
         if problems:
@@ -157,7 +157,7 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
 
 def _configure_logging(level: str) -> None:
     """Access lines (JSON) to stdout as they are; the mock's own messages to stderr."""
-    access = logging.getLogger("mock_server.access")  # access_log.ACCESS_LOGGER
+    access = logging.getLogger("mock_server.access")  # http.access_log.ACCESS_LOGGER
     access.handlers[:] = [logging.StreamHandler(sys.stdout)]
     access.propagate = False
     own = logging.getLogger("mock_server")

@@ -19,7 +19,7 @@ from typing import Final, Literal, get_args
 
 import yaml
 
-from mock_server.scenario import Scenario
+from mock_server.model.scenario import Scenario
 
 __all__ = [
     "AUTH_MODES",

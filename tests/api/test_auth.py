@@ -10,7 +10,7 @@ import pytest
 
 from m7_call_monitor.signing import HEADER_NAMES
 from mock_server.app import create_app
-from mock_server.replay import ReplayCache
+from mock_server.model.replay import ReplayCache
 from mock_server.settings import Settings
 from tests.api.helpers import PATHS, Clock, client_for, next_nonce, signed
 
@@ -167,34 +167,36 @@ async def test_the_replay_cache_stays_within_its_cap(
     async with client_for(app) as client:
         for _ in range(2000):
             assert_accepted(await post(client, signed(clock)))
-    assert len(app.state.replay) == 64
-    assert app.state.replay.evicted == 2000 - 64
+    cache = app.state.replay
+    assert isinstance(cache, ReplayCache)
+    assert len(cache) == 64
+    assert cache.evicted == 2000 - 64
 
 
-def test_the_replay_cache_forgets_the_oldest_when_full() -> None:
+async def test_the_replay_cache_forgets_the_oldest_when_full() -> None:
     clock = Clock()
     cache = ReplayCache(window=300, capacity=50, clock=clock)
     for n in range(5000):
-        assert cache.check_and_add(f"key-{n}") is False
+        assert await cache.check_and_add(f"key-{n}") is False
         assert len(cache) <= 50
     assert cache.evicted == 4950
-    assert cache.check_and_add("key-4999") is True
-    assert cache.check_and_add("key-0") is False  # evicted: forgotten early (the trade-off)
+    assert await cache.check_and_add("key-4999") is True
+    assert await cache.check_and_add("key-0") is False  # evicted: forgotten early (the trade-off)
 
 
-def test_the_replay_cache_expires_after_the_window() -> None:
+async def test_the_replay_cache_expires_after_the_window() -> None:
     clock = Clock()
     cache = ReplayCache(window=300, capacity=10, clock=clock)
-    assert cache.check_and_add("a") is False
+    assert await cache.check_and_add("a") is False
     clock.advance(100)
-    assert cache.check_and_add("b") is False
+    assert await cache.check_and_add("b") is False
     clock.advance(200)  # "a" is 300 s old: still a replay
-    assert cache.check_and_add("a") is True
+    assert await cache.check_and_add("a") is True
     clock.advance(1)  # 301 s
-    assert cache.check_and_add("a") is False
+    assert await cache.check_and_add("a") is False
     assert len(cache) == 2  # "a" again and "b"
     clock.advance(400)
-    assert cache.check_and_add("c") is False
+    assert await cache.check_and_add("c") is False
     assert len(cache) == 1
 
 

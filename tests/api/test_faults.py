@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from mock_server.app import create_app
-from mock_server.faults import ConnectionDropped
+from mock_server.http.faults import ConnectionDropped
 from mock_server.settings import Settings
 from tests.api.helpers import PATHS, Sleeps, client_for
 

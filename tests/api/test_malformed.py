@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 import pytest
 
-from mock_server.callcenter import CallCenter
+from mock_server.model.callcenter import CallCenter
 from tests.api.helpers import PATHS
 
 LISTEN = PATHS["listen"]

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from mock_server.app import MockApp
-from mock_server.callcenter import CallCenter
+from mock_server.model.callcenter import CallCenter
 from tests.api.helpers import EPOCH, PATHS, SUPERVISOR_FIELDS, vendor_example
 
 SUCCEEDING = ("listen", "lootCall", "whisper", "pickupChannel")
@@ -79,7 +79,7 @@ async def test_the_success_envelope_echoes_like_the_vendor(
     assert data["startTime"] == data["endTime"] == "2026-01-05 16:00:00.000"  # 08:00Z in UTC+8
     assert SERVICE_TIME.match(data["startTime"])
     assert data["response"] == {
-        "data": {"mediaServer": app.state.callcenter.media_server},
+        "data": {"mediaServer": await app.state.callcenter.media_server()},
         "message": "call-api-server-ok",
     }
     assert data["message"] == "call-api-server-ok"

@@ -2,7 +2,7 @@
 
 The rules are those of ``openapi/call-monitor.yaml`` (each operation's description and the
 ``ErrorEnvelope.code`` description) and of ``openapi/mock-admin.yaml`` for the admin actions.
-It shares no code with the mock (``mock_server.callcenter`` is never imported), so the two
+It shares no code with the mock (``mock_server.model.callcenter`` is never imported), so the two
 can only agree by both following the documents.
 
 Preconditions of the five operations, checked in this order (the first failure wins):
@@ -63,7 +63,7 @@ class CallCenter:
 
     @classmethod
     def from_scenario(cls, data: dict[str, Any]) -> CallCenter:
-        """From a scenario file's data (``mock_server/demo-scenario.yaml``, read as YAML)."""
+        """From a scenario file's data (``mock_server/model/demo-scenario.yaml``, read as YAML)."""
         center = cls()
         for agent in data["agents"]:
             center.agents[agent["number"]] = Agent(agent["role"], agent.get("online", True))

@@ -33,7 +33,7 @@ from tests.support.document import ROOT, errors_of
 from tests.support.inprocess import InProcessMock
 from tests.support.strategies import AGENT_FIELD, supervisor_field
 
-DEMO = ROOT / "mock_server" / "demo-scenario.yaml"
+DEMO = ROOT / "mock_server" / "model" / "demo-scenario.yaml"
 ADMIN_DOCUMENT = ROOT / "openapi" / "mock-admin.yaml"
 #: Numbers no scenario uses: to hire, and to ask about people who do not exist.
 NEW_AGENTS = ("7001", "7002")

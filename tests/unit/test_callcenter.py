@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.callcenter import AgentView, CallCenter, CallState, CallStateError, CallView
-from mock_server.scenario import DEMO, AgentSpec, CallSpec, Scenario, ScenarioError
+from mock_server.model.callcenter import AgentView, CallCenter, CallState, CallStateError, CallView
+from mock_server.model.scenario import DEMO, AgentSpec, CallSpec, Scenario, ScenarioError
 
 NUMBERS = [a.number for a in DEMO.agents]
 SUPERVISORS = ["2000", "2001", "2002", "2003"]

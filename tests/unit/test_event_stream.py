@@ -1,4 +1,4 @@
-"""``mock_server.event_stream``: server-sent events from an async iterator of changes."""
+"""``mock_server.http.event_stream``: server-sent events from an async iterator of changes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import orjson
 
-from mock_server.event_stream import KEEP_ALIVE, StreamSlots, event_block, event_stream
+from mock_server.http.event_stream import KEEP_ALIVE, event_block, event_stream
 
 
 def parse(block: bytes) -> tuple[str, object]:
@@ -81,11 +81,3 @@ async def test_a_client_going_away_closes_the_subscription_and_runs_on_close() -
     await stream.aclose()  # what the server does when the client disconnects
     assert closed == [1]
     assert subscription_closed == [True]
-
-
-def test_stream_slots_refuse_beyond_the_limit_and_free_on_give_back() -> None:
-    slots = StreamSlots(2)
-    assert [slots.take(), slots.take(), slots.take()] == [True, True, False]
-    slots.give_back()
-    assert slots.take() is True
-    assert slots.open == 2

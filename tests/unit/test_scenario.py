@@ -16,9 +16,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server import scenario as scenario_module
-from mock_server.callcenter import CallCenter
-from mock_server.scenario import (
+from mock_server.model import scenario as scenario_module
+from mock_server.model.callcenter import CallCenter
+from mock_server.model.scenario import (
     DEFAULT_MEDIA_SERVER,
     DEMO,
     DEMO_SCENARIO_PATH,

@@ -1,54 +1,42 @@
-"""Fault injection on the vendor API: latency, forced error statuses and dropped connections.
+"""The fault plan: latency, forced error statuses and dropped connections, and its decisions.
 
 Set through ``PUT /__mock/faults`` so that a client's timeouts, retries and error paths can
-be exercised against the mock. Faults apply to the vendor API paths only, never to the admin
-API (which must stay usable to lift them). For each request, in order: the latency is
-waited; a pending drop closes the connection without a response; a forced status answers
-with the error envelope of that status (and business code, when one is given) instead of
-processing the request. A plan may also hold faults for one operation (``operations``): for
-a request to that operation, each of its parts (latency, status, drop) takes the place of
-the plan's own part of the same kind, with its own count.
+be exercised against the mock (``mock_server.http.faults`` applies the decisions to the
+vendor API's requests). For each request, in order: the latency is waited; a pending drop
+closes the connection without a response; a forced status answers with the error envelope
+of that status (and business code, when one is given) instead of processing the request.
+A plan may also hold faults for one operation (``operations``): for a request to that
+operation, each of its parts (latency, status, drop) takes the place of the plan's own part
+of the same kind, with its own count.
 
-A drop must look like a network failure, not an HTTP error: raising inside the app would
-make uvicorn send a 500. So the connection's transport is aborted directly (uvicorn's
-``send`` is a method of its request cycle, which holds the transport) and the app returns
-with nothing sent; uvicorn sees a disconnected client and sends nothing. Under a server
-where no transport can be found (an in-process test client), ``ConnectionDropped`` is
-raised instead, which such clients surface as a transport error.
+``FaultStore`` is the interface; its methods are async so that a shared backend can keep
+the counts (a Redis backend: one script per decision). The in-memory ``Faults`` publishes a
+``faults`` event whenever the plan changes, including when a count is used up.
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
-from mock_server.context import context_of
-from mock_server.envelope import FieldError, error_body, send_json
+from mock_server.model.events import EventFeed
+from mock_server.model.field_error import FieldError
 
 __all__ = [
-    "ConnectionDropped",
+    "NO_FAULT",
+    "Decision",
     "DropFault",
     "FaultPlan",
+    "FaultStore",
     "Faults",
     "FaultsError",
-    "FaultsMiddleware",
     "LatencyFault",
     "StatusFault",
-    "drop_connection",
 ]
 
 MAX_LATENCY_MS: Final = 60_000
-#: Statuses declared with a ``Retry-After`` header in the document.
-_RETRY_AFTER_STATUSES: Final = frozenset({429, 503})
-
-
-class ConnectionDropped(Exception):
-    """A drop fault fired where the connection could not be closed directly."""
 
 
 class FaultsError(ValueError):
@@ -204,37 +192,93 @@ def _status(
     return StatusFault(int(data["status"]), ratio=float(data["ratio"]), code=code)
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the plan does to one request: wait ``delay`` seconds, then drop it, or answer
+    ``status`` (with the envelope's ``code``, the status unless a business code is forced),
+    or (neither) serve it."""
+
+    delay: float = 0.0
+    drop: bool = False
+    status: int | None = None
+    code: str | None = None
+
+
+NO_FAULT: Final = Decision()
+
+
+class FaultStore(Protocol):
+    """The fault plan in force, and the decision it makes for each request."""
+
+    async def plan(self) -> FaultPlan:
+        """The plan in force (counts are what remains)."""
+
+    async def set(self, plan: FaultPlan) -> None:
+        """Replace the plan."""
+
+    async def clear(self) -> None:
+        """No faults."""
+
+    async def decide(self, operation: str | None = None) -> Decision:
+        """The decision for one request to ``operation`` (an operationId), using up one of a
+        count when it fires."""
+
+
 class Faults:
-    """The plan in force and the decisions it makes, one request at a time."""
+    """The in-memory ``FaultStore``."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, events: EventFeed) -> None:
         self._rng = rng
-        self.plan = FaultPlan()
+        self._events = events
+        self._plan = FaultPlan()
 
-    def set(self, plan: FaultPlan) -> None:
-        self.plan = plan
+    async def plan(self) -> FaultPlan:
+        return self._plan
 
-    def clear(self) -> None:
-        self.plan = FaultPlan()
+    async def set(self, plan: FaultPlan) -> None:
+        self._plan = plan
+        await self._changed()
 
-    def delay_seconds(self, operation: str | None = None) -> float:
-        latency, _ = self.plan.part("latency", operation)
+    async def clear(self) -> None:
+        self._plan = FaultPlan()
+        await self._changed()
+
+    async def decide(self, operation: str | None = None) -> Decision:
+        plan = self._plan
+        if plan.is_empty():
+            return NO_FAULT
+        delay = self._delay_seconds(operation)
+        if self._take_drop(operation):
+            decision = Decision(delay, drop=True)
+        elif (forced := self._take_status(operation)) is not None:
+            decision = Decision(delay, status=forced.status, code=forced.code or str(forced.status))
+        else:
+            decision = Decision(delay)
+        if self._plan is not plan:
+            await self._changed()
+        return decision
+
+    async def _changed(self) -> None:
+        await self._events.publish("faults", self._plan.to_dict())
+
+    def _delay_seconds(self, operation: str | None) -> float:
+        latency, _ = self._plan.part("latency", operation)
         if latency is None:
             return 0.0
         return self._rng.randint(latency.min_ms, latency.max_ms) / 1000
 
-    def take_drop(self, operation: str | None = None) -> bool:
+    def _take_drop(self, operation: str | None) -> bool:
         """Whether this request is dropped (consuming one of the count)."""
-        drop, owner = self.plan.part("drop", operation)
+        drop, owner = self._plan.part("drop", operation)
         if drop is None:
             return False
         left = drop.remaining - 1
-        self.plan = self.plan.with_part("drop", owner, DropFault(left) if left > 0 else None)
+        self._plan = self._plan.with_part("drop", owner, DropFault(left) if left > 0 else None)
         return True
 
-    def take_status(self, operation: str | None = None) -> StatusFault | None:
+    def _take_status(self, operation: str | None) -> StatusFault | None:
         """The status (and code) forced on this request, if any (consuming one of the count)."""
-        found, owner = self.plan.part("status", operation)
+        found, owner = self._plan.part("status", operation)
         forced: StatusFault | None = found
         if forced is None:
             return None
@@ -242,66 +286,5 @@ class Faults:
             return forced if self._rng.random() < forced.ratio else None
         left = (forced.remaining or 1) - 1
         kept = replace(forced, remaining=left) if left > 0 else None
-        self.plan = self.plan.with_part("status", owner, kept)
+        self._plan = self._plan.with_part("status", owner, kept)
         return forced
-
-
-async def drop_connection(send: Send) -> bool:
-    """Abort the connection under ``send`` (uvicorn); False if no transport was found."""
-    cycle = getattr(send, "__self__", None)
-    transport = getattr(cycle, "transport", None)
-    abort = getattr(transport, "abort", None)
-    if not callable(abort):
-        return False
-    abort()
-    # connection_lost runs on a later loop iteration; once it has, uvicorn marks the cycle
-    # disconnected and sends nothing when the app returns without a response.
-    for _ in range(20):
-        if getattr(cycle, "disconnected", True):
-            break
-        await asyncio.sleep(0)
-    return True
-
-
-class FaultsMiddleware:
-    """Applies the fault plan to requests on the vendor API paths."""
-
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        faults: Faults,
-        operations: Mapping[str, str],
-        sleep: Callable[[float], Awaitable[None]],
-    ) -> None:
-        self.app = app
-        self._faults = faults
-        self._operations = operations  # path -> operationId
-        self._sleep = sleep
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        operation = self._operations.get(scope["path"]) if scope["type"] == "http" else None
-        if operation is None:
-            await self.app(scope, receive, send)
-            return
-        faults = self._faults
-        delay = faults.delay_seconds(operation)
-        if delay:
-            await self._sleep(delay)
-        context = context_of(scope)
-        if faults.take_drop(operation):
-            context.outcome = "fault:drop"
-            if not await drop_connection(context.raw_send):
-                raise ConnectionDropped("drop fault: connection closed without a response")
-            return
-        forced = faults.take_status(operation)
-        if forced is not None:
-            status = forced.status
-            code = forced.code or str(status)
-            context.outcome = f"fault:{status}"
-            what = f"status {status}" if forced.code is None else f"status {status}, code {code}"
-            body = error_body(code, f"fault injected: {what} forced", context.request_id)
-            headers = [(b"retry-after", b"1")] if status in _RETRY_AFTER_STATUSES else []
-            await send_json(send, status, body, headers)
-            return
-        await self.app(scope, receive, send)

@@ -22,6 +22,7 @@ __all__ = [
     "Operation",
     "document_path",
     "load_document",
+    "operation_facts",
     "resolve",
     "vendor_operations",
 ]
@@ -37,7 +38,7 @@ _HTTP_METHODS: Final = ("get", "put", "post", "delete", "patch", "options", "hea
 
 def _openapi_dir() -> Path:
     """``openapi/`` next to the package in a wheel, else the repository's ``openapi/``."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # mock_server/
     bundled = package / "openapi"
     if (bundled / VENDOR_DOCUMENT).is_file():
         return bundled
@@ -91,3 +92,23 @@ def vendor_operations() -> dict[str, Operation]:
                 spec = item[method]
                 operations[path] = Operation(method.upper(), path, spec["operationId"], spec)
     return operations
+
+
+def operation_facts() -> list[dict[str, str]]:
+    """The five operations as the console shows them: operationId, path, the body field
+    naming the acting supervisor, and the vendor's term (the summary's last parenthesis)."""
+    document = load_document(VENDOR_DOCUMENT)
+    facts = []
+    for path, operation in vendor_operations().items():
+        media = operation.spec["requestBody"]["content"]["application/json"]
+        schema = resolve(document, media["schema"])
+        summary = str(operation.spec.get("summary", ""))
+        facts.append(
+            {
+                "operationId": operation.operation_id,
+                "path": path,
+                "supervisorField": next(f for f in schema["required"] if f != "agentNumber"),
+                "term": summary[summary.rfind("(") + 1 : -1] if summary.endswith(")") else "",
+            }
+        )
+    return facts

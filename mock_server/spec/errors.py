@@ -5,7 +5,8 @@ the envelope, so each kind of failure is mapped here: a body that is not JSON or
 match its schema (400, every violation listed), a refusal of the call center or an
 impossible scenario or fault plan on the admin API, connexion's own problems (a wrong
 content type on the admin API, a bad path parameter, ...), starlette's 404 and 405, and any
-other exception (500, traceback logged server-side only, never sent).
+other exception (500, traceback logged server-side only, never sent). Each answers through
+``error_answer``, like every other layer, and converts the answer to connexion's response.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from typing import Any, Final
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from mock_server.callcenter import CallStateError
-from mock_server.context import context_of
-from mock_server.envelope import JSON_CONTENT_TYPE, FieldError, dumps, error_body
-from mock_server.faults import FaultsError
-from mock_server.scenario import ScenarioError
-from mock_server.validation import InvalidRequest, MalformedBody
+from mock_server.http.envelope import JSON_CONTENT_TYPE, error_answer
+from mock_server.http.record import record_of
+from mock_server.model.callcenter import CallStateError
+from mock_server.model.faults import FaultsError
+from mock_server.model.field_error import FieldError
+from mock_server.model.outcome import Outcome
+from mock_server.model.scenario import ScenarioError
+from mock_server.spec.validation import InvalidRequest, MalformedBody
 
 __all__ = ["ERROR_HANDLERS"]
 
@@ -37,20 +40,25 @@ def _respond(
     message: str,
     *,
     code: str | None = None,
-    outcome: str | None = None,
+    outcome: Outcome | None = None,
     action_id: str | None = None,
     errors: Sequence[FieldError] = (),
     headers: Mapping[str, str] | None = None,
 ) -> ConnexionResponse:
     """The envelope response; ``code`` defaults to the status, ``outcome`` to the code."""
-    context = context_of(request.scope)
-    code = code or str(status)
-    context.outcome = outcome or code
-    body = error_body(code, message, context.request_id, action_id=action_id, errors=errors)
+    answer = error_answer(
+        record_of(request.scope),
+        status,
+        message,
+        code=code,
+        outcome=outcome,
+        action_id=action_id,
+        errors=errors,
+    )
     return ConnexionResponse(
-        status_code=status,
+        status_code=answer.status,
         mimetype=JSON_CONTENT_TYPE,
-        body=dumps(body),
+        body=answer.body,
         headers=dict(headers or {}),
     )
 
@@ -69,7 +77,7 @@ async def on_invalid_request(request: ConnexionRequest, exc: Exception) -> Conne
         request,
         400,
         f"{what} is invalid: {exc.total} {noun}{more}",
-        outcome="validation",
+        outcome=Outcome.VALIDATION,
         action_id=exc.action_id,
         errors=exc.errors,
     )
@@ -77,7 +85,7 @@ async def on_invalid_request(request: ConnexionRequest, exc: Exception) -> Conne
 
 async def on_malformed_body(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     assert isinstance(exc, MalformedBody)  # noqa: S101 - registered for this type only
-    return _respond(request, 400, f"body: malformed JSON ({exc.detail})", outcome="json")
+    return _respond(request, 400, f"body: malformed JSON ({exc.detail})", outcome=Outcome.JSON)
 
 
 async def on_call_state(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

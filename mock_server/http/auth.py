@@ -15,7 +15,7 @@ in the last 300 s. In ``presence`` mode only the first four checks run; ``off`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -31,9 +31,10 @@ from m7_call_monitor.signing import (
     is_valid_timestamp,
     signature_matches,
 )
-from mock_server.context import context_of
-from mock_server.envelope import error_body, send_json
-from mock_server.replay import ReplayCache
+from mock_server.http.envelope import send_error
+from mock_server.http.record import record_of
+from mock_server.model.outcome import Outcome
+from mock_server.model.replay import ReplayStore
 from mock_server.settings import AuthMode
 
 __all__ = ["AuthError", "AuthMiddleware", "Authenticator"]
@@ -44,9 +45,9 @@ _SIGN_FORMAT: Final = re.compile(r"[A-Za-z0-9+/]{43}=")
 
 @dataclass(frozen=True, slots=True)
 class AuthError(Exception):
-    """Why a request was refused: ``reason`` for the journal, ``message`` for the client."""
+    """Why a request was refused: ``outcome`` for the journal, ``message`` for the client."""
 
-    reason: str
+    outcome: Outcome
     message: str
 
 
@@ -58,7 +59,7 @@ class Authenticator:
         *,
         mode: AuthMode,
         credentials: Mapping[str, str],
-        replay: ReplayCache,
+        replay: ReplayStore,
         window_seconds: int = 300,
     ) -> None:
         self.mode = mode
@@ -66,44 +67,46 @@ class Authenticator:
         self._replay = replay
         self._window = window_seconds
 
-    def verify(self, headers: Mapping[str, str], now: float) -> str | None:
+    async def verify(self, headers: Mapping[str, str], now: float) -> str | None:
         """Return the request's app key, or raise ``AuthError``."""
         if self.mode == "off":
             return headers.get(APPKEY_HEADER)
         for name in HEADER_NAMES:
             if not headers.get(name):
-                raise AuthError("missing", f"{name}: missing header")
+                raise AuthError(Outcome.AUTH_MISSING, f"{name}: missing header")
         app_key = headers[APPKEY_HEADER]
         nonce = headers[NONCE_HEADER]
         timestamp = headers[TIMESTAMP_HEADER]
         sign = headers[SIGN_HEADER]
         if not is_valid_nonce(nonce):
-            raise AuthError("nonce", f"{NONCE_HEADER}: must be exactly 6 digits")
+            raise AuthError(Outcome.AUTH_NONCE, f"{NONCE_HEADER}: must be exactly 6 digits")
         if not is_valid_timestamp(timestamp):
             raise AuthError(
-                "timestamp", f"{TIMESTAMP_HEADER}: must be exactly 10 digits (Unix seconds)"
+                Outcome.AUTH_TIMESTAMP,
+                f"{TIMESTAMP_HEADER}: must be exactly 10 digits (Unix seconds)",
             )
         if _SIGN_FORMAT.fullmatch(sign) is None:
             raise AuthError(
-                "sign", f"{SIGN_HEADER}: must be base64 of 32 bytes (an HMAC-SHA256 digest)"
+                Outcome.AUTH_SIGN,
+                f"{SIGN_HEADER}: must be base64 of 32 bytes (an HMAC-SHA256 digest)",
             )
         if self.mode == "presence":
             return app_key
         skew = abs(int(now) - int(timestamp))
         if skew > self._window:
             raise AuthError(
-                "clock",
+                Outcome.AUTH_CLOCK,
                 f"{TIMESTAMP_HEADER}: {skew} s from the server clock (at most {self._window})",
             )
         secret = self._credentials.get(app_key)
         if secret is None:
-            raise AuthError("appkey", f"{APPKEY_HEADER}: unknown app key")
+            raise AuthError(Outcome.AUTH_APPKEY, f"{APPKEY_HEADER}: unknown app key")
         if not signature_matches(app_key, secret, timestamp, nonce, sign):
-            raise AuthError("signature", f"{SIGN_HEADER}: signature does not match")
+            raise AuthError(Outcome.AUTH_SIGNATURE, f"{SIGN_HEADER}: signature does not match")
         # Recorded only now, after the signature verified, so garbage cannot fill the cache.
-        if self._replay.check_and_add(sign + nonce):
+        if await self._replay.check_and_add(sign + nonce):
             raise AuthError(
-                "replay",
+                Outcome.AUTH_REPLAY,
                 f"{SIGN_HEADER}: replayed (this sign and nonce were used in the last "
                 f"{self._window} s)",
             )
@@ -123,24 +126,22 @@ class AuthMiddleware:
         *,
         authenticator: Authenticator,
         routes: frozenset[tuple[str, str]],
+        clock: Callable[[], float],
     ) -> None:
         self.app = app
         self._authenticator = authenticator
         self._routes = routes
+        self._clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or (scope["method"], scope["path"]) not in self._routes:
             await self.app(scope, receive, send)
             return
-        context = context_of(scope)
+        record = record_of(scope)
         try:
-            context.app_key = self._authenticator.verify(
-                context.headers, context.state.settings.clock()
-            )
+            record.app_key = await self._authenticator.verify(record.headers, self._clock())
         except AuthError as error:
-            context.app_key = context.headers.get(APPKEY_HEADER)
-            context.outcome = f"auth:{error.reason}"
-            body = error_body("401", error.message, context.request_id)
-            await send_json(send, 401, body)
+            record.app_key = record.headers.get(APPKEY_HEADER)
+            await send_error(send, record, 401, error.message, outcome=error.outcome)
             return
         await self.app(scope, receive, send)

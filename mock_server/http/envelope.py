@@ -1,10 +1,15 @@
-"""The vendor's response envelopes, and the three ways the mock sends one.
+"""The vendor's response envelopes, and the one way every layer answers with one.
 
 Every response of the mock is JSON in one of two shapes of the document: ``SuccessEnvelope``
 (filled like the vendor's examples) or ``ErrorEnvelope`` (``success: false``, a string
-``code``, a ``message`` naming the field or header at fault, the ``requestId``). Pure ASGI
-layers answer with ``send_json``, handlers return ``json_response``; both serialise with
-orjson, once.
+``code``, a ``message`` naming the field or header at fault, the ``requestId``).
+
+An answer is an ``Answer`` (status, serialised body, headers): ``error_answer`` builds the
+error envelope for a request and writes its ``Outcome`` in the request record, so no layer
+can refuse a request without saying why; ``json_answer`` wraps any other JSON. A pure ASGI
+layer sends an ``Answer`` (``send_error`` does both steps), a handler returns one, and the
+connexion error handlers convert one (``mock_server.spec.errors``). Bodies are serialised
+with orjson, once.
 """
 
 from __future__ import annotations
@@ -16,18 +21,23 @@ from functools import lru_cache
 from typing import Any, Final
 
 import orjson
-from starlette.responses import Response
 from starlette.types import Send
+
+from mock_server.http.record import RequestRecord
+from mock_server.model.field_error import FieldError
+from mock_server.model.outcome import Outcome
 
 __all__ = [
     "JSON_CONTENT_TYPE",
+    "Answer",
     "FieldError",
     "Span",
     "call_service_time",
     "dumps",
+    "error_answer",
     "error_body",
-    "json_response",
-    "send_json",
+    "json_answer",
+    "send_error",
     "success_body",
 ]
 
@@ -40,14 +50,6 @@ _UTC8: Final = timezone(timedelta(hours=8))
 _VERSION: Final = "2020102501"
 _SERVICE_OK: Final = "call-api-server-ok"
 _PROXY_BASE: Final = "http://v7-call/call"
-
-
-@dataclass(frozen=True, slots=True)
-class FieldError:
-    """One violation: where (``body.actionId``, a header name) and what."""
-
-    field: str
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,28 +149,67 @@ def success_body(
     }
 
 
-def json_response(status: int, body: object, headers: Mapping[str, str] | None = None) -> Response:
-    """A starlette response for handlers and connexion error handlers."""
-    return Response(dumps(body), status_code=status, media_type=JSON_CONTENT_TYPE, headers=headers)
+Headers = tuple[tuple[bytes, bytes], ...]
 
 
-async def send_json(
-    send: Send,
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A finished JSON response: the status, the serialised body and extra headers."""
+
+    status: int
+    body: bytes
+    headers: Headers = ()
+
+    async def send(self, send: Send) -> None:
+        """Send it from a pure ASGI layer, without building a response object."""
+        await send(
+            {
+                "type": "http.response.start",
+                "status": self.status,
+                "headers": [
+                    _JSON_HEADER,
+                    (b"content-length", str(len(self.body)).encode()),
+                    *self.headers,
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": self.body})
+
+
+def json_answer(status: int, body: object, headers: Iterable[tuple[bytes, bytes]] = ()) -> Answer:
+    """Any JSON value as an answer (a success envelope, an admin API document)."""
+    return Answer(status, dumps(body), tuple(headers))
+
+
+def error_answer(
+    record: RequestRecord,
     status: int,
-    body: object,
+    message: str,
+    *,
+    code: str | None = None,
+    outcome: Outcome | None = None,
+    action_id: str | None = None,
+    errors: Sequence[FieldError] = (),
+    headers: Iterable[tuple[bytes, bytes]] = (),
+) -> Answer:
+    """The error envelope answering ``record``; ``code`` defaults to the status and the
+    outcome written in the record to the code (``413``, ``40903``)."""
+    code = code or str(status)
+    record.outcome = outcome if outcome is not None else Outcome(code)
+    body = error_body(code, message, record.request_id, action_id=action_id, errors=errors)
+    return Answer(status, dumps(body), tuple(headers))
+
+
+async def send_error(
+    send: Send,
+    record: RequestRecord,
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    outcome: Outcome | None = None,
     headers: Iterable[tuple[bytes, bytes]] = (),
 ) -> None:
-    """Answer from a pure ASGI layer, without building a response object."""
-    payload = dumps(body)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                _JSON_HEADER,
-                (b"content-length", str(len(payload)).encode()),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
+    """``error_answer``, sent from a pure ASGI layer."""
+    answer = error_answer(record, status, message, code=code, outcome=outcome, headers=headers)
+    await answer.send(send)

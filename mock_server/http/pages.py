@@ -34,8 +34,10 @@ from mock_server.settings import Settings
 
 __all__ = ["ASSETS", "Pages", "page_config", "served_document", "signing_config"]
 
-ASSETS: Final = Path(__file__).resolve().parent / "assets"
-_TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
+#: The pages' files (HTML, CSS, JavaScript): ``mock_server/web/``, no Python there.
+_WEB: Final = Path(__file__).resolve().parent.parent / "web"
+ASSETS: Final = _WEB / "assets"
+_TEMPLATES: Final = _WEB / "templates"
 
 #: Pages and files of this origin only; Swagger UI sets inline styles and data: images.
 _CONSOLE_POLICY: Final = (

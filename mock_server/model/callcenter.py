@@ -53,7 +53,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from mock_server.scenario import (
+from mock_server.model.scenario import (
     AGENT_NUMBER_PATTERN,
     CALL_STATES,
     ROLES,

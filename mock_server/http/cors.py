@@ -14,8 +14,9 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.context import context_of
-from mock_server.envelope import error_body, send_json
+from mock_server.http.envelope import send_error
+from mock_server.http.record import record_of
+from mock_server.model.outcome import Outcome
 
 __all__ = ["CorsMiddleware"]
 
@@ -56,18 +57,17 @@ class CorsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        context = context_of(scope)
-        origin = context.headers.get("origin")
+        record = record_of(scope)
+        origin = record.headers.get("origin")
         if origin is None:
             await self.app(scope, receive, send)
             return
         allowed = self._allow_origin(origin)
-        if scope["method"] == "OPTIONS" and "access-control-request-method" in context.headers:
-            context.outcome = "preflight"
+        if scope["method"] == "OPTIONS" and "access-control-request-method" in record.headers:
+            record.outcome = Outcome.PREFLIGHT
             if allowed is None:
-                context.outcome = "preflight:origin"
                 message = "origin: not allowed (see --cors-origins)"
-                await send_json(send, 403, error_body("403", message, context.request_id))
+                await send_error(send, record, 403, message, outcome=Outcome.PREFLIGHT_ORIGIN)
                 return
             await send(
                 {

@@ -10,6 +10,9 @@ early. Memory stays bounded (about 190 bytes an entry: ~19 MB at the default 100
 price that, under a flood of more than ``capacity`` *validly signed* requests within the
 window, a replay of one of the oldest would be accepted. Only requests that passed the
 signature check are recorded, so forged garbage cannot push entries out.
+
+``ReplayStore`` is the interface the authentication layer uses; its methods are async so
+that a shared backend (Redis: ``SET key 1 NX EX 300``) can implement it.
 """
 
 from __future__ import annotations
@@ -17,12 +20,23 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
 
-__all__ = ["ReplayCache"]
+__all__ = ["ReplayCache", "ReplayStore"]
+
+
+class ReplayStore(Protocol):
+    """Which keys (``sign + nonce``) were accepted within the window."""
+
+    async def check_and_add(self, key: str) -> bool:
+        """Record ``key``; True if it was already seen within the window (a replay)."""
+
+    async def clear(self) -> None:
+        """Forget every key (the admin reset)."""
 
 
 class ReplayCache:
-    """Remembers keys for ``window`` seconds, at most ``capacity`` of them."""
+    """The in-memory ``ReplayStore``: keys for ``window`` seconds, at most ``capacity``."""
 
     def __init__(
         self,
@@ -47,7 +61,7 @@ class ReplayCache:
     def capacity(self) -> int:
         return self._capacity
 
-    def check_and_add(self, key: str) -> bool:
+    async def check_and_add(self, key: str) -> bool:
         """Record ``key``; True if it was already seen within the window (a replay).
 
         A key exactly ``window`` seconds old is still a replay; one second later it is not.
@@ -65,7 +79,7 @@ class ReplayCache:
         self._seen[key] = now
         return False
 
-    def clear(self) -> None:
+    async def clear(self) -> None:
         self._seen.clear()
 
     def _expire(self, now: float) -> None:

@@ -14,8 +14,9 @@ from typing import Final
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mock_server.context import context_of
-from mock_server.envelope import error_body, send_json
+from mock_server.http.envelope import send_error
+from mock_server.http.record import RequestRecord, record_of
+from mock_server.model.outcome import Outcome
 
 __all__ = ["AdminGuard"]
 
@@ -44,27 +45,26 @@ class AdminGuard:
         if not guarded:
             await self.app(scope, receive, send)
             return
-        context = context_of(scope)
+        record = record_of(scope)
         if self._disabled:
             message = (
                 "authorization: the admin API is disabled on a non-loopback bind without "
                 "--admin-token"
             )
-            await self._refuse(send, context.request_id, message)
-            context.outcome = "admin:disabled"
+            await self._refuse(send, record, message, Outcome.ADMIN_DISABLED)
             return
-        scheme, _, presented = context.headers.get("authorization", "").partition(" ")
+        scheme, _, presented = record.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not presented:
-            await self._refuse(send, context.request_id, "authorization: missing bearer token")
-            context.outcome = "admin:missing"
+            message = "authorization: missing bearer token"
+            await self._refuse(send, record, message, Outcome.ADMIN_MISSING)
             return
         assert self._token is not None  # noqa: S101 - guarded above
         if not hmac.compare_digest(presented.strip().encode("latin-1"), self._token):
-            await self._refuse(send, context.request_id, "authorization: wrong admin token")
-            context.outcome = "admin:token"
+            message = "authorization: wrong admin token"
+            await self._refuse(send, record, message, Outcome.ADMIN_TOKEN)
             return
         await self.app(scope, receive, send)
 
     @staticmethod
-    async def _refuse(send: Send, request_id: str, message: str) -> None:
-        await send_json(send, 401, error_body("401", message, request_id), _CHALLENGE)
+    async def _refuse(send: Send, record: RequestRecord, message: str, outcome: Outcome) -> None:
+        await send_error(send, record, 401, message, outcome=outcome, headers=_CHALLENGE)

@@ -1,11 +1,12 @@
-"""Request validation inside connexion's stack, reporting every violation, built at start-up.
+"""Request validation reporting every violation, compiled at start-up.
 
 It takes the place of connexion's ``RequestValidationMiddleware``, which stops at the first
 error and rebuilds its validators (a jsonschema validator, a URI parser, ...) on every
-request. This one is a connexion ``RoutedMiddleware`` like it: at start-up it compiles, per
-operation of the documents, a jsonschema-rs validator for the JSON body and for each path
-parameter; on a request it parses the body with orjson, collects every violation into the
-``errors`` of the error envelope and hands the parsed body on in the request context.
+request. At start-up ``OperationChecks`` compiles, per operation of the documents, a
+jsonschema-rs validator for the JSON body and for each path parameter; on a request it
+parses the body with orjson and collects every violation into the ``errors`` of the error
+envelope. ``mock_server.spec.connexion_glue`` runs it inside connexion's stack for the
+routes connexion serves.
 Values the client sent are masked in messages (``… is longer than 40 characters``), so a
 64 KiB string is not echoed back.
 
@@ -16,26 +17,26 @@ to validate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import jsonschema_rs
 import orjson
 from connexion.json_schema import resolve_refs
-from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive
 
-from mock_server.body_guard import is_json
-from mock_server.context import context_of
-from mock_server.documents import ADMIN_DOCUMENT, load_document
-from mock_server.envelope import JSON_CONTENT_TYPE, FieldError
+from mock_server.http.body_guard import is_json
+from mock_server.http.record import RequestRecord
+from mock_server.model.field_error import FieldError
+from mock_server.spec.documents import ADMIN_DOCUMENT, load_document
 
 __all__ = [
     "InvalidRequest",
     "MalformedBody",
-    "ValidationMiddleware",
+    "OperationChecks",
     "field_errors",
+    "resolved_document",
     "scenario_errors",
 ]
 
@@ -106,7 +107,7 @@ def scenario_errors(data: Any) -> list[FieldError]:
     ``/__mock/scenario``; otherwise a file could make the mock answer with ids or names that
     break its own documents.
     """
-    document = resolve_refs(load_document(ADMIN_DOCUMENT))
+    document = resolved_document(ADMIN_DOCUMENT)
     return field_errors(
         _compile(document["components"]["schemas"]["Scenario"]).iter_errors(data), root="scenario"
     )
@@ -121,48 +122,78 @@ def _action_id(body: Any) -> str | None:
     return None
 
 
-class ValidationOperation:
-    """The compiled checks of one operation."""
+def resolved_document(name: str) -> dict[str, Any]:
+    """The document with every ``$ref`` replaced by its target (as connexion resolves it)."""
+    resolved: dict[str, Any] = resolve_refs(load_document(name))
+    return resolved
 
-    def __init__(self, next_app: ASGIApp, operation: Any) -> None:
-        self.next_app = next_app
-        self._params = tuple(
-            (param["name"], _compile(param.get("schema", {})))
-            for param in operation.parameters
-            if param.get("in") == "path"
+
+class OperationChecks:
+    """The compiled checks of one operation: its path parameters and its JSON body."""
+
+    def __init__(
+        self,
+        *,
+        path_params: Iterable[tuple[str, Any]],
+        has_body: bool,
+        body_required: bool,
+        body_schema: Any,
+    ) -> None:
+        self._params = tuple((name, _compile(schema)) for name, schema in path_params)
+        self._has_body = has_body
+        self._body_required = body_required
+        self._body = _compile(body_schema) if body_schema else None
+
+    @classmethod
+    def from_document(cls, operation: Mapping[str, Any]) -> OperationChecks:
+        """From an operation of a resolved document (``resolved_document``)."""
+        request_body: Mapping[str, Any] = operation.get("requestBody", {})
+        media = request_body.get("content", {}).get("application/json", {})
+        return cls(
+            path_params=(
+                (param["name"], param.get("schema", {}))
+                for param in operation.get("parameters", ())
+                if param.get("in") == "path"
+            ),
+            has_body=bool(request_body),
+            body_required=bool(request_body.get("required", False)),
+            body_schema=media.get("schema", {}),
         )
-        self._has_body = bool(operation.is_request_body_defined)
-        self._body_required = bool(operation.request_body.get("required", False))
-        schema = operation.body_schema(JSON_CONTENT_TYPE) if self._has_body else {}
-        self._body = _compile(schema) if schema else None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        context = context_of(scope)
+    async def validate(
+        self, record: RequestRecord, path_params: Mapping[str, Any], receive: Receive
+    ) -> Any:
+        """The parsed body (``None`` without one); ``InvalidRequest`` listing every
+        violation, ``MalformedBody``, or a 415 ``HTTPException``."""
         errors: list[FieldError] = []
-        path_params: dict[str, Any] = scope.get("path_params", {})
         for name, validator in self._params:
             value = path_params.get(name)
             if not validator.is_valid(value):
                 errors.extend(field_errors(validator.iter_errors(value), f"path.{name}"))
         body: Any = None
         if self._has_body:
-            content_type = context.headers.get("content-type")
+            content_type = record.headers.get("content-type")
             if content_type is not None and not is_json(content_type):  # none: assume JSON
                 raise HTTPException(415, "content-type: expected application/json")
-            raw = context.body if context.body is not None else await _read(receive)
-            if raw:
-                try:
-                    body = orjson.loads(raw)
-                except orjson.JSONDecodeError as exc:
-                    raise MalformedBody(str(exc)) from None
+            raw = record.body if record.body is not None else await _read(receive)
+            body = self.parse(raw)
             if body is None and self._body_required:
                 errors.append(FieldError("body", "a JSON body is required"))
             elif self._body is not None and not self._body.is_valid(body):
                 errors.extend(field_errors(self._body.iter_errors(body)))
         if errors:
             raise InvalidRequest(errors, _action_id(body))
-        context.payload = body
-        await self.next_app(scope, receive, send)
+        return body
+
+    @staticmethod
+    def parse(raw: bytes) -> Any:
+        """The JSON of a body (``None`` when empty), or ``MalformedBody``."""
+        if not raw:
+            return None
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise MalformedBody(str(exc)) from None
 
 
 async def _read(receive: Receive) -> bytes:
@@ -172,18 +203,3 @@ async def _read(receive: Receive) -> bytes:
         chunks.append(message.get("body", b""))
         if message["type"] != "http.request" or not message.get("more_body", False):
             return b"".join(chunks)
-
-
-class _ValidationAPI(RoutedAPI[ValidationOperation]):  # type: ignore[misc]
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.add_paths()
-
-    def make_operation(self, operation: Any) -> ValidationOperation:
-        return ValidationOperation(self.next_app, operation)
-
-
-class ValidationMiddleware(RoutedMiddleware[_ValidationAPI]):  # type: ignore[misc]
-    """Validates requests against their operation (connexion routes them here)."""
-
-    api_cls = _ValidationAPI

@@ -12,7 +12,7 @@ from typing import Final
 
 import orjson
 
-from mock_server.context import RequestContext
+from mock_server.http.record import RequestRecord
 
 __all__ = ["ACCESS_LOGGER", "AccessLog"]
 
@@ -29,22 +29,22 @@ class AccessLog:
     def enabled(self) -> bool:
         return self._logger.isEnabledFor(logging.INFO)
 
-    def write(self, context: RequestContext, duration_ms: float) -> None:
+    def write(self, record: RequestRecord, duration_ms: float) -> None:
         """Log the request; ``duration_ms`` is measured on a monotonic clock by the caller."""
         line = {
-            "time": datetime.fromtimestamp(context.started, UTC).isoformat(timespec="milliseconds"),
-            "method": context.method,
-            "path": context.path,
-            "status": context.status,
+            "time": datetime.fromtimestamp(record.started, UTC).isoformat(timespec="milliseconds"),
+            "method": record.method,
+            "path": record.path,
+            "status": record.status,
             "durationMs": round(duration_ms, 3),
-            "requestId": context.request_id,
-            "appKey": context.app_key,
-            "outcome": context.outcome,
+            "requestId": record.request_id,
+            "appKey": record.app_key,
+            "outcome": record.outcome.value,
         }
         # makeRecord + handle instead of info(): the same record and handlers, without the
         # stack walk logging does to find the caller (a third of the cost of a line).
         logger = self._logger
-        record = logger.makeRecord(
+        log_record = logger.makeRecord(
             logger.name, logging.INFO, __file__, 0, orjson.dumps(line).decode(), (), None
         )
-        logger.handle(record)
+        logger.handle(log_record)

@@ -6,8 +6,8 @@ the console learns of every change without polling. The format is the WHATWG one
 sent as a keep-alive so that idle proxies and browsers keep the connection.
 
 Every stream starts with ``hello``: a client (re)connecting may have missed changes, so it
-reads the state afresh on ``hello``. Streams are bounded in number (``StreamSlots``); each
-subscription is bounded by the feed's own queue.
+reads the state afresh on ``hello``. The number of streams and each one's queue are bounded
+by the change feed (``mock_server.model.events``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any, Final, TypeVar
 
 import orjson
 
-__all__ = ["KEEP_ALIVE", "StreamSlots", "event_block", "event_stream"]
+__all__ = ["KEEP_ALIVE", "event_block", "event_stream"]
 
 E = TypeVar("E")
 
@@ -29,24 +29,6 @@ KEEP_ALIVE: Final = b": keep-alive\n\n"
 def event_block(name: str, data: Any) -> bytes:
     """One event: its name and its data as one line of JSON."""
     return b"event: " + name.encode("ascii") + b"\ndata: " + orjson.dumps(data) + b"\n\n"
-
-
-class StreamSlots:
-    """How many event streams may be open at once (each holds a connection and a queue)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.open = 0
-
-    def take(self) -> bool:
-        """Take a slot; False when all are in use."""
-        if self.open >= self.limit:
-            return False
-        self.open += 1
-        return True
-
-    def give_back(self) -> None:
-        self.open -= 1
 
 
 async def event_stream(

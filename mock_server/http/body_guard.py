@@ -6,7 +6,7 @@ body streamed without one is counted while it is read and refused as soon as it 
 limit, so a client cannot make the mock buffer more than the limit. The admin API gets the
 size check with its own (larger) limit; connexion checks its content types.
 
-The body read here is kept in the request context (for the journal) and replayed to the
+The body read here is kept in the request record (for the journal) and replayed to the
 layers below, so it is read from the network once.
 """
 
@@ -16,8 +16,8 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.context import RequestContext, context_of
-from mock_server.envelope import JSON_CONTENT_TYPE, error_body, send_json
+from mock_server.http.envelope import JSON_CONTENT_TYPE, send_error
+from mock_server.http.record import RequestRecord, record_of
 
 __all__ = ["BodyGuard", "is_json"]
 
@@ -53,33 +53,32 @@ class BodyGuard:
         path: str = scope["path"]
         if (scope["method"], path) in self._json_routes:
             limit = self._limit
-            context = context_of(scope)
-            if not is_json(context.headers.get("content-type")):
-                await self._refuse(send, context, 415, _media_type_message(context))
+            record = record_of(scope)
+            if not is_json(record.headers.get("content-type")):
+                await self._refuse(send, record, 415, _media_type_message(record))
                 return
         elif path.startswith(self._admin_prefix):
             limit = self._admin_limit
-            context = context_of(scope)
+            record = record_of(scope)
         else:
             await self.app(scope, receive, send)
             return
 
-        declared = context.headers.get("content-length", "")
+        declared = record.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await self._refuse(send, context, 413, f"body: larger than {limit} bytes")
+            await self._refuse(send, record, 413, f"body: larger than {limit} bytes")
             return
         try:
             body = await _read_body(receive, limit)
         except _TooLarge:
-            await self._refuse(send, context, 413, f"body: larger than {limit} bytes")
+            await self._refuse(send, record, 413, f"body: larger than {limit} bytes")
             return
-        context.body = body
+        record.body = body
         await self.app(scope, _replay(body, receive), send)
 
     @staticmethod
-    async def _refuse(send: Send, context: RequestContext, status: int, message: str) -> None:
-        context.outcome = str(status)
-        await send_json(send, status, error_body(str(status), message, context.request_id))
+    async def _refuse(send: Send, record: RequestRecord, status: int, message: str) -> None:
+        await send_error(send, record, status, message)
 
 
 def is_json(content_type: str | None) -> bool:
@@ -89,8 +88,8 @@ def is_json(content_type: str | None) -> bool:
     return content_type.partition(";")[0].strip().lower() == JSON_CONTENT_TYPE
 
 
-def _media_type_message(context: RequestContext) -> str:
-    sent = context.headers.get("content-type")
+def _media_type_message(record: RequestRecord) -> str:
+    sent = record.headers.get("content-type")
     if sent is None:
         return "content-type: expected application/json, got none"
     shown = sent if len(sent) <= _LONGEST_SHOWN else sent[:_LONGEST_SHOWN] + "…"

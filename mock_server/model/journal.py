@@ -4,6 +4,10 @@ A frontend developer asking "what did my app actually send?" reads it. It is bou
 oldest entries fall off) and recording is cheap: an entry keeps references to what the
 request context already holds, and is turned into JSON (body decoded, ``m7-sign`` and other
 credentials redacted) only when someone reads the journal.
+
+``JournalStore`` is the interface (async, for a shared backend); the in-memory ``Journal``
+publishes a ``journal`` event per entry. Which requests are recorded is the HTTP layer's
+choice (``mock_server.http.lifecycle``), not the store's.
 """
 
 from __future__ import annotations
@@ -12,19 +16,18 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import orjson
 
-from mock_server.context import RequestContext
+from mock_server.model.events import EventFeed
+from mock_server.model.outcome import Outcome
 
-__all__ = ["REDACTED", "Journal", "JournalEntry"]
+__all__ = ["REDACTED", "Journal", "JournalEntry", "JournalStore"]
 
 REDACTED: Final = "[redacted]"
 #: Headers whose values are never shown: the signature and any other credential.
 _SECRET_HEADERS: Final = frozenset({"m7-sign", "authorization", "cookie", "proxy-authorization"})
-_DOCS: Final = frozenset({"/openapi.json", "/openapi.yaml", "/ui"})
-_DOCS_UI: Final = "/ui/"
 #: Bodies longer than this are shown as text, cut here.
 _LONGEST_BODY: Final = 8 * 1024
 
@@ -38,7 +41,7 @@ class JournalEntry:
     method: str
     path: str
     status: int | None
-    outcome: str
+    outcome: Outcome
     app_key: str | None
     headers: Mapping[str, str]
     body: bytes | None
@@ -51,7 +54,7 @@ class JournalEntry:
             "method": self.method,
             "path": self.path,
             "status": self.status,
-            "outcome": self.outcome,
+            "outcome": self.outcome.value,
             "appKey": self.app_key,
             "headers": {
                 name: REDACTED if name in _SECRET_HEADERS else value
@@ -74,47 +77,52 @@ def _shown_body(body: bytes | None) -> Any:
     return text if len(body) <= _LONGEST_BODY else text + "…"
 
 
+class JournalStore(Protocol):
+    """The last ``capacity`` requests, oldest first."""
+
+    @property
+    def capacity(self) -> int:
+        """How many entries are kept at most."""
+
+    async def record(self, entry: JournalEntry) -> None:
+        """Append ``entry`` (the oldest falls off when full)."""
+
+    async def entries(self) -> list[dict[str, Any]]:
+        """Every entry, JSON-ready, oldest first."""
+
+    async def clear(self) -> int:
+        """Forget every entry; returns how many there were."""
+
+
 class Journal:
-    """The last ``capacity`` requests, oldest first.
+    """The in-memory ``JournalStore``."""
 
-    Requests to the admin API and to the documentation are not recorded: the journal is
-    about what a client sent to the vendor API (and to paths that do not exist).
-    """
-
-    def __init__(self, capacity: int = 1000, *, admin_prefix: str = "/__mock") -> None:
+    def __init__(self, capacity: int, events: EventFeed) -> None:
         self._entries: deque[JournalEntry] = deque(maxlen=capacity)
-        self._admin_prefix = admin_prefix
-
-    def wants(self, path: str) -> bool:
-        """Whether a request to ``path`` is recorded."""
-        if path in _DOCS or path.startswith(_DOCS_UI):
-            return False
-        return not (path == self._admin_prefix or path.startswith(self._admin_prefix + "/"))
+        self._events = events
 
     @property
     def capacity(self) -> int:
         return self._entries.maxlen or 0
 
-    def record(self, context: RequestContext) -> None:
-        self._entries.append(
-            JournalEntry(
-                time=context.started,
-                request_id=context.request_id,
-                method=context.method,
-                path=context.path,
-                status=context.status,
-                outcome=context.outcome,
-                app_key=context.app_key,
-                headers=context.headers,
-                body=context.body,
-            )
+    async def record(self, entry: JournalEntry) -> None:
+        self._entries.append(entry)
+        await self._events.publish(
+            "journal",
+            {
+                "requestId": entry.request_id,
+                "method": entry.method,
+                "path": entry.path,
+                "status": entry.status,
+                "outcome": entry.outcome.value,
+            },
         )
 
-    def entries(self) -> list[dict[str, Any]]:
+    async def entries(self) -> list[dict[str, Any]]:
         return [entry.to_dict() for entry in self._entries]
 
-    def clear(self) -> int:
-        """Forget every entry; returns how many there were."""
+    async def clear(self) -> int:
         count = len(self._entries)
         self._entries.clear()
+        await self._events.publish("journal", {"cleared": count})
         return count

@@ -1,0 +1,104 @@
+"""The admin API's operations (``openapi/mock-admin.yaml``), served under ``/__mock``.
+
+Thin like the vendor handlers: the body was validated against the admin document; each
+function makes one call on the mock's state and answers JSON. A refusal of the call center
+(``CallStateError``), an impossible scenario (``ScenarioError``) or fault plan
+(``FaultsError``) propagates to the error handlers, which answer with the error envelope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.http.envelope import Answer, json_answer
+from mock_server.http.record import RequestRecord
+from mock_server.model.faults import FaultPlan
+from mock_server.model.scenario import parse_scenario
+from mock_server.model.state import MockState
+
+__all__ = [
+    "answer_call",
+    "clear_faults",
+    "clear_journal",
+    "delete_agent",
+    "end_call",
+    "get_faults",
+    "get_journal",
+    "get_state",
+    "load_scenario",
+    "put_agent",
+    "put_faults",
+    "reset",
+    "start_call",
+]
+
+
+async def _snapshot(state: MockState) -> Answer:
+    return json_answer(200, await state.callcenter.snapshot())
+
+
+async def get_state(state: MockState, record: RequestRecord) -> Answer:
+    return await _snapshot(state)
+
+
+async def reset(state: MockState, record: RequestRecord) -> Answer:
+    """Back to the scenario; the replay cache is forgotten too, so recordings can be resent."""
+    await state.reset()
+    return await _snapshot(state)
+
+
+async def load_scenario(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    await state.callcenter.load(parse_scenario(body))
+    return await _snapshot(state)
+
+
+async def put_agent(
+    state: MockState, record: RequestRecord, number: str, body: dict[str, Any]
+) -> Answer:
+    agent = await state.callcenter.put_agent(
+        number, name=body.get("name"), role=body.get("role"), online=body.get("online")
+    )
+    return json_answer(200, agent.to_dict())
+
+
+async def delete_agent(state: MockState, record: RequestRecord, number: str) -> Answer:
+    await state.callcenter.remove_agent(number)
+    return await _snapshot(state)
+
+
+async def start_call(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    call = await state.callcenter.start_call(
+        body["agent"], customer=body["customer"], state=body.get("state", "ringing")
+    )
+    return json_answer(201, call.to_dict())
+
+
+async def answer_call(state: MockState, record: RequestRecord, call_id: str) -> Answer:
+    return json_answer(200, (await state.callcenter.answer_call(call_id)).to_dict())
+
+
+async def end_call(state: MockState, record: RequestRecord, call_id: str) -> Answer:
+    return json_answer(200, (await state.callcenter.end_call(call_id)).to_dict())
+
+
+async def get_journal(state: MockState, record: RequestRecord) -> Answer:
+    journal = state.journal
+    return json_answer(200, {"capacity": journal.capacity, "entries": await journal.entries()})
+
+
+async def clear_journal(state: MockState, record: RequestRecord) -> Answer:
+    return json_answer(200, {"cleared": await state.journal.clear()})
+
+
+async def get_faults(state: MockState, record: RequestRecord) -> Answer:
+    return json_answer(200, (await state.faults.plan()).to_dict())
+
+
+async def put_faults(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    await state.faults.set(FaultPlan.from_dict(body))
+    return json_answer(200, (await state.faults.plan()).to_dict())
+
+
+async def clear_faults(state: MockState, record: RequestRecord) -> Answer:
+    await state.faults.clear()
+    return json_answer(200, (await state.faults.plan()).to_dict())

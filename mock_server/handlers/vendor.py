@@ -1,0 +1,88 @@
+"""The five vendor operations: body in, one call-center action, envelope out.
+
+They are reached by operationId (``hangupChannel`` -> ``hangup_channel``) after the request
+was authenticated and its body validated, so a handler parses nothing. A refused action
+(``CallStateError``) becomes the error envelope with the status and code the call center
+chose.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from mock_server.http.envelope import Answer, Span, error_answer, json_answer, success_body
+from mock_server.http.record import RequestRecord
+from mock_server.model.callcenter import CallStateError
+from mock_server.model.callcenter_store import Action
+from mock_server.model.outcome import Outcome
+from mock_server.model.state import MockState
+
+__all__ = ["OPERATIONS", "hangup_channel", "listen", "loot_call", "pickup_channel", "whisper"]
+
+
+def _ms(seconds: float) -> int:
+    return int(seconds * 1000)
+
+
+async def _perform(
+    state: MockState, record: RequestRecord, body: dict[str, Any], action: Action, field: str
+) -> Answer:
+    """Run one action of the call center for ``body`` (``field`` names the supervisor)."""
+    clock = state.clock
+    proxy_start = _ms(clock())
+    try:
+        await state.callcenter.act(action, body[field], body["agentNumber"], supervisor_field=field)
+    except CallStateError as refused:
+        return error_answer(
+            record,
+            refused.status,
+            refused.message,
+            code=refused.code,
+            outcome=Outcome.code(refused.code),
+            action_id=body.get("actionId"),
+        )
+    proxy_end = _ms(clock())
+    envelope = success_body(
+        body=body,
+        path=record.path,
+        request_id=record.request_id,
+        system_id=state.ids.next(),
+        media_server=await state.callcenter.media_server(),
+        span=Span(_ms(record.started), proxy_start, proxy_end, _ms(clock())),
+    )
+    return json_answer(200, envelope)
+
+
+async def listen(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    """监听: the supervisor silently listens to the agent's call."""
+    return await _perform(state, record, body, "listen", "listenAgent")
+
+
+async def hangup_channel(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    """强拆: the supervisor forcibly ends the agent's call."""
+    return await _perform(state, record, body, "hangup_channel", "hangupAgent")
+
+
+async def loot_call(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    """强插: the supervisor barges in, making a three-way call."""
+    return await _perform(state, record, body, "loot_call", "lootCallAgent")
+
+
+async def whisper(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    """耳语: the supervisor speaks to the agent only."""
+    return await _perform(state, record, body, "whisper", "whisperAgent")
+
+
+async def pickup_channel(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    """抢接: the supervisor takes the call over from the agent."""
+    return await _perform(state, record, body, "pickup_channel", "pickupAgent")
+
+
+#: The handlers by the document's operationId.
+OPERATIONS: Final = {
+    "listen": listen,
+    "hangupChannel": hangup_channel,
+    "lootCall": loot_call,
+    "whisper": whisper,
+    "pickupChannel": pickup_channel,
+}

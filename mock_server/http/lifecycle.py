@@ -1,0 +1,117 @@
+"""The outermost layer: the request's lifecycle, from its record to its journal entry.
+
+It gives the request its id and its ``RequestRecord`` (headers decoded once for all later
+layers), adds ``x-request-id`` and ``x-m7-mock-auth-mode`` to every response, turns any
+exception that escaped the layers below into the 500 error envelope (the traceback goes to
+the server log, never to the client; this is the only last-resort handler), and when the
+request is over writes one access-log line and, for the vendor API and unknown paths, a
+journal entry.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Final
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server.http.access_log import AccessLog
+from mock_server.http.envelope import send_error
+from mock_server.http.faults import ConnectionDropped
+from mock_server.http.record import SCOPE_KEY, RequestRecord
+from mock_server.model.ids import new_request_id
+from mock_server.model.journal import JournalEntry, JournalStore
+from mock_server.model.outcome import Outcome
+
+__all__ = ["RequestLifecycle", "journaled"]
+
+logger = logging.getLogger("mock_server")
+
+_REQUEST_ID: Final = b"x-request-id"
+_AUTH_MODE: Final = b"x-m7-mock-auth-mode"
+_DOCS: Final = frozenset({"/openapi.json", "/openapi.yaml", "/ui"})
+_DOCS_UI: Final = "/ui/"
+
+
+def journaled(path: str, admin_prefix: str) -> bool:
+    """Whether a request to ``path`` goes in the journal: the journal is about what a client
+    sent to the vendor API (and to paths that do not exist), not the admin API or the docs."""
+    if path in _DOCS or path.startswith(_DOCS_UI):
+        return False
+    return not (path == admin_prefix or path.startswith(admin_prefix + "/"))
+
+
+class RequestLifecycle:
+    """Creates the ``RequestRecord``; stamps, logs and journals every response."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        journal: JournalStore,
+        access_log: AccessLog,
+        clock: Callable[[], float],
+        auth_mode: str,
+        admin_prefix: str,
+    ) -> None:
+        self.app = app
+        self._journal = journal
+        self._access_log = access_log
+        self._clock = clock
+        self._auth_mode = auth_mode.encode()
+        self._admin_prefix = admin_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        record = RequestRecord(
+            request_id=new_request_id(),
+            method=scope["method"],
+            path=scope["path"],
+            headers={
+                name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
+            },
+            started=self._clock(),
+            raw_send=send,
+        )
+        scope[SCOPE_KEY] = record
+        started = time.perf_counter()
+        stamp = [(_REQUEST_ID, record.request_id.encode()), (_AUTH_MODE, self._auth_mode)]
+
+        async def stamped_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                record.status = message["status"]
+                message["headers"] = [*message.get("headers", ()), *stamp]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, stamped_send)
+        except ConnectionDropped:
+            raise
+        except Exception as exc:
+            logger.error("unhandled error on %s %s", record.method, record.path, exc_info=exc)
+            if record.status is not None:
+                raise  # the response has started: only closing the connection is left
+            await send_error(
+                stamped_send, record, 500, "internal error", outcome=Outcome.status(500)
+            )
+        finally:
+            if self._access_log.enabled:
+                self._access_log.write(record, (time.perf_counter() - started) * 1000)
+            if journaled(record.path, self._admin_prefix):
+                await self._journal.record(
+                    JournalEntry(
+                        time=record.started,
+                        request_id=record.request_id,
+                        method=record.method,
+                        path=record.path,
+                        status=record.status,
+                        outcome=record.outcome,
+                        app_key=record.app_key,
+                        headers=record.headers,
+                        body=record.body,
+                    )
+                )

@@ -1,0 +1,56 @@
+"""The per-request record every layer of the mock reads and annotates.
+
+The lifecycle layer creates one ``RequestRecord`` per request and puts it in the ASGI
+scope; later layers add what they learn (the app key, the body, the outcome) so that the
+access log and the journal can say what happened without each layer logging on its own.
+It holds facts about the request only, never the state: a layer gets the parts of the
+state it needs at construction, a handler gets the state as an argument.
+
+Who fills what: the lifecycle every field up to ``raw_send``; authentication ``app_key``;
+the body guard ``body``; validation ``payload``; whoever answers ``outcome`` (through
+``mock_server.http.envelope``, or directly for a success); the lifecycle ``status``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from starlette.types import Scope, Send
+
+from mock_server.model.outcome import Outcome
+
+__all__ = ["SCOPE_KEY", "RequestRecord", "record_of"]
+
+#: The ASGI scope key holding the ``RequestRecord``.
+SCOPE_KEY: Final = "m7_mock"
+
+
+@dataclass(slots=True, eq=False)
+class RequestRecord:
+    """What is known about one request so far."""
+
+    request_id: str
+    method: str
+    path: str
+    #: Request headers, lower-case names, decoded as latin-1 (the last of repeated ones).
+    headers: dict[str, str]
+    #: The server clock at arrival, in Unix seconds.
+    started: float
+    #: The server's own ``send``, unwrapped (a drop fault needs the connection under it).
+    raw_send: Send
+    app_key: str | None = None
+    #: The request body as received (set by the body guard on the routes it reads).
+    body: bytes | None = None
+    #: The body parsed and validated (set by the validation), for the handler.
+    payload: Any = None
+    #: How the request ended, for the access log and the journal.
+    outcome: Outcome = Outcome.OK
+    #: The status sent (``None`` until the response starts, or when the request was dropped).
+    status: int | None = None
+
+
+def record_of(scope: Scope) -> RequestRecord:
+    """The request's record (the lifecycle layer always sets it on HTTP requests)."""
+    record: RequestRecord = scope[SCOPE_KEY]
+    return record

@@ -1,0 +1,70 @@
+"""Everything one running mock holds, in one object built by ``create_app``.
+
+Two apps in one process (two tests) share nothing: each gets its own call center, replay
+cache, journal, faults and change feed. Each part is an interface (``CallCenterStore``,
+``ReplayStore``, ``JournalStore``, ``FaultStore``, ``EventFeed``) with an in-memory
+implementation built by ``MockState.in_memory``; a shared backend builds the same object
+from its own implementations. HTTP layers receive only the parts they need; handlers get
+the whole state as an argument.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mock_server.model.callcenter import CallCenter
+from mock_server.model.callcenter_store import CallCenterStore, InMemoryCallCenter
+from mock_server.model.events import EventFeed, InMemoryEventFeed
+from mock_server.model.faults import Faults, FaultStore
+from mock_server.model.ids import SystemIds
+from mock_server.model.journal import Journal, JournalStore
+from mock_server.model.replay import ReplayCache, ReplayStore
+from mock_server.model.scenario import Scenario
+
+__all__ = ["MockState"]
+
+
+@dataclass(eq=False)
+class MockState:
+    """The mutable state of one mock server."""
+
+    callcenter: CallCenterStore
+    replay: ReplayStore
+    journal: JournalStore
+    faults: FaultStore
+    events: EventFeed
+    ids: SystemIds
+    #: The server clock (Unix seconds); a test pins it through the settings.
+    clock: Callable[[], float]
+
+    async def reset(self) -> None:
+        """Back to the scenario, and the replay cache forgotten (recordings can be resent)."""
+        await self.callcenter.reset()
+        await self.replay.clear()
+        await self.events.publish("reset", {})
+
+    @classmethod
+    def in_memory(
+        cls,
+        scenario: Scenario,
+        *,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+        replay_window: float = 300,
+        replay_capacity: int = 100_000,
+        journal_capacity: int = 1000,
+    ) -> MockState:
+        """The state of one process, every part in memory."""
+        events = InMemoryEventFeed()
+        return cls(
+            callcenter=InMemoryCallCenter(CallCenter(scenario, clock=clock), events),
+            replay=ReplayCache(window=replay_window, capacity=replay_capacity, clock=clock),
+            journal=Journal(journal_capacity, events),
+            faults=Faults(rng or random.Random(), events),  # noqa: S311 - faults, not secrets
+            events=events,
+            ids=SystemIds(clock),
+            clock=clock,
+        )

@@ -1,0 +1,109 @@
+"""The connexion app serving both documents: the innermost layer of the mock.
+
+connexion routes from the documents' operationIds (404 and 405 for anything else), checks
+the body (every violation listed), answers ``Prefer`` for the vendor operations and calls
+the handler (``handlers.vendor``, ``handlers.admin`` under ``/__mock``); it also serves
+both Swagger UIs and the documents. Its stack is connexion's default but:
+
+* no ``SecurityMiddleware``: ``mock_server.http.auth`` authenticates, before connexion (the
+  documents still declare the security, and the Swagger UI shows it);
+* ``ValidationMiddleware`` instead of ``RequestValidationMiddleware`` (every violation
+  listed, validators compiled at start-up);
+* no ``ResponseValidationMiddleware`` (responses are checked by the tests, not on every
+  request);
+* no ``ServerErrorMiddleware`` (``mock_server.http.lifecycle`` is the last resort).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import partial
+from types import ModuleType
+from typing import Any, Final
+
+from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
+from connexion.middleware.context import ContextMiddleware
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.resolver import Resolver
+from starlette.types import ASGIApp
+
+from mock_server.handlers import admin, vendor
+from mock_server.http.envelope import Answer, error_answer
+from mock_server.http.prefer import PreferMiddleware
+from mock_server.http.record import RequestRecord
+from mock_server.model.state import MockState
+from mock_server.spec.connexion_glue import (
+    ValidationMiddleware,
+    build_now,
+    snake_case,
+    use_handler_api,
+)
+from mock_server.spec.documents import (
+    ADMIN_BASE_PATH,
+    ADMIN_DOCUMENT,
+    VENDOR_DOCUMENT,
+    Operation,
+    load_document,
+)
+from mock_server.spec.errors import ERROR_HANDLERS
+from mock_server.spec.prefer_answers import PreferredAnswers
+
+__all__ = ["connexion_app"]
+
+_STACK: Final[list[Any]] = [
+    ExceptionMiddleware,
+    SwaggerUIMiddleware,
+    RoutingMiddleware,
+    ValidationMiddleware,
+    LifespanMiddleware,
+    ContextMiddleware,
+]
+
+
+#: Admin operations answered by a pure ASGI layer in front of connexion
+#: (``mock_server.http.console``): the event stream must see the client disconnect, and the
+#: configuration comes from the settings, which handlers do not get.
+ANSWERED_IN_FRONT: Final = frozenset({"getConfig", "getEvents"})
+
+
+def _resolver(module: ModuleType, state: MockState) -> Resolver:
+    """Routes from operationIds to the snake_case functions of ``module``, state bound."""
+
+    def function_for(operation_id: str) -> Callable[..., Any]:
+        if operation_id in ANSWERED_IN_FRONT:
+            return partial(_answered_in_front, operation_id)
+        return partial(getattr(module, snake_case(operation_id)), state)
+
+    return Resolver(function_resolver=function_for)
+
+
+async def _answered_in_front(operation_id: str, record: RequestRecord, **_: Any) -> Answer:
+    """Reached only if the layer answering ``operation_id`` is missing from the stack."""
+    return error_answer(record, 500, f"internal error: {operation_id} is not served")
+
+
+def connexion_app(state: MockState, operations: Mapping[str, Operation]) -> ASGIApp:
+    """The connexion app for ``state``, built (documents checked) before it is returned."""
+    vendor_document = load_document(VENDOR_DOCUMENT)
+    app = AsyncApp(__name__, middlewares=list(_STACK))
+    use_handler_api(app)
+    app.add_middleware(
+        PreferMiddleware,
+        position=MiddlewarePosition.BEFORE_CONTEXT,
+        examples=PreferredAnswers(vendor_document, operations),
+        operation_ids={(op.method, op.path): op.operation_id for op in operations.values()},
+    )
+    app.add_api(dict(vendor_document), base_path="", resolver=_resolver(vendor, state))
+    app.add_api(
+        dict(load_document(ADMIN_DOCUMENT)),
+        base_path=ADMIN_BASE_PATH,
+        resolver=_resolver(admin, state),
+        pythonic_params=True,
+    )
+    for exception, handler in ERROR_HANDLERS:
+        app.add_error_handler(exception, handler)
+    return build_now(app)
