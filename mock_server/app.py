@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
             clock=settings.clock,
             auth_mode=settings.auth_mode,
             admin_prefix=ADMIN_BASE_PATH,
+            operations=operation_ids,
         ),
         partial(CorsMiddleware, origins=settings.cors_origins),
         partial(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,7 +22,7 @@ from mock_server.http.envelope import send_error
 from mock_server.http.faults import ConnectionDropped
 from mock_server.http.record import SCOPE_KEY, RequestRecord
 from mock_server.model.ids import new_request_id
-from mock_server.model.journal import JournalEntry, JournalStore
+from mock_server.model.journal import LONGEST_BODY, JournalEntry, JournalStore
 from mock_server.model.outcome import Outcome
 
 __all__ = ["RequestLifecycle", "journaled"]
@@ -55,8 +55,10 @@ class RequestLifecycle:
         clock: Callable[[], float],
         auth_mode: str,
         admin_prefix: str,
+        operations: Mapping[str, str] | None = None,
     ) -> None:
         self.app = app
+        self._operations = operations or {}  # path -> operationId, for the journal
         self._journal = journal
         self._access_log = access_log
         self._clock = clock
@@ -80,11 +82,18 @@ class RequestLifecycle:
         scope[SCOPE_KEY] = record
         started = time.perf_counter()
         stamp = [(_REQUEST_ID, record.request_id.encode()), (_AUTH_MODE, self._auth_mode)]
+        recorded = journaled(record.path, self._admin_prefix)
+        # The response body for the journal: no more than the journal shows of it.
+        response_body = bytearray() if recorded else None
 
         async def stamped_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 record.status = message["status"]
                 message["headers"] = [*message.get("headers", ()), *stamp]
+            elif response_body is not None and message["type"] == "http.response.body":
+                room = LONGEST_BODY + 1 - len(response_body)
+                if room > 0:
+                    response_body.extend(message.get("body", b"")[:room])
             await send(message)
 
         try:
@@ -101,7 +110,7 @@ class RequestLifecycle:
         finally:
             if self._access_log.enabled:
                 self._access_log.write(record, (time.perf_counter() - started) * 1000)
-            if journaled(record.path, self._admin_prefix):
+            if response_body is not None:
                 await self._journal.record(
                     JournalEntry(
                         time=record.started,
@@ -113,5 +122,7 @@ class RequestLifecycle:
                         app_key=record.app_key,
                         headers=record.headers,
                         body=record.body,
+                        response_body=bytes(response_body) if record.status is not None else None,
+                        operation=self._operations.get(record.path),
                     )
                 )

@@ -21,15 +21,16 @@ from typing import Any, Final, Protocol
 import orjson
 
 from mock_server.model.events import EventFeed
+from mock_server.model.journal_filter import JournalFilter
 from mock_server.model.outcome import Outcome
 
-__all__ = ["REDACTED", "Journal", "JournalEntry", "JournalStore"]
+__all__ = ["LONGEST_BODY", "REDACTED", "Journal", "JournalEntry", "JournalStore"]
 
 REDACTED: Final = "[redacted]"
 #: Headers whose values are never shown: the signature and any other credential.
 _SECRET_HEADERS: Final = frozenset({"m7-sign", "authorization", "cookie", "proxy-authorization"})
-#: Bodies longer than this are shown as text, cut here.
-_LONGEST_BODY: Final = 8 * 1024
+#: Bodies longer than this are shown as text, cut here (so no more need be kept).
+LONGEST_BODY: Final = 8 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,19 @@ class JournalEntry:
     app_key: str | None
     headers: Mapping[str, str]
     body: bytes | None
+    #: The response body as sent (its first ``LONGEST_BODY`` + 1 bytes); ``None``: no response.
+    response_body: bytes | None = None
+    #: The vendor operation (``listen``, ...) of the path; ``None`` for any other path.
+    operation: str | None = None
+
+    def matches(self, selection: JournalFilter) -> bool:
+        return selection.matches(
+            operation=self.operation,
+            path=self.path,
+            status=self.status,
+            outcome=self.outcome.value,
+            app_key=self.app_key,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, camelCase, secrets redacted."""
@@ -61,6 +75,8 @@ class JournalEntry:
                 for name, value in self.headers.items()
             },
             "body": _shown_body(self.body),
+            "operation": self.operation,
+            "responseBody": _shown_body(self.response_body),
         }
 
 
@@ -68,13 +84,13 @@ def _shown_body(body: bytes | None) -> Any:
     """The body as JSON when it is JSON, else as (cut) text; ``None`` when not read."""
     if body is None or not body:
         return None
-    if len(body) <= _LONGEST_BODY:
+    if len(body) <= LONGEST_BODY:
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
             pass
-    text = body[:_LONGEST_BODY].decode("utf-8", "replace")
-    return text if len(body) <= _LONGEST_BODY else text + "…"
+    text = body[:LONGEST_BODY].decode("utf-8", "replace")
+    return text if len(body) <= LONGEST_BODY else text + "…"
 
 
 class JournalStore(Protocol):
@@ -87,8 +103,9 @@ class JournalStore(Protocol):
     async def record(self, entry: JournalEntry) -> None:
         """Append ``entry`` (the oldest falls off when full)."""
 
-    async def entries(self) -> list[dict[str, Any]]:
-        """Every entry, JSON-ready, oldest first."""
+    async def entries(self, selection: JournalFilter | None = None) -> list[dict[str, Any]]:
+        """The entries ``selection`` keeps (every entry without one), JSON-ready, oldest
+        first."""
 
     async def clear(self) -> int:
         """Forget every entry; returns how many there were."""
@@ -118,8 +135,11 @@ class Journal:
             },
         )
 
-    async def entries(self) -> list[dict[str, Any]]:
-        return [entry.to_dict() for entry in self._entries]
+    async def entries(self, selection: JournalFilter | None = None) -> list[dict[str, Any]]:
+        if selection is None:
+            return [entry.to_dict() for entry in self._entries]
+        kept = [entry for entry in self._entries if entry.matches(selection)]
+        return [entry.to_dict() for entry in selection.newest(kept)]
 
     async def clear(self) -> int:
         count = len(self._entries)

@@ -7,9 +7,8 @@ listens" without reading the whole journal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 __all__ = ["JournalFilter"]
 
@@ -32,19 +31,9 @@ class JournalFilter:
     #: At most this many entries, the newest.
     limit: int | None = None
 
-    @classmethod
-    def from_query(cls, query: Mapping[str, Any]) -> JournalFilter:
-        """From the (schema-validated, snake_cased) query parameters of ``getJournal``."""
-        status = query.get("status")
-        limit = query.get("limit")
-        return cls(
-            operation=query.get("operation"),
-            path=query.get("path"),
-            status=int(status) if status is not None else None,
-            outcome=query.get("outcome"),
-            app_key=query.get("app_key"),
-            limit=int(limit) if limit is not None else None,
-        )
+    def is_everything(self) -> bool:
+        """Whether nothing is restricted."""
+        return self == JournalFilter()
 
     def matches(
         self,
