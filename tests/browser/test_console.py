@@ -95,16 +95,20 @@ def test_a_fault_set_in_the_console_shows_in_the_journal_view(page: Page) -> Non
 
     page.click("#calls tr[data-call='call-0001'] button[data-operation='listen']")
 
-    row = page.find("#journal tr.summary[data-status='503']")
-    assert row.get_attribute("data-outcome") == "fault:503"
-    row.click()
-    response_body = page.wait_text("#journal tr.entry [data-field='response-body']", "503")
-    assert "fault injected" in response_body
-    assert '"listenAgent": "2002"' in page.text("#journal tr.entry [data-field='request-body']")
-    assert "m7-sign: [redacted]" in page.text("#journal tr.entry")
+    faulted = "#journal tr.summary[data-status='503']"
+    assert page.attribute(faulted, "data-outcome") == "fault:503"
+    page.click(faulted)
+    entry = f"#journal tr.entry[data-entry='{page.attribute(faulted, 'data-request')}']"
+    assert "fault injected" in page.wait_text(f"{entry} [data-field='response-body']", "503")
+    assert "m7-sign: [redacted]" in page.text(entry)
     # the fault was for listen only, and used up: whisper is answered as usual
     page.click("#calls tr[data-call='call-0001'] button[data-operation='whisper']")
-    page.find("#journal tr.summary[data-status='200']")
+    answered = "#journal tr.summary[data-status='200']"
+    page.click(answered)
+    entry = f"#journal tr.entry[data-entry='{page.attribute(answered, 'data-request')}']"
+    page.wait_text(f"{entry} [data-field='request-body']", '"whisperAgent": "2002"')
+    assert '"success": true' in page.text(f"{entry} [data-field='response-body']")
+    assert page.find("#faults").text == "no faults in force"
 
     page.find("#filter-status").send_keys("503")
     page.wait_until(

@@ -122,15 +122,26 @@ class Page:
         return self.wait_until(showing, f"{css!r} to show {expected!r}")
 
     def click(self, css: str) -> None:
-        """Click ``css`` once it is displayed and enabled."""
+        """Click ``css`` once it is displayed and enabled (found afresh if the page re-renders
+        it between finding and clicking)."""
 
-        def clickable() -> WebElement | None:
+        def clicked() -> bool | None:
             element = self._first(css)
-            if element is not None and element.is_displayed() and element.is_enabled():
-                return element
-            return None
+            if element is None or not element.is_displayed() or not element.is_enabled():
+                return None
+            element.click()
+            return True
 
-        self.wait_until(clickable, f"{css!r} to be clickable").click()
+        self.wait_until(clicked, f"{css!r} to be clickable")
+
+    def attribute(self, css: str, name: str) -> str:
+        """The attribute ``name`` of the first element matching ``css``, once it has one."""
+
+        def value() -> str | None:
+            element = self._first(css)
+            return element.get_attribute(name) if element is not None else None
+
+        return self.wait_until(value, f"{css!r} to have the attribute {name!r}")
 
     def script(self, source: str, *args: Any) -> Any:
         return self.driver.execute_script(source, *args)

@@ -332,8 +332,8 @@
     };
   }
 
-  function shown(value) {
-    if (value === null || value === undefined) return "(none)";
+  function shown(value, absent = "(none)") {
+    if (value === null || value === undefined) return absent;
     return typeof value === "string" ? value : JSON.stringify(value, null, 2);
   }
 
@@ -362,7 +362,7 @@
         rows.push(element("tr", { class: "entry", "data-entry": entry.requestId },
           element("td", { colspan: 6 },
             element("div", { class: "bodies" },
-              element("div", {}, element("h3", {}, `Request ${entry.method} ${entry.path}`), element("pre", {}, headers), element("pre", { "data-field": "request-body" }, shown(entry.body))),
+              element("div", {}, element("h3", {}, `Request ${entry.method} ${entry.path}`), element("pre", {}, headers), element("pre", { "data-field": "request-body" }, shown(entry.body, "(no body, or answered before it was read: a fault, a refused signature)"))),
               element("div", {}, element("h3", {}, `Response ${entry.status === null ? "(dropped)" : entry.status}`), element("pre", { "data-field": "response-body" }, shown(entry.responseBody)))))));
       }
     }
