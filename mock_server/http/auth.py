@@ -37,7 +37,12 @@ from mock_server.model.outcome import Outcome
 from mock_server.model.replay import ReplayStore
 from mock_server.settings import AuthMode
 
-__all__ = ["AuthError", "AuthMiddleware", "Authenticator"]
+__all__ = [
+    "AuthError",
+    "AuthMiddleware",
+    "Authenticator",
+    "signature_mismatch",
+]
 
 #: base64 of 32 bytes: 43 characters and one "=" of padding.
 _SIGN_FORMAT: Final = re.compile(r"[A-Za-z0-9+/]{43}=")
@@ -49,6 +54,19 @@ class AuthError(Exception):
 
     outcome: Outcome
     message: str
+
+
+def signature_mismatch(app_key: str, timestamp: str, nonce: str) -> str:
+    """The refusal of a wrong ``m7-sign``, saying what the server signed, so that someone
+    porting the signing to another language can compare strings. Never the secret (nor the
+    expected signature, which would let anyone sign without the secret); the app key is a
+    known one and the timestamp and nonce passed their format checks, so all three are
+    short."""
+    return (
+        f"{SIGN_HEADER}: signature does not match; the server signed appkey + timestamp + "
+        f'nonce = "{app_key}" + "{timestamp}" + "{nonce}" = "{app_key}{timestamp}{nonce}" '
+        "(HMAC-SHA256 keyed with the app key's secret key, then base64)"
+    )
 
 
 class Authenticator:
@@ -102,7 +120,7 @@ class Authenticator:
         if secret is None:
             raise AuthError(Outcome.AUTH_APPKEY, f"{APPKEY_HEADER}: unknown app key")
         if not signature_matches(app_key, secret, timestamp, nonce, sign):
-            raise AuthError(Outcome.AUTH_SIGNATURE, f"{SIGN_HEADER}: signature does not match")
+            raise AuthError(Outcome.AUTH_SIGNATURE, signature_mismatch(app_key, timestamp, nonce))
         # Recorded only now, after the signature verified, so garbage cannot fill the cache.
         if await self._replay.check_and_add(sign + nonce):
             raise AuthError(

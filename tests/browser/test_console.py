@@ -115,4 +115,7 @@ def test_a_fault_set_in_the_console_shows_in_the_journal_view(page: Page) -> Non
         lambda: len(page.driver.find_elements("css selector", "#journal tr.summary")) == 1,
         "the status filter to leave the one 503",
     )
+    # still open in the filtered view (entries stay open across re-renders)
+    page.wait_text("#journal tr.entry [data-field='response-body']", "fault injected")
+    page.script("document.querySelector('#journal-panel').scrollIntoView()")
     page.screenshot("console-journal")
