@@ -12,7 +12,7 @@ from mock_server.settings import Settings
 from tests.api.helpers import PATHS, client_for
 
 BODY = {"hangupAgent": "2000", "agentNumber": "9530"}
-SECRET = "s3cret-of-k1"  # noqa: S105 - a test value
+SECRET = "s3cret-of-k1"
 
 
 async def test_the_message_lets_a_porter_compare_the_signed_string(
