@@ -12,9 +12,11 @@ tells the whole way):
 4. ``FaultsMiddleware`` latency, drops and forced statuses (vendor paths only)
 5. ``BodyGuard``        415 / 413, the body read once
 6. ``AuthMiddleware``   the vendor's signature rule (vendor operations only)
-7. connexion            routing (404 / 405), body validation, ``Prefer``, the handler
+7. ``VendorDispatch``   the five vendor operations: body checks, ``Prefer``, the handler,
+                        from a table built at start-up from the document
+8. connexion            everything else: the admin API, the Swagger UIs, 404 / 405
 
-Layers 1-6 are the pure ASGI layers of ``mock_server.http``; 7 is ``mock_server.spec``.
+Layers 1-7 are the pure ASGI layers of ``mock_server.http``; 8 is ``mock_server.spec``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from mock_server.http.cors import CorsMiddleware
 from mock_server.http.faults import FaultsMiddleware
 from mock_server.http.lifecycle import RequestLifecycle
 from mock_server.http.pages import Pages
+from mock_server.http.vendor_dispatch import VendorDispatch
 from mock_server.model.scenario import load_demo
 from mock_server.model.state import MockState
 from mock_server.settings import Settings
@@ -44,6 +47,8 @@ from mock_server.spec.documents import (
     operation_facts,
     vendor_operations,
 )
+from mock_server.spec.prefer_answers import PreferredAnswers
+from mock_server.spec.vendor_routes import vendor_routes
 
 __all__ = ["MockApp", "build_state", "create_app"]
 
@@ -71,11 +76,13 @@ def build_state(settings: Settings) -> MockState:
     )
 
 
-def create_app(settings: Settings | None = None) -> MockApp:
+def create_app(settings: Settings | None = None, *, access_log: AccessLog | None = None) -> MockApp:
     """Build the mock for ``settings`` (the defaults of ``m7-mock`` when omitted).
 
     Every call builds a fresh state (call center, replay cache, journal, faults), so tests
     can build one app per test; the clock, sleep and random source come from ``settings``.
+    The access log goes to the ``mock_server.access`` logger unless ``access_log`` says
+    otherwise (the command line writes it straight to stdout).
     """
     settings = settings or Settings()
     state = build_state(settings)
@@ -92,7 +99,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
         partial(
             RequestLifecycle,
             journal=state.journal,
-            access_log=AccessLog(),
+            access_log=access_log or AccessLog(),
             clock=settings.clock,
             auth_mode=settings.auth_mode,
             admin_prefix=ADMIN_BASE_PATH,
@@ -129,8 +136,13 @@ def create_app(settings: Settings | None = None) -> MockApp:
             admin_limit=settings.max_admin_body_bytes,
         ),
         partial(AuthMiddleware, authenticator=authenticator, routes=routes, clock=settings.clock),
+        partial(
+            VendorDispatch,
+            routes=vendor_routes(state, operations),
+            examples=PreferredAnswers(load_document(VENDOR_DOCUMENT), operations),
+        ),
     ]
-    app = connexion_app(state, operations)
+    app = connexion_app(state)
     for layer in reversed(layers):
         app = layer(app)
     return MockApp(app, state)

@@ -156,7 +156,9 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
 
 
 def _configure_logging(level: str) -> None:
-    """Access lines (JSON) to stdout as they are; the mock's own messages to stderr."""
+    """Access lines (JSON) to stdout as they are (``main`` writes them through a
+    ``LineWriter``; the handler is for anything else logging there); the mock's own
+    messages to stderr."""
     access = logging.getLogger("mock_server.access")  # http.access_log.ACCESS_LOGGER
     access.handlers[:] = [logging.StreamHandler(sys.stdout)]
     access.propagate = False
@@ -192,9 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn
 
     from mock_server.app import create_app
+    from mock_server.http.access_log import AccessLog, LineWriter
 
     try:
-        app = create_app(settings)
+        app = create_app(settings, access_log=AccessLog(lines=LineWriter(sys.stdout.buffer)))
     except ScenarioError as exc:
         print(f"m7-mock: {exc}", file=sys.stderr)
         return 2

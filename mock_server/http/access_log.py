@@ -1,29 +1,73 @@
-"""The access log: one JSON line per request on the ``mock_server.access`` logger.
+"""The access log: one JSON line per request, on the ``mock_server.access`` logger or a stream.
 
 Structured so that a log pipeline (or ``jq``) can filter on it: time, method, path, status,
 duration, request id, app key and outcome. Never the signature, a body or any secret.
+
+By default the line is a record of the ``mock_server.access`` logger (what tests capture and
+an embedding application configures). The command line writes it to stdout through
+``LineWriter`` instead: the same line, buffered and flushed within 50 ms, without a logging
+record and a flush per line, which were a tenth of the mock's time per request.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
-from typing import Final
+from typing import BinaryIO, Final, Protocol
 
 import orjson
 
 from mock_server.http.record import RequestRecord
 
-__all__ = ["ACCESS_LOGGER", "AccessLog"]
+__all__ = ["ACCESS_LOGGER", "AccessLog", "LineWriter", "Lines"]
 
 ACCESS_LOGGER: Final = "mock_server.access"
+#: How long a line may wait in ``LineWriter``'s buffer before it is flushed.
+FLUSH_DELAY: Final = 0.05
+
+
+class Lines(Protocol):
+    """Where finished lines go (``LineWriter``)."""
+
+    def write_line(self, line: bytes) -> None:
+        """Write one line (without its newline)."""
+
+
+class LineWriter:
+    """Lines into a binary stream, flushed on a timer of the running event loop (or at
+    once when there is none), and when closed."""
+
+    def __init__(self, stream: BinaryIO, delay: float = FLUSH_DELAY) -> None:
+        self._stream = stream
+        self._delay = delay
+        self._flush_pending = False
+
+    def write_line(self, line: bytes) -> None:
+        self._stream.write(line + b"\n")
+        if self._flush_pending:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return
+        self._flush_pending = True
+        loop.call_later(self._delay, self.flush)
+
+    def flush(self) -> None:
+        self._flush_pending = False
+        with contextlib.suppress(OSError, ValueError):  # stdout closed: nothing left to tell
+            self._stream.flush()
 
 
 class AccessLog:
-    """Writes the line when a request is over; callers skip it when INFO is off."""
+    """Writes the line when a request is over; callers skip it when the log is off."""
 
-    def __init__(self, logger: logging.Logger | None = None) -> None:
+    def __init__(self, logger: logging.Logger | None = None, lines: Lines | None = None) -> None:
         self._logger = logger or logging.getLogger(ACCESS_LOGGER)
+        self._lines = lines
 
     @property
     def enabled(self) -> bool:
@@ -31,20 +75,27 @@ class AccessLog:
 
     def write(self, record: RequestRecord, duration_ms: float) -> None:
         """Log the request; ``duration_ms`` is measured on a monotonic clock by the caller."""
-        line = {
-            "time": datetime.fromtimestamp(record.started, UTC).isoformat(timespec="milliseconds"),
-            "method": record.method,
-            "path": record.path,
-            "status": record.status,
-            "durationMs": round(duration_ms, 3),
-            "requestId": record.request_id,
-            "appKey": record.app_key,
-            "outcome": record.outcome.value,
-        }
+        line = orjson.dumps(
+            {
+                "time": datetime.fromtimestamp(record.started, UTC).isoformat(
+                    timespec="milliseconds"
+                ),
+                "method": record.method,
+                "path": record.path,
+                "status": record.status,
+                "durationMs": round(duration_ms, 3),
+                "requestId": record.request_id,
+                "appKey": record.app_key,
+                "outcome": record.outcome.value,
+            }
+        )
+        if self._lines is not None:
+            self._lines.write_line(line)
+            return
         # makeRecord + handle instead of info(): the same record and handlers, without the
-        # stack walk logging does to find the caller (a third of the cost of a line).
+        # stack walk logging does to find the caller.
         logger = self._logger
         log_record = logger.makeRecord(
-            logger.name, logging.INFO, __file__, 0, orjson.dumps(line).decode(), (), None
+            logger.name, logging.INFO, __file__, 0, line.decode(), (), None
         )
         logger.handle(log_record)

@@ -9,17 +9,14 @@ the document at start-up (``mock_server.spec.prefer_answers``); a request only l
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
 from mock_server.http.envelope import Answer, error_answer
-from mock_server.http.record import RequestRecord, record_of
+from mock_server.http.record import RequestRecord
 from mock_server.model.outcome import Outcome
 
-__all__ = ["Example", "Examples", "PreferMiddleware", "Preference", "parse_prefer", "preferred"]
+__all__ = ["Example", "Examples", "Preference", "parse_prefer", "preferred"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,27 +75,3 @@ def preferred(record: RequestRecord, examples: Examples, operation_id: str) -> A
         return error_answer(record, 500, example.failure, outcome=Outcome.PREFER_MISSING)
     record.outcome = Outcome.prefer(example.status)
     return Answer(example.status, example.body, example.headers)
-
-
-class PreferMiddleware:
-    """After validation: answers requests to the vendor operations that carry ``Prefer``."""
-
-    def __init__(
-        self, app: ASGIApp, *, examples: Examples, operation_ids: Mapping[tuple[str, str], str]
-    ) -> None:
-        self.app = app
-        self._examples = examples
-        self._operation_ids = operation_ids
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        operation_id = self._operation_ids.get((scope["method"], scope["path"]))
-        answer = None
-        if operation_id is not None:
-            answer = preferred(record_of(scope), self._examples, operation_id)
-        if answer is None:
-            await self.app(scope, receive, send)
-            return
-        await answer.send(send)

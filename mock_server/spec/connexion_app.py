@@ -1,9 +1,12 @@
 """The connexion app serving both documents: the innermost layer of the mock.
 
-connexion routes from the documents' operationIds (404 and 405 for anything else), checks
-the body (every violation listed), answers ``Prefer`` for the vendor operations and calls
-the handler (``handlers.vendor``, ``handlers.admin`` under ``/__mock``); it also serves
-both Swagger UIs and the documents. Its stack is connexion's default but:
+connexion serves what the vendor fast path (``mock_server.http.vendor_dispatch``) does not:
+the admin API under ``/__mock`` (routing by operationId, body validation listing every
+violation, the handlers of ``handlers.admin``), both Swagger UIs and the documents, and the
+404 and 405 of unknown paths and methods (trailing slashes included). The vendor document
+is still added as an API, for its Swagger UI and its 405s, and routes to
+``handlers.vendor`` should a vendor request ever reach it. Its stack is connexion's
+default but:
 
 * no ``SecurityMiddleware``: ``mock_server.http.auth`` authenticates, before connexion (the
   documents still declare the security, and the Swagger UI shows it);
@@ -16,13 +19,12 @@ both Swagger UIs and the documents. Its stack is connexion's default but:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import partial
 from types import ModuleType
 from typing import Any, Final
 
 from connexion import AsyncApp
-from connexion.middleware import MiddlewarePosition
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
@@ -33,7 +35,6 @@ from starlette.types import ASGIApp
 
 from mock_server.handlers import admin, vendor
 from mock_server.http.envelope import Answer, error_answer
-from mock_server.http.prefer import PreferMiddleware
 from mock_server.http.record import RequestRecord
 from mock_server.model.state import MockState
 from mock_server.spec.connexion_glue import (
@@ -46,11 +47,9 @@ from mock_server.spec.documents import (
     ADMIN_BASE_PATH,
     ADMIN_DOCUMENT,
     VENDOR_DOCUMENT,
-    Operation,
     load_document,
 )
 from mock_server.spec.errors import ERROR_HANDLERS
-from mock_server.spec.prefer_answers import PreferredAnswers
 
 __all__ = ["connexion_app"]
 
@@ -86,17 +85,11 @@ async def _answered_in_front(operation_id: str, record: RequestRecord, **_: Any)
     return error_answer(record, 500, f"internal error: {operation_id} is not served")
 
 
-def connexion_app(state: MockState, operations: Mapping[str, Operation]) -> ASGIApp:
+def connexion_app(state: MockState) -> ASGIApp:
     """The connexion app for ``state``, built (documents checked) before it is returned."""
     vendor_document = load_document(VENDOR_DOCUMENT)
     app = AsyncApp(__name__, middlewares=list(_STACK))
     use_handler_api(app)
-    app.add_middleware(
-        PreferMiddleware,
-        position=MiddlewarePosition.BEFORE_CONTEXT,
-        examples=PreferredAnswers(vendor_document, operations),
-        operation_ids={(op.method, op.path): op.operation_id for op in operations.values()},
-    )
     app.add_api(dict(vendor_document), base_path="", resolver=_resolver(vendor, state))
     app.add_api(
         dict(load_document(ADMIN_DOCUMENT)),

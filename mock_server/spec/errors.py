@@ -18,14 +18,14 @@ from typing import Any, Final
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from mock_server.http.envelope import JSON_CONTENT_TYPE, error_answer
+from mock_server.http.envelope import JSON_CONTENT_TYPE, Answer, error_answer
 from mock_server.http.record import record_of
+from mock_server.http.rejections import InvalidRequest, MalformedBody, rejection
 from mock_server.model.callcenter import CallStateError
 from mock_server.model.faults import FaultsError
 from mock_server.model.field_error import FieldError
 from mock_server.model.outcome import Outcome
 from mock_server.model.scenario import ScenarioError
-from mock_server.spec.validation import InvalidRequest, MalformedBody
 
 __all__ = ["ERROR_HANDLERS"]
 
@@ -55,6 +55,11 @@ def _respond(
         action_id=action_id,
         errors=errors,
     )
+    return _converted(answer, headers)
+
+
+def _converted(answer: Answer, headers: Mapping[str, str] | None = None) -> ConnexionResponse:
+    """connexion's response for an ``Answer``."""
     return ConnexionResponse(
         status_code=answer.status,
         mimetype=JSON_CONTENT_TYPE,
@@ -68,24 +73,10 @@ def _shown_path(request: ConnexionRequest) -> str:
     return path if len(path) <= _LONGEST_PATH else path[:_LONGEST_PATH] + "…"
 
 
-async def on_invalid_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    assert isinstance(exc, InvalidRequest)  # noqa: S101 - registered for this type only
-    more = f" (the first {len(exc.errors)} listed)" if exc.total > len(exc.errors) else ""
-    noun = "violation" if exc.total == 1 else "violations"
-    what = "request body" if all(e.field.startswith("body") for e in exc.errors) else "request"
-    return _respond(
-        request,
-        400,
-        f"{what} is invalid: {exc.total} {noun}{more}",
-        outcome=Outcome.VALIDATION,
-        action_id=exc.action_id,
-        errors=exc.errors,
-    )
-
-
-async def on_malformed_body(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    assert isinstance(exc, MalformedBody)  # noqa: S101 - registered for this type only
-    return _respond(request, 400, f"body: malformed JSON ({exc.detail})", outcome=Outcome.JSON)
+async def on_rejection(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """A body that is not JSON, or a request that does not match its schema (400)."""
+    assert isinstance(exc, InvalidRequest | MalformedBody)  # noqa: S101 - registered for these
+    return _converted(rejection(record_of(request.scope), exc))
 
 
 async def on_call_state(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -134,8 +125,8 @@ async def on_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionR
 
 #: (exception type, handler) pairs for ``add_error_handler``.
 ERROR_HANDLERS: Final = (
-    (InvalidRequest, on_invalid_request),
-    (MalformedBody, on_malformed_body),
+    (InvalidRequest, on_rejection),
+    (MalformedBody, on_rejection),
     (CallStateError, on_call_state),
     (ScenarioError, on_invalid_argument),
     (FaultsError, on_invalid_argument),

@@ -19,7 +19,7 @@ have no header or cookie parameters besides the authentication headers (which
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
@@ -31,41 +31,18 @@ from starlette.types import Receive
 
 from mock_server.http.body_guard import is_json
 from mock_server.http.record import RequestRecord
+from mock_server.http.rejections import InvalidRequest, MalformedBody
 from mock_server.model.field_error import FieldError
 from mock_server.spec.documents import ADMIN_DOCUMENT, load_document
 
 __all__ = [
-    "InvalidRequest",
-    "MalformedBody",
     "OperationChecks",
     "field_errors",
     "resolved_document",
     "scenario_errors",
 ]
 
-#: At most this many violations are listed; a body is at most 64 KiB but could hold
-#: thousands of unknown keys.
-MAX_LISTED: Final = 50
 _LONGEST_NAME: Final = 64
-
-
-class MalformedBody(Exception):
-    """The body is not JSON (400)."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class InvalidRequest(Exception):
-    """The request (body or path) does not match the document (400); ``errors`` lists every
-    violation."""
-
-    def __init__(self, errors: Sequence[FieldError], action_id: str | None = None) -> None:
-        super().__init__(f"{len(errors)} violations")
-        self.total = len(errors)
-        self.errors = errors[:MAX_LISTED]
-        self.action_id = action_id
 
 
 def _compile(schema: Any) -> jsonschema_rs.Draft4Validator:
