@@ -8,7 +8,7 @@ app would wait for the whole body): each test opens it, reads its events, then s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -37,8 +37,8 @@ class Stream:
         await self.disconnect.wait()
         return {"type": "http.disconnect"}
 
-    async def send(self, message: dict[str, Any]) -> None:
-        await self.sent.put(message)
+    async def send(self, message: MutableMapping[str, Any]) -> None:
+        await self.sent.put(dict(message))
 
     async def next_event(self) -> tuple[str, Any]:
         """The next event (keep-alive comments skipped)."""
@@ -88,7 +88,8 @@ async def open_stream(app: MockApp, headers: dict[str, str] | None = None) -> As
 
 
 def header(stream: Stream, name: str) -> str:
-    return dict(stream.start["headers"])[name.encode()].decode()
+    value: bytes = dict(stream.start["headers"])[name.encode()]
+    return value.decode()
 
 
 async def test_the_stream_starts_with_hello_and_pushes_every_kind_of_change(
