@@ -20,7 +20,7 @@ def open_console(page: Page) -> None:
     page.open(CONSOLE)
     page.find("#agents tr[data-agent='9527']")
     page.wait_until(
-        lambda: page.find("#live").get_attribute("data-state") == "open",
+        lambda: page.attribute("#live", "data-state") == "open",
         "the console to follow the event stream",
     )
 
@@ -28,17 +28,13 @@ def open_console(page: Page) -> None:
 def test_console_shows_the_demo_call_center(page: Page) -> None:
     open_console(page)
 
-    shown = [
-        row.get_attribute("data-agent")
-        for row in page.driver.find_elements("css selector", "#agents tbody tr")
-    ]
-    assert tuple(shown) == DEMO_AGENTS
+    assert tuple(page.attributes("#agents tbody tr", "data-agent")) == DEMO_AGENTS
     assert "talking" in page.text("#agents tr[data-agent='9527'] [data-field='status']")
     assert "offline" in page.text("#agents tr[data-agent='2001'] [data-field='status']")
     monitored = "#calls tr[data-call='call-0002']"
     assert "2003" in page.text(f"{monitored} [data-field='supervisor']")
     assert page.text(f"{monitored} [data-field='mode']") == "listen 监听"
-    assert page.find("#calls tr[data-call='call-0003']").get_attribute("data-state") == "ringing"
+    assert page.attribute("#calls tr[data-call='call-0003']", "data-state") == "ringing"
     buttons = page.text("#calls tr[data-call='call-0001'] td.actions")
     for words in ("监听 listen", "耳语 whisper", "强插 barge", "强拆 hang up", "抢接 pick up"):
         assert words in buttons
@@ -62,9 +58,9 @@ def test_a_phone_made_to_ring_through_the_admin_api_appears_without_a_reload(
     assert response.status_code == 201, response.text
     call_id = response.json()["id"]
 
-    row = page.find(f"#calls tr[data-call='{call_id}']")
-    assert row.get_attribute("data-state") == "ringing"
-    assert "13600136000" in row.text
+    row = f"#calls tr[data-call='{call_id}']"
+    assert page.attribute(row, "data-state") == "ringing"
+    assert "13600136000" in page.text(row)
     page.wait_text("#agents tr[data-agent='9530'] [data-field='status']", "ringing")
     assert page.script("return window.m7NotReloaded") is True
     page.screenshot("console-ringing")
@@ -108,11 +104,11 @@ def test_a_fault_set_in_the_console_shows_in_the_journal_view(page: Page) -> Non
     entry = f"#journal tr.entry[data-entry='{page.attribute(answered, 'data-request')}']"
     page.wait_text(f"{entry} [data-field='request-body']", '"whisperAgent": "2002"')
     assert '"success": true' in page.text(f"{entry} [data-field='response-body']")
-    assert page.find("#faults").text == "no faults in force"
+    page.wait_text("#faults", "no faults in force")
 
     page.find("#filter-status").send_keys("503")
     page.wait_until(
-        lambda: len(page.driver.find_elements("css selector", "#journal tr.summary")) == 1,
+        lambda: len(page.attributes("#journal tr.summary", "data-request")) == 1,
         "the status filter to leave the one 503",
     )
     # still open in the filtered view (entries stay open across re-renders)

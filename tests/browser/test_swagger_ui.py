@@ -21,9 +21,9 @@ def test_try_it_out_on_listen_answers_200_twice_in_a_row_in_strict_mode(
     page.open("/ui/#/call-monitoring/listen")
     assert page.wait_text("#m7-auth-mode", "strict") == "auth mode: strict"
     assert "signs every request itself as app key 2100147" in page.text("#m7-signing")
-    server = page.find(".servers select option")
-    assert server.get_attribute("value") == mock_url
-    assert "auth mode: strict" in server.text
+    server = ".servers select option"
+    assert page.attribute(server, "value") == mock_url
+    assert "auth mode: strict" in page.text(server)
 
     page.click(f"{LISTEN} button.try-out__btn")
     first = execute_and_wait_for_status(page)

@@ -74,6 +74,17 @@ def chromium_driver() -> Iterator[webdriver.Chrome]:
         driver.quit()
 
 
+def _read_again_if_rerendered(read: Callable[[], T], attempts: int = 20) -> T:
+    """``read()``, again when the page replaced an element while it was being read (the
+    console re-renders a table when a pushed change arrives)."""
+    for _ in range(attempts - 1):
+        try:
+            return read()
+        except StaleElementReferenceException:
+            continue
+    return read()
+
+
 class Page:
     """The browser on one mock server: open its pages, wait for what they show."""
 
@@ -109,8 +120,15 @@ class Page:
 
     def text(self, css: str) -> str:
         """The visible text of the first element matching ``css`` ("" when there is none)."""
-        element = self._first(css)
-        return element.text if element is not None else ""
+        return _read_again_if_rerendered(
+            lambda: element.text if (element := self._first(css)) is not None else ""
+        )
+
+    def attributes(self, css: str, name: str) -> list[str | None]:
+        """The attribute ``name`` of every element matching ``css``, in document order."""
+        return _read_again_if_rerendered(
+            lambda: [e.get_attribute(name) for e in self.driver.find_elements(By.CSS_SELECTOR, css)]
+        )
 
     def wait_text(self, css: str, expected: str) -> str:
         """Wait until the element ``css`` shows ``expected`` in its text; returns the text."""

@@ -85,18 +85,27 @@
     };
   }
 
+  // Each part is rendered again only when what the server answered differs from what is shown.
+  const shownJson = { state: "", faults: "", journal: "" };
+  function changed(part, value) {
+    const json = JSON.stringify(value);
+    if (json === shownJson[part]) return false;
+    shownJson[part] = json;
+    return true;
+  }
+
   const refreshState = coalesced(async () => {
     view.state = await admin("/state");
-    renderState();
+    if (changed("state", view.state)) renderState();
   });
   const refreshFaults = coalesced(async () => {
     view.faults = await admin("/faults");
-    renderFaults();
+    if (changed("faults", view.faults)) renderFaults();
   });
   const refreshJournal = coalesced(async () => {
     const journal = await admin("/journal", { query: journalQuery() });
     view.journal = journal.entries;
-    renderJournal();
+    if (changed("journal", view.journal)) renderJournal();
   });
   const refreshAll = () => Promise.all([refreshState(), refreshFaults(), refreshJournal()]);
 
