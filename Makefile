@@ -10,6 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 NODE_BIN := node_modules/.bin
+TS_CLIENT := generated_client/typescript
 DOCUMENTS := openapi/call-monitor.yaml openapi/mock-admin.yaml
 HOST ?= 127.0.0.1
 PORT ?= 4010
@@ -26,10 +27,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml generated_client/pyproject.
 # Debian packages the tests start (a real Redis, headless Chromium for the browser tests, a
 # Chinese font so that the screenshots show the vendor's terms):
 # installed by scripts/ensure-debian-packages when missing (as root), else it says how.
-DEBIAN_PACKAGES := redis-server chromium chromium-driver fonts-wqy-microhei
+DEBIAN_PACKAGES := redis-server chromium chromium-driver fonts-wqy-microhei wrk
 
 .PHONY: system-packages
-system-packages: ## Install the Debian packages the tests need (redis-server, chromium, a Chinese font), when missing
+system-packages: ## Install the Debian packages the tests need (redis-server, chromium, a Chinese font, wrk), when missing
 	scripts/ensure-debian-packages $(DEBIAN_PACKAGES)
 
 node_modules/.installed: package.json package-lock.json
@@ -53,8 +54,14 @@ prism: node_modules/.installed ## Serve the document with Prism on 127.0.0.1:401
 	$(NODE_BIN)/prism mock --host 127.0.0.1 --port $(PRISM_PORT) openapi/call-monitor.yaml
 
 .PHONY: test
-test: lint check-generated system-packages ## Lint, drift check and every test (what CI runs)
+test: lint check-generated version-gate system-packages test-node ## Lint, drift check, version gate and every test (what CI runs)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: test-node
+test-node: $(VENV)/.installed node_modules/.installed ## The TypeScript client's tests (Node's test runner, against the real mock)
+	rm -rf $(TS_CLIENT)/build
+	$(NODE_BIN)/tsc -p $(TS_CLIENT)
+	node --test $(TS_CLIENT)/build/test/*.test.js
 
 #: The browser tests' screenshots shown in docs/console.md.
 DOC_SCREENSHOTS := console-listen swagger-ui-signed
@@ -70,20 +77,32 @@ test-thorough: $(VENV)/.installed node_modules/.installed system-packages ## The
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: $(VENV)/.installed node_modules/.installed ## ruff, mypy --strict, Spectral, openapi-spec-validator
+lint: $(VENV)/.installed node_modules/.installed ## ruff, mypy --strict, tsc --noEmit, Spectral, openapi-spec-validator
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(NODE_BIN)/tsc --noEmit -p $(TS_CLIENT)
 	$(NODE_BIN)/spectral lint --fail-severity=warn $(DOCUMENTS)
 	$(BIN)/openapi-spec-validator $(DOCUMENTS)
 
 .PHONY: generate
-generate: $(VENV)/.installed ## Regenerate generated_client/m7_openapi from the document
+generate: $(VENV)/.installed node_modules/.installed ## Regenerate the Python and TypeScript clients (and their versions) from the document
 	$(PY) scripts/generate_client.py
 
 .PHONY: check-generated
-check-generated: $(VENV)/.installed ## Fail (with a diff) when the committed client is stale
+check-generated: $(VENV)/.installed node_modules/.installed ## Fail (with a diff) when a committed client is stale
 	$(PY) scripts/generate_client.py --check
+
+BASE ?=
+
+.PHONY: spec-diff
+spec-diff: $(VENV)/.installed node_modules/.installed ## Changes to the document since a git ref, breaking ones flagged (exit 1): make spec-diff BASE=main
+	@test -n "$(BASE)" || { echo "usage: make spec-diff BASE=<git ref>, e.g. BASE=main"; exit 2; }
+	$(PY) scripts/spec_diff.py --base "$(BASE)"
+
+.PHONY: version-gate
+version-gate: $(VENV)/.installed node_modules/.installed ## Fail when the document changed since main without the right info.version bump and CHANGELOG.md entry
+	$(PY) scripts/spec_diff.py --gate
 
 BASE_URL ?=
 
@@ -93,13 +112,15 @@ contract: $(VENV)/.installed ## Contract suite against any deployment: make cont
 
 BENCH_ARGS ?=
 
-.PHONY: bench
-bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism under load, client and signing cost, cold starts (rewrites docs/benchmarks.md)
-	$(PY) scripts/bench.py --write-docs $(BENCH_ARGS)
+BENCH_BEFORE ?=
 
-.PHONY: bench-profile
-bench-profile: $(VENV)/.installed node_modules/.installed ## py-spy profile of the mock under load (collapsed stacks in build/profile)
-	$(PY) scripts/bench.py --targets mock --skip client,signature,cold-start,generate --duration 10 --rounds 1 --profile build/profile
+.PHONY: bench
+bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism and the ceiling under wrk, per-request cost, client and signing cost, cold start (results in build/bench/)
+	$(PY) scripts/bench.py $(if $(BENCH_BEFORE),--before $(BENCH_BEFORE)) $(BENCH_ARGS)
+
+.PHONY: bench-docs
+bench-docs: $(VENV)/.installed node_modules/.installed ## make bench, then rewrite the results in docs/benchmarks.md (BENCH_BEFORE=REF adds the cost at REF)
+	$(PY) scripts/bench.py --write-docs $(if $(BENCH_BEFORE),--before $(BENCH_BEFORE)) $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules and caches

@@ -48,6 +48,7 @@ from mock_server.spec.documents import (
     vendor_operations,
 )
 from mock_server.spec.prefer_answers import PreferredAnswers
+from mock_server.spec.validation import resolved_document
 from mock_server.spec.vendor_routes import vendor_routes
 
 __all__ = ["MockApp", "build_state", "create_app"]
@@ -109,7 +110,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
         partial(
             Pages,
             settings=settings,
-            document=load_document(VENDOR_DOCUMENT),
+            document=resolved_document(VENDOR_DOCUMENT),
             vendor_paths=operation_ids,
             admin_prefix=ADMIN_BASE_PATH,
         ),

@@ -1,8 +1,8 @@
 """Benchmark the mock server against Prism, side by side in one run (`make bench`).
 
-    python scripts/bench.py                  # measure and print the tables
+    python scripts/bench.py                  # measure, print the tables, write build/bench/
     python scripts/bench.py --write-docs     # ... and rewrite the results in docs/benchmarks.md
-    python scripts/bench.py --profile DIR    # ... and profile the mock under load with py-spy
+    python scripts/bench.py --before main    # ... and the per-request cost at main too
 
 What one run measures, always as ratios of things measured in the same run (the machine is
 small and shared, so absolute numbers from different runs are not comparable):
@@ -12,9 +12,10 @@ small and shared, so absolute numbers from different runs are not comparable):
   Starlette app answering the same JSON (the ceiling of a Python ASGI server here), each
   driven by wrk with the same load in alternating rounds so that noise hits all of them.
   Every request is `listen` 2002 -> 9527 with its own valid, never reused signature;
+* the per-request cost inside the mock's app (no server): our code against the framework's,
+  here and, with ``--before REF``, at another revision;
 * the friendly client's cost per call, as a ratio to a raw httpx call, and one signature;
-* the cold start of the mock and of Prism (process start to the first answered request);
-* `make generate` (the generator run into a temporary copy of the committed package).
+* the cold start of the mock (process start to the first answered request).
 
 Exit status: 0 when every load request was answered 2xx, 2 when a server refused or dropped
 requests (the numbers are then not a measurement of the intended work), 1 on a setup failure.
@@ -73,10 +74,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--cold-starts", type=int, default=5, help="cold starts per server (5)")
     parser.add_argument("--client-calls", type=int, default=4000, help="calls per client side")
-    parser.add_argument("--generate-runs", type=int, default=3, help="make generate runs (3)")
     parser.add_argument("--write-docs", action="store_true", help=f"rewrite results in {DOCS}")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
-    parser.add_argument("--profile", type=Path, help="profile the mock with py-spy into DIR")
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="also measure the per-request cost inside the app at this git revision",
+    )
+    parser.add_argument(
+        "--cost-requests", type=int, default=5000, help="requests per per-request-cost run"
+    )
     parser.add_argument(
         "--pool-cap",
         type=int,

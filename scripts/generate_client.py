@@ -1,27 +1,44 @@
-"""Generate the typed client from the OpenAPI document, or check the committed one is current.
+"""Generate the typed clients from the OpenAPI document, or check the committed ones are current.
 
-    python scripts/generate_client.py            # rewrite generated_client/m7_openapi
-    python scripts/generate_client.py --check    # exit 1 with a diff when it is stale
+    python scripts/generate_client.py            # rewrite what the document generates
+    python scripts/generate_client.py --check    # exit 1 with a diff when anything is stale
 
-Both modes run the same generator with the same config into a temporary folder, so the
-check can never disagree with what `make generate` writes.
+What the document generates, all under generated_client/:
+
+* ``m7_openapi/``: the Python package (openapi-python-client, openapi/generator.yaml);
+* ``typescript/src/schema.ts``: the TypeScript types (openapi-typescript);
+* the version of both distributions (``pyproject.toml``, ``typescript/package.json``),
+  which is the document's ``info.version``.
+
+Both modes generate into a temporary folder with the same tools and config, so the check can
+never disagree with what `make generate` writes.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "openapi" / "call-monitor.yaml"
 CONFIG = ROOT / "openapi" / "generator.yaml"
-PACKAGE = ROOT / "generated_client" / "m7_openapi"
+OUTPUT = ROOT / "generated_client"
+PYTHON_PACKAGE = "m7_openapi"
+TYPESCRIPT_SCHEMA = "typescript/src/schema.ts"
+PYPROJECT = "pyproject.toml"
+PACKAGE_JSON = "typescript/package.json"
+OPENAPI_TYPESCRIPT = ROOT / "node_modules" / ".bin" / "openapi-typescript"
+_PYPROJECT_VERSION = re.compile(r'^version = "[^"]*"$', re.MULTILINE)
 
 
 def generate_into(target: Path, document: Path) -> None:
@@ -47,59 +64,120 @@ def generate_into(target: Path, document: Path) -> None:
         raise SystemExit(f"openapi-python-client failed on {document}")
 
 
-def _files(folder: Path) -> dict[str, str]:
+def typescript_types(document: Path, scratch: Path) -> str:
+    """What openapi-typescript makes of ``document``."""
+    if not OPENAPI_TYPESCRIPT.exists():
+        raise SystemExit(f"{OPENAPI_TYPESCRIPT} is missing: run `make setup` (npm ci)")
+    target = scratch / "schema.ts"
+    command = [str(OPENAPI_TYPESCRIPT), str(document), "--output", str(target)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"openapi-typescript failed on {document}")
+    return target.read_text(encoding="utf-8")
+
+
+def document_version(document: Path) -> str:
+    """The document's ``info.version``: the version of both client distributions."""
+    with document.open(encoding="utf-8") as handle:
+        return str(yaml.safe_load(handle)["info"]["version"])
+
+
+def with_version(name: str, text: str, version: str) -> str:
+    """``text`` of the distribution file ``name`` with its version set to ``version``."""
+    if name == PYPROJECT:
+        return _PYPROJECT_VERSION.sub(f'version = "{version}"', text, count=1)
+    manifest = json.loads(text)
+    manifest["version"] = version
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+def _files(folder: Path, prefix: str) -> dict[str, str]:
     return {
-        str(path.relative_to(folder)): path.read_text(encoding="utf-8")
+        f"{prefix}/{path.relative_to(folder)}": path.read_text(encoding="utf-8")
         for path in sorted(folder.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts
     }
 
 
-def diff(committed: Path, fresh: Path) -> list[str]:
-    """Unified diff lines between two generated packages (empty when identical)."""
-    old, new = _files(committed) if committed.exists() else {}, _files(fresh)
+def expected(document: Path, output: Path, scratch: Path) -> dict[str, str]:
+    """Every generated file (path relative to ``output``) and the text the document gives it."""
+    package = scratch / PYTHON_PACKAGE
+    generate_into(package, document)
+    files = _files(package, PYTHON_PACKAGE)
+    files[TYPESCRIPT_SCHEMA] = typescript_types(document, scratch)
+    version = document_version(document)
+    for name in (PYPROJECT, PACKAGE_JSON):
+        files[name] = with_version(name, (output / name).read_text(encoding="utf-8"), version)
+    return files
+
+
+def committed(output: Path) -> dict[str, str]:
+    """The committed counterparts of what :func:`expected` lists."""
+    package = output / PYTHON_PACKAGE
+    files = _files(package, PYTHON_PACKAGE) if package.exists() else {}
+    for name in (TYPESCRIPT_SCHEMA, PYPROJECT, PACKAGE_JSON):
+        if (output / name).exists():
+            files[name] = (output / name).read_text(encoding="utf-8")
+    return files
+
+
+def diff(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """Unified diff lines between two sets of files (empty when identical)."""
     lines: list[str] = []
     for name in sorted(old.keys() | new.keys()):
-        a, b = old.get(name, ""), new.get(name, "")
-        if a != b:
+        a, b = old.get(name), new.get(name)
+        if a != b:  # None (absent) differs from "" (an empty file such as py.typed)
             lines += difflib.unified_diff(
-                a.splitlines(keepends=True),
-                b.splitlines(keepends=True),
-                f"committed/{name}",
-                f"generated/{name}",
+                (a or "").splitlines(keepends=True),
+                (b or "").splitlines(keepends=True),
+                f"committed/{name}" if a is not None else "/dev/null",
+                f"generated/{name}" if b is not None else "/dev/null",
             )
+            if not (a or b):
+                lines.append(f"{'only generated' if a is None else 'only committed'}: {name}\n")
     return lines
+
+
+def write(output: Path, old: dict[str, str], new: dict[str, str]) -> None:
+    shutil.rmtree(output / PYTHON_PACKAGE, ignore_errors=True)
+    for name, text in new.items():
+        path = output / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail when the package is stale")
+    parser.add_argument("--check", action="store_true", help="fail when anything is stale")
     parser.add_argument("--document", type=Path, default=DOCUMENT, help="the OpenAPI document")
-    parser.add_argument("--package", type=Path, default=PACKAGE, help="the generated package")
+    parser.add_argument(
+        "--output", type=Path, default=OUTPUT, help="the folder of the generated clients"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / "m7_openapi"
-        generate_into(fresh, args.document)
-        changes = diff(args.package, fresh)
-        if args.check:
-            if changes:
-                sys.stdout.writelines(changes)
-                print(
-                    f"\n{args.package.relative_to(ROOT) if args.package.is_relative_to(ROOT) else args.package}"
-                    " is stale: it is not what the OpenAPI document generates.\n"
-                    "Run `make generate` and commit the result with the document change."
-                )
-                return 1
-            print("generated client is up to date")
-            return 0
+        old, new = committed(args.output), expected(args.document, args.output, Path(tmp))
+    changes = diff(old, new)
+    if args.check:
         if changes:
-            shutil.rmtree(args.package, ignore_errors=True)
-            shutil.copytree(fresh, args.package)
-            print(f"regenerated {args.package}")
-        else:
-            print("generated client already up to date")
+            sys.stdout.writelines(changes)
+            where = (
+                args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+            )
+            print(
+                f"\n{where} is stale: it is not what the OpenAPI document generates.\n"
+                "Run `make generate` and commit the result with the document change."
+            )
+            return 1
+        print("generated clients are up to date")
         return 0
+    if changes:
+        write(args.output, old, new)
+        print(f"regenerated {args.output}")
+    else:
+        print("generated clients already up to date")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,8 +1,16 @@
 """The friendly layer: one method per supervisor action, signed, checked and retried.
 
-Each method builds the generated request model, calls the generated ``*_detailed``
-function through an httpx client that signs with :class:`M7Auth`, and returns the
-generated :class:`SuccessEnvelope` or raises an :class:`M7Error`.
+Each method builds the generated request model (``m7_openapi.models``), posts its
+``to_dict()`` with an httpx client that signs with :class:`M7Auth`, and parses the answer
+with the generated envelope models: it returns the :class:`SuccessEnvelope` or raises an
+:class:`M7Error`. The generated request functions are not used: the layer needs the raw
+response of every attempt (status, headers, bodies the models cannot read), which they hide.
+
+Fields: ``supervisor``, ``agent`` and ``action_id`` are named for what a console does; any
+other field the document declares is a keyword argument by the generated model's Python name
+(``silent_mode=True`` for ``silentMode``), checked by the model, so a field the document adds
+is usable as soon as ``make generate`` has run. :meth:`CallMonitor.send` takes a ready
+request model instead, fully typed.
 """
 
 from __future__ import annotations
@@ -10,37 +18,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
-from m7_openapi import Client
-from m7_openapi.api.call_monitoring import (
-    hangup_channel,
-    listen,
-    loot_call,
-    pickup_channel,
-    whisper,
-)
-from m7_openapi.models import (
-    ErrorEnvelope,
-    HangupChannelRequest,
-    ListenRequest,
-    LootCallRequest,
-    PickupChannelRequest,
-    SuccessEnvelope,
-    WhisperRequest,
-)
-from m7_openapi.types import UNSET, Response, Unset
+from m7_openapi.models import SuccessEnvelope
 
 from ._auth import M7Auth
 from ._config import Settings, load_settings
 from ._errors import M7Error
-from ._operations import Operation, find_operation
-from ._responses import error_for_transport, request_id_of, success_or_raise
+from ._operations import Operation, RequestBody, find_operation, operation_for
+from ._responses import error_for_transport, parse, request_id_of, success_or_raise
 from ._retry import RetryPolicy
 from ._version import USER_AGENT
 
@@ -50,33 +40,6 @@ log = logging.getLogger("m7_call_monitor")
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_RETRIES = 2
-
-_Detailed = Response[ErrorEnvelope | SuccessEnvelope]
-
-
-class _Seen:
-    """The raw response of the current attempt, for bodies the generated parser rejects."""
-
-    response: httpx.Response | None = None
-
-
-# Set per attempt by the caller, filled by the httpx response hook; a ContextVar keeps
-# concurrent calls (threads, asyncio tasks) on one client apart.
-_seen: ContextVar[_Seen | None] = ContextVar("m7_call_monitor_seen", default=None)
-
-
-def _remember(response: httpx.Response) -> None:
-    seen = _seen.get()
-    if seen is not None:
-        seen.response = response
-
-
-async def _aremember(response: httpx.Response) -> None:
-    _remember(response)
-
-
-def _optional(action_id: str | None) -> str | Unset:
-    return UNSET if action_id is None else action_id
 
 
 class _Core:
@@ -109,27 +72,35 @@ class _Core:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, app_key={self.app_key!r})"
 
+    @staticmethod
+    def _body(
+        name: str, supervisor: str, agent: str, action_id: str | None, extra: Mapping[str, Any]
+    ) -> tuple[Operation, RequestBody]:
+        operation = find_operation(name)
+        return operation, operation.body(supervisor, agent, action_id, extra)
+
+    def _transport_error(
+        self, operation: Operation, attempt: int, exc: httpx.TransportError
+    ) -> M7Error:
+        log.debug("POST %s -> %s (%s)", operation.path, type(exc).__name__, self._tries(attempt))
+        return error_for_transport(exc, secret=self._secret)
+
     def _check(
-        self, operation: Operation, attempt: int, seen: _Seen, outcome: _Detailed | Exception
+        self, operation: Operation, attempt: int, response: httpx.Response
     ) -> SuccessEnvelope:
-        """Turn one attempt's outcome into the envelope, or raise its :class:`M7Error`."""
-        where = f"POST {operation.path}"
-        tries = f"attempt {attempt}/{self._policy.retries + 1}"
-        if isinstance(outcome, httpx.TransportError):
-            log.debug("%s -> %s (%s)", where, type(outcome).__name__, tries)
-            raise error_for_transport(outcome, secret=self._secret) from outcome
-        response = seen.response
-        if response is None:  # no hook ran: not an HTTP answer, a bug to surface as is
-            raise outcome if isinstance(outcome, Exception) else RuntimeError("no response")
-        parsed = None if isinstance(outcome, Exception) else outcome.parsed
+        """Turn one attempt's response into the envelope, or raise its :class:`M7Error`."""
+        parsed = parse(response)
         log.debug(
-            "%s -> %d (%s, request id %s)",
-            where,
+            "POST %s -> %d (%s, request id %s)",
+            operation.path,
             response.status_code,
-            tries,
+            self._tries(attempt),
             request_id_of(response, parsed),
         )
         return success_or_raise(response, parsed, secret=self._secret)
+
+    def _tries(self, attempt: int) -> str:
+        return f"attempt {attempt}/{self._policy.retries + 1}"
 
     def _retry_delay(self, operation: Operation, error: M7Error, attempt: int) -> float | None:
         delay = self._policy.delay(error, attempt)
@@ -191,61 +162,48 @@ class CallMonitor(_Core):
             timeout=timeout,
             transport=transport,
             headers={"user-agent": USER_AGENT},
-            event_hooks={"response": [_remember]},
         )
-        self._api = Client(base_url=self.base_url).set_httpx_client(self._http)
 
     def listen(
-        self, *, supervisor: str, agent: str, action_id: str | None = None
+        self, *, supervisor: str, agent: str, action_id: str | None = None, **fields: Any
     ) -> SuccessEnvelope:
         """监听 (vendor ``listen``): ``supervisor`` silently hears ``agent``'s call."""
-        body = ListenRequest(
-            listen_agent=supervisor, agent_number=agent, action_id=_optional(action_id)
-        )
-        return self._call("listen", lambda api: listen.sync_detailed(client=api, body=body))
+        return self._send(*self._body("listen", supervisor, agent, action_id, fields))
 
     def whisper(
-        self, *, supervisor: str, agent: str, action_id: str | None = None
+        self, *, supervisor: str, agent: str, action_id: str | None = None, **fields: Any
     ) -> SuccessEnvelope:
         """耳语 (vendor ``whisper``): ``supervisor`` speaks to ``agent``; the customer does not hear."""
-        body = WhisperRequest(
-            whisper_agent=supervisor, agent_number=agent, action_id=_optional(action_id)
-        )
-        return self._call("whisper", lambda api: whisper.sync_detailed(client=api, body=body))
+        return self._send(*self._body("whisper", supervisor, agent, action_id, fields))
 
     def barge(
-        self, *, supervisor: str, agent: str, action_id: str | None = None
+        self, *, supervisor: str, agent: str, action_id: str | None = None, **fields: Any
     ) -> SuccessEnvelope:
         """强插 (vendor ``lootCall``): ``supervisor`` joins ``agent``'s call as a three-way call."""
-        body = LootCallRequest(
-            loot_call_agent=supervisor, agent_number=agent, action_id=_optional(action_id)
-        )
-        return self._call("barge", lambda api: loot_call.sync_detailed(client=api, body=body))
+        return self._send(*self._body("barge", supervisor, agent, action_id, fields))
 
     def hangup(
-        self, *, supervisor: str, agent: str, action_id: str | None = None
+        self, *, supervisor: str, agent: str, action_id: str | None = None, **fields: Any
     ) -> SuccessEnvelope:
         """强拆 (vendor ``hangupChannel``): ``supervisor`` forcibly ends ``agent``'s call."""
-        body = HangupChannelRequest(
-            hangup_agent=supervisor, agent_number=agent, action_id=_optional(action_id)
-        )
-        return self._call("hangup", lambda api: hangup_channel.sync_detailed(client=api, body=body))
+        return self._send(*self._body("hangup", supervisor, agent, action_id, fields))
 
     def pickup(
-        self, *, supervisor: str, agent: str, action_id: str | None = None
+        self, *, supervisor: str, agent: str, action_id: str | None = None, **fields: Any
     ) -> SuccessEnvelope:
         """抢接 (vendor ``pickupChannel``): ``supervisor`` takes ``agent``'s call over; the agent is dropped."""
-        body = PickupChannelRequest(
-            pickup_agent=supervisor, agent_number=agent, action_id=_optional(action_id)
-        )
-        return self._call("pickup", lambda api: pickup_channel.sync_detailed(client=api, body=body))
+        return self._send(*self._body("pickup", supervisor, agent, action_id, fields))
 
-    def _call(self, name: str, send: Callable[[Client], _Detailed]) -> SuccessEnvelope:
-        operation = find_operation(name)
+    def send(self, body: RequestBody) -> SuccessEnvelope:
+        """The action whose generated request model ``body`` is (``ListenRequest(...)``, ...)."""
+        return self._send(operation_for(body), body)
+
+    def _send(self, operation: Operation, body: RequestBody) -> SuccessEnvelope:
+        payload = body.to_dict()
         attempt = 1
         while True:
             try:
-                return self._attempt(operation, attempt, send)
+                return self._attempt(operation, attempt, payload)
             except M7Error as error:
                 delay = self._retry_delay(operation, error, attempt)
                 if delay is None:
@@ -254,17 +212,13 @@ class CallMonitor(_Core):
             attempt += 1
 
     def _attempt(
-        self, operation: Operation, attempt: int, send: Callable[[Client], _Detailed]
+        self, operation: Operation, attempt: int, payload: dict[str, Any]
     ) -> SuccessEnvelope:
-        seen = _Seen()
-        token = _seen.set(seen)
         try:
-            outcome: _Detailed | Exception = send(self._api)
-        except (httpx.TransportError, ValueError, KeyError, TypeError) as exc:
-            outcome = exc  # no response, or a body the generated parser could not read
-        finally:
-            _seen.reset(token)
-        return self._check(operation, attempt, seen, outcome)
+            response = self._http.post(operation.path, json=payload)
+        except httpx.TransportError as exc:
+            raise self._transport_error(operation, attempt, exc) from exc
+        return self._check(operation, attempt, response)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -317,73 +271,48 @@ class AsyncCallMonitor(_Core):
             timeout=timeout,
             transport=transport,
             headers={"user-agent": USER_AGENT},
-            event_hooks={"response": [_aremember]},
         )
-        self._api = Client(base_url=self.base_url).set_async_httpx_client(self._http)
 
     async def listen(
-        self, *, supervisor: str, agent: str, action_id: str | None = None
+        self, *, supervisor: str, agent: str, action_id: str | None = None, **fields: Any
     ) -> SuccessEnvelope:
         """监听 (vendor ``listen``): ``supervisor`` silently hears ``agent``'s call."""
-        body = ListenRequest(
-            listen_agent=supervisor, agent_number=agent, action_id=_optional(action_id)
-        )
-        return await self._call(
-            "listen", lambda api: listen.asyncio_detailed(client=api, body=body)
-        )
+        return await self._send(*self._body("listen", supervisor, agent, action_id, fields))
 
     async def whisper(
-        self, *, supervisor: str, agent: str, action_id: str | None = None
+        self, *, supervisor: str, agent: str, action_id: str | None = None, **fields: Any
     ) -> SuccessEnvelope:
         """耳语 (vendor ``whisper``): ``supervisor`` speaks to ``agent``; the customer does not hear."""
-        body = WhisperRequest(
-            whisper_agent=supervisor, agent_number=agent, action_id=_optional(action_id)
-        )
-        return await self._call(
-            "whisper", lambda api: whisper.asyncio_detailed(client=api, body=body)
-        )
+        return await self._send(*self._body("whisper", supervisor, agent, action_id, fields))
 
     async def barge(
-        self, *, supervisor: str, agent: str, action_id: str | None = None
+        self, *, supervisor: str, agent: str, action_id: str | None = None, **fields: Any
     ) -> SuccessEnvelope:
         """强插 (vendor ``lootCall``): ``supervisor`` joins ``agent``'s call as a three-way call."""
-        body = LootCallRequest(
-            loot_call_agent=supervisor, agent_number=agent, action_id=_optional(action_id)
-        )
-        return await self._call(
-            "barge", lambda api: loot_call.asyncio_detailed(client=api, body=body)
-        )
+        return await self._send(*self._body("barge", supervisor, agent, action_id, fields))
 
     async def hangup(
-        self, *, supervisor: str, agent: str, action_id: str | None = None
+        self, *, supervisor: str, agent: str, action_id: str | None = None, **fields: Any
     ) -> SuccessEnvelope:
         """强拆 (vendor ``hangupChannel``): ``supervisor`` forcibly ends ``agent``'s call."""
-        body = HangupChannelRequest(
-            hangup_agent=supervisor, agent_number=agent, action_id=_optional(action_id)
-        )
-        return await self._call(
-            "hangup", lambda api: hangup_channel.asyncio_detailed(client=api, body=body)
-        )
+        return await self._send(*self._body("hangup", supervisor, agent, action_id, fields))
 
     async def pickup(
-        self, *, supervisor: str, agent: str, action_id: str | None = None
+        self, *, supervisor: str, agent: str, action_id: str | None = None, **fields: Any
     ) -> SuccessEnvelope:
         """抢接 (vendor ``pickupChannel``): ``supervisor`` takes ``agent``'s call over; the agent is dropped."""
-        body = PickupChannelRequest(
-            pickup_agent=supervisor, agent_number=agent, action_id=_optional(action_id)
-        )
-        return await self._call(
-            "pickup", lambda api: pickup_channel.asyncio_detailed(client=api, body=body)
-        )
+        return await self._send(*self._body("pickup", supervisor, agent, action_id, fields))
 
-    async def _call(
-        self, name: str, send: Callable[[Client], Awaitable[_Detailed]]
-    ) -> SuccessEnvelope:
-        operation = find_operation(name)
+    async def send(self, body: RequestBody) -> SuccessEnvelope:
+        """The action whose generated request model ``body`` is (``ListenRequest(...)``, ...)."""
+        return await self._send(operation_for(body), body)
+
+    async def _send(self, operation: Operation, body: RequestBody) -> SuccessEnvelope:
+        payload = body.to_dict()
         attempt = 1
         while True:
             try:
-                return await self._attempt(operation, attempt, send)
+                return await self._attempt(operation, attempt, payload)
             except M7Error as error:
                 delay = self._retry_delay(operation, error, attempt)
                 if delay is None:
@@ -392,17 +321,13 @@ class AsyncCallMonitor(_Core):
             attempt += 1
 
     async def _attempt(
-        self, operation: Operation, attempt: int, send: Callable[[Client], Awaitable[_Detailed]]
+        self, operation: Operation, attempt: int, payload: dict[str, Any]
     ) -> SuccessEnvelope:
-        seen = _Seen()
-        token = _seen.set(seen)
         try:
-            outcome: _Detailed | Exception = await send(self._api)
-        except (httpx.TransportError, ValueError, KeyError, TypeError) as exc:
-            outcome = exc  # no response, or a body the generated parser could not read
-        finally:
-            _seen.reset(token)
-        return self._check(operation, attempt, seen, outcome)
+            response = await self._http.post(operation.path, json=payload)
+        except httpx.TransportError as exc:
+            raise self._transport_error(operation, attempt, exc) from exc
+        return self._check(operation, attempt, response)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -25,7 +25,13 @@ from ._errors import (
     TransportError,
 )
 
-__all__ = ["error_for_response", "error_for_transport", "request_id_of", "success_or_raise"]
+__all__ = [
+    "error_for_response",
+    "error_for_transport",
+    "parse",
+    "request_id_of",
+    "success_or_raise",
+]
 
 _CALL_STATE_CODE = re.compile(r"[0-9]{5}")
 _SNIPPET = 120
@@ -94,6 +100,19 @@ def _unreadable(response: httpx.Response) -> str:
         f"HTTP {response.status_code} {response.reason_phrase} with a body that is not "
         f"the API's JSON envelope ({kind}): {snippet!r}"
     )
+
+
+def parse(response: httpx.Response) -> SuccessEnvelope | ErrorEnvelope | None:
+    """The generated model of a documented body: the success envelope for a 200, else the
+    error envelope; None for a body neither model can read (an HTML page, a bare list)."""
+    body = _json_object(response.content)
+    if body is None:
+        return None
+    model = SuccessEnvelope if response.status_code == 200 else ErrorEnvelope
+    try:
+        return model.from_dict(body)
+    except (KeyError, TypeError, ValueError, AttributeError):  # the model's own parse failures
+        return None
 
 
 def error_for_response(response: httpx.Response, parsed: object, *, secret: str) -> M7Error:

@@ -5,18 +5,26 @@ Exit status: 0 success, 1 the API refused or failed, 2 usage or configuration er
 
 The secret key comes from ``M7_SECRET_KEY`` or ``--secret-key-file``, never from an
 option's value: command lines end up in shell history and process lists.
+
+Each action's options beyond ``--supervisor``, ``--agent`` and ``--action-id`` come from
+the generated request model, so a field the document adds (``silentMode``) is an option
+(``--silent-mode``) as soon as ``make generate`` has run. A reader that goes away early
+(``m7 listen ... | head -1``) ends the command quietly with the status of the API call.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
+import os
 import shlex
 import sys
 from collections.abc import Callable, Sequence
+from enum import Enum
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import httpx
 
@@ -25,7 +33,7 @@ from m7_openapi.models import SuccessEnvelope
 from ._client import DEFAULT_RETRIES, DEFAULT_TIMEOUT, CallMonitor
 from ._config import APP_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, load_credentials, load_settings
 from ._errors import ConfigError, M7Error, TransportError
-from ._operations import OPERATIONS, find_operation
+from ._operations import OPERATIONS, Field, find_operation
 from ._version import VERSION
 from .signing import signed_headers
 
@@ -54,6 +62,48 @@ def _positive_float(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
     return value
+
+
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def _boolean(text: str) -> bool:
+    if text.lower() in _TRUE:
+        return True
+    if text.lower() in _FALSE:
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def _json_value(kind: Any) -> Callable[[str], Any]:
+    def convert(text: str) -> Any:
+        try:
+            value = json.loads(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"not JSON: {error}") from None
+        from_dict = getattr(kind, "from_dict", None)
+        return from_dict(value) if from_dict is not None and isinstance(value, dict) else value
+
+    return convert
+
+
+def _add_field_option(parser: argparse.ArgumentParser, field: Field) -> None:
+    """One option for one field of the generated request model: ``--silent-mode true``."""
+    kind = field.type
+    options: dict[str, Any] = {"dest": f"field_{field.name}", "required": field.required}
+    if kind is bool:
+        options.update(type=_boolean, metavar="true|false")
+    elif kind in (int, float, str):
+        options.update(type=kind, metavar=kind.__name__.upper())
+    elif isinstance(kind, type) and issubclass(kind, Enum):
+        options.update(type=kind, choices=list(kind), metavar="|".join(str(m.value) for m in kind))
+    else:
+        options.update(type=_json_value(kind), metavar="JSON")
+    parser.add_argument(
+        f"--{field.name.replace('_', '-')}",
+        help=f"the document's field {field.name} ({getattr(kind, '__name__', kind)})",
+        **options,
+    )
 
 
 def _connection_options() -> argparse.ArgumentParser:
@@ -110,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     sign.add_argument("--curl", action="store_true", help="print a curl command")
+    sign.add_argument("--json", action="store_true", help="print the headers as a JSON object")
     sign.add_argument(
         "--operation",
         metavar="NAME",
@@ -133,10 +184,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--supervisor",
             required=True,
-            help=f"the supervisor's agent number ({operation.supervisor_field})",
+            help=f"the supervisor's agent number ({operation.supervisor_json})",
         )
         sub.add_argument("--agent", required=True, help="the agent's number (agentNumber)")
         sub.add_argument("--action-id", help="a label echoed in the response (actionId)")
+        for field in operation.extra_fields:
+            _add_field_option(sub, field)
     return parser
 
 
@@ -155,10 +208,15 @@ def _sign(args: argparse.Namespace) -> int:
     secret = _secret(args)
     if not args.curl and (args.operation is not None or args.body is not None):
         raise ConfigError("--operation and --body go with --curl")
+    if args.curl and args.json:
+        raise ConfigError("--json and --curl: choose one")
     if not args.curl:
         credentials = load_credentials(getattr(args, "app_key", None), secret)
         headers = signed_headers(credentials.app_key, credentials.secret_key)
-        print("\n".join(f"{name}: {value}" for name, value in headers.items()))
+        if args.json:
+            _emit(json.dumps(dict(headers), indent=2))
+        else:
+            _emit("\n".join(f"{name}: {value}" for name, value in headers.items()))
         return EXIT_OK
     if args.operation is None or args.body is None:
         raise ConfigError("m7 sign --curl needs --operation and --body")
@@ -181,7 +239,7 @@ def _sign(args: argparse.Namespace) -> int:
     lines = [f"curl -sS -X POST {shlex.quote(settings.base_url + operation.path)}"]
     lines += [f"  -H {shlex.quote(f'{name}: {value}')}" for name, value in headers.items()]
     lines.append(f"  --data-raw {shlex.quote(json.dumps(body, ensure_ascii=False))}")
-    print(" \\\n".join(lines))
+    _emit(" \\\n".join(lines))
     return EXIT_OK
 
 
@@ -195,9 +253,36 @@ def _act(args: argparse.Namespace, transport: httpx.BaseTransport | None) -> int
         transport=transport,
     ) as monitor:
         action: Callable[..., SuccessEnvelope] = getattr(monitor, args.operation)
-        envelope = action(supervisor=args.supervisor, agent=args.agent, action_id=args.action_id)
-    print(json.dumps(envelope.to_dict(), ensure_ascii=False, indent=2))
+        fields = {
+            field.name: value
+            for field in find_operation(args.operation).extra_fields
+            if (value := getattr(args, f"field_{field.name}")) is not None
+        }
+        envelope = action(
+            supervisor=args.supervisor, agent=args.agent, action_id=args.action_id, **fields
+        )
+    _emit(json.dumps(envelope.to_dict(), ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+def _emit(text: str) -> None:
+    """Print ``text`` to stdout; a reader that went away (``| head -1``) is not an error."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit cannot fail again (the
+    recipe of the ``signal`` module's documentation for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):  # no real file descriptor
+        pass
 
 
 def _report(label: str, error: M7Error) -> None:

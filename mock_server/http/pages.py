@@ -8,8 +8,9 @@ An ASGI layer in front of the admin guard, answering only its own paths:
 - ``/__mock/assets/...``: files shared by the pages (the in-page signing);
 - ``/ui/``, ``/ui/index.html``: the vendor API's Swagger UI page, which signs every request
   itself (its scripts and styles are still served by connexion from ``swagger_ui_bundle``);
-- ``/openapi.json``, ``/openapi.yaml``: the vendor document as this mock serves it: its own
-  URL first in ``servers``, the auth mode in the description, no security in ``off`` mode.
+- ``/openapi.json``: the vendor document (resolved, as the Swagger UI reads it) as this mock
+  serves it: its own URL first in ``servers``, no security in ``off`` mode. (``/openapi.yaml``
+  stays the file as written, served by ``mock_server.spec``.)
 
 Every page and file is the mock's own: nothing is loaded from another origin, which the
 ``Content-Security-Policy`` of each page also tells the browser to enforce.
@@ -23,7 +24,6 @@ from pathlib import Path
 from typing import Any, Final
 
 import orjson
-import yaml
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, Router
@@ -88,26 +88,15 @@ def served_document(
 ) -> dict[str, Any]:
     """The vendor document as this mock serves it (the file itself is not changed).
 
-    ``servers`` lists the mock's own URL first (the URL the page was loaded from), then the
-    document's other servers; the description starts with the mock's auth mode; in ``off``
-    mode the security requirements are removed, so the UI shows no locks.
+    ``servers`` lists the mock's own URL first (the URL the page was loaded from, with the auth
+    mode in its description), then the document's servers other than the local mock's; in
+    ``off`` mode the security requirements are removed, so the UI shows no locks.
     """
     served = copy.deepcopy(dict(document))
     mode = settings.auth_mode
     own = {"url": origin, "description": f"This mock server (auth mode: {mode})."}
     others = [s for s in served.get("servers", []) if s.get("x-internal") is not True]
     served["servers"] = [own, *others]
-    note = {
-        "strict": "the vendor's rule: every request needs the four m7-* headers, signed, "
-        "with a timestamp within 300 s and a sign + nonce never used before.",
-        "presence": "the four m7-* headers must be present and well-formed; the signature "
-        "is not verified.",
-        "off": "no authentication: requests need no m7-* headers.",
-    }[mode]
-    info = served.setdefault("info", {})
-    info["description"] = f"**This mock's auth mode: `{mode}`**: {note}\n\n" + str(
-        info.get("description", "")
-    )
     if mode == "off":
         served.pop("security", None)
         for item in served.get("paths", {}).values():
@@ -139,8 +128,8 @@ class Pages:
         self._document = document
         console = admin_prefix + "/console"
         assets = admin_prefix + "/assets"
-        self._prefixes = (console, assets + "/", "/ui/", "/openapi.")
-        self._exact = frozenset({admin_prefix + "/", "/ui/index.html"})
+        self._prefixes = (console, assets + "/", "/ui/")
+        self._exact = frozenset({admin_prefix + "/", "/ui/index.html", "/openapi.json"})
         config = orjson.dumps(page_config(settings, vendor_paths)).decode()
         # JSON inside <script>: a "<" could close the element, so it is escaped.
         template = (_TEMPLATES / "swagger-ui.html").read_text(encoding="utf-8")
@@ -155,7 +144,6 @@ class Pages:
                 Route("/ui/", self._swagger_ui, methods=["GET"]),
                 Route("/ui/index.html", self._swagger_ui, methods=["GET"]),
                 Route("/openapi.json", self._json, methods=["GET"]),
-                Route("/openapi.yaml", self._yaml, methods=["GET"]),
             ],
             default=self.app,
             redirect_slashes=False,
@@ -180,10 +168,6 @@ class Pages:
     async def _json(self, request: Request) -> Response:
         body = orjson.dumps(self._served(request))
         return Response(body, media_type="application/json", headers=_NO_STORE)
-
-    async def _yaml(self, request: Request) -> Response:
-        text = yaml.safe_dump(self._served(request), allow_unicode=True, sort_keys=False)
-        return Response(text, media_type="text/yaml", headers=_NO_STORE)
 
 
 class _Static(StaticFiles):

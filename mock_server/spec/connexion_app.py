@@ -2,8 +2,9 @@
 
 connexion serves what the vendor fast path (``mock_server.http.vendor_dispatch``) does not:
 the admin API under ``/__mock`` (routing by operationId, body validation listing every
-violation, the handlers of ``handlers.admin``), both Swagger UIs and the documents, and the
-404 and 405 of unknown paths and methods (trailing slashes included). The vendor document
+violation, the handlers of ``handlers.admin``), both Swagger UIs and the documents
+(``openapi.yaml`` as written, by ``DocumentsAsWritten``), and the 404 and 405 of unknown
+paths and methods (trailing slashes included). The vendor document
 is still added as an API, for its Swagger UI and its 405s, and routes to
 ``handlers.vendor`` should a vendor request ever reach it. Its stack is connexion's
 default but:
@@ -49,6 +50,7 @@ from mock_server.spec.documents import (
     VENDOR_DOCUMENT,
     load_document,
 )
+from mock_server.spec.documents_as_written import DocumentsAsWritten
 from mock_server.spec.errors import ERROR_HANDLERS
 
 __all__ = ["connexion_app"]
@@ -99,4 +101,4 @@ def connexion_app(state: MockState) -> ASGIApp:
     )
     for exception, handler in ERROR_HANDLERS:
         app.add_error_handler(exception, handler)
-    return build_now(app)
+    return DocumentsAsWritten(build_now(app))

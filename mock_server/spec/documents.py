@@ -33,6 +33,10 @@ ADMIN_DOCUMENT: Final = "mock-admin.yaml"
 #: Where the admin API is mounted; its document describes paths relative to this.
 ADMIN_BASE_PATH: Final = "/__mock"
 
+#: libyaml's safe loader when PyYAML has it (ten times faster: a fifth of the mock's start-up
+#: went into parsing the two documents), else the pure-Python one; both build the same data.
+_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _HTTP_METHODS: Final = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
 
 
@@ -58,7 +62,7 @@ def load_document(name: str) -> Mapping[str, Any]:
     document file as a Jinja template first, which a ``{{`` in a description would break.
     """
     with document_path(name).open(encoding="utf-8") as handle:
-        document: dict[str, Any] = yaml.safe_load(handle)
+        document: dict[str, Any] = yaml.load(handle, Loader=_LOADER)  # noqa: S506 - a safe loader
     return document
 
 

@@ -5,7 +5,7 @@ the envelope, so each kind of failure is mapped here: a body that is not JSON or
 match its schema (400, every violation listed), a refusal of the call center or an
 impossible scenario or fault plan on the admin API, connexion's own problems (a wrong
 content type on the admin API, a bad path parameter, ...), starlette's 404 and 405, and any
-other exception (500, traceback logged server-side only, never sent). Each answers through
+other exception (raised on to the lifecycle layer, which answers 500 and logs the traceback). Each answers through
 ``error_answer``, like every other layer, and converts the answer to connexion's response.
 """
 
@@ -114,13 +114,10 @@ async def on_http_error(request: ConnexionRequest, exc: Exception) -> ConnexionR
 
 
 async def on_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    logger.error(
-        "unexpected error on %s %s",
-        request.scope["method"],
-        request.scope["path"],
-        exc_info=exc,
-    )
-    return _respond(request, 500, "internal error")
+    """Any other exception: raised on, past connexion, to ``mock_server.http.lifecycle``,
+    the mock's one last-resort handler (500 envelope, traceback to the log). Registered so
+    that connexion's own handler does not answer with ``application/problem+json``."""
+    raise exc
 
 
 #: (exception type, handler) pairs for ``add_error_handler``.

@@ -33,7 +33,7 @@ TARGET_LABELS: Final = {
 DEFAULT_TARGETS: Final = ("mock", "prism", "prism-quiet", "ceiling")
 #: Every target, in table order; mock-quiet only on request (--targets).
 ALL_TARGETS: Final = ("mock", "mock-quiet", "prism", "prism-quiet", "ceiling")
-PARTS: Final = ("client", "signature", "cold-start", "generate")
+PARTS: Final = ("request-cost", "client", "signature", "cold-start")
 
 
 def log(message: str) -> None:

@@ -1,4 +1,4 @@
-"""What one call, one signature, one cold start and one `make generate` cost.
+"""What one call, one signature and one cold start of the mock cost.
 
 The measurements besides load: each is a small, self-contained timing, reported beside the
 load tables (the client's cost as a ratio to a raw httpx call measured in the same run).
@@ -6,28 +6,20 @@ load tables (the client's cost as a ratio to a raw httpx call measured in the sa
 
 from __future__ import annotations
 
-import shutil
 import statistics
-import subprocess
-import sys
 import time
 import timeit
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
 import httpx
 
 from m7_call_monitor.signing import sign, signed_headers
 
-from .ceiling import listen_example
-from .common import ACTION_ID, AGENT, APP_KEY, BODY, LISTEN_PATH, ROOT, SECRET, SUPERVISOR
+from .common import ACTION_ID, AGENT, APP_KEY, BODY, LISTEN_PATH, SECRET, SUPERVISOR
 from .processes import Service, running
 from .signatures import SignaturePool
-
-GENERATOR: Final = ROOT / "scripts" / "generate_client.py"
-COMMITTED_PACKAGE: Final = ROOT / "generated_client" / "m7_openapi"
 
 
 @dataclass
@@ -36,8 +28,6 @@ class ClientCost:
     friendly_us: float
     raw_us: float
     ratio: float
-    inprocess_friendly_us: float
-    inprocess_raw_us: float
     calls_per_side: int
 
 
@@ -101,35 +91,19 @@ def measure_client(ceiling: Service, pool: SignaturePool, calls: int) -> ClientC
     Main figure: against the bare Starlette server over loopback (a real HTTP exchange, the
     server doing nothing), both through the same httpx transport and keep-alive connection;
     the raw call checks the status and decodes the JSON, the friendly call signs, builds the
-    generated request model, parses the typed envelope. Secondary figure: both against an
-    in-process ``httpx.MockTransport`` answering the same bytes, i.e. the client's own cost
-    without any network or server.
+    generated request model, parses the typed envelope.
     """
-    import orjson
-
     friendly, raw, close = _pair(ceiling.url, httpx.HTTPTransport(), pool)
     try:
         friendly_us, raw_us = _interleaved(friendly, raw, calls)
     finally:
         close()
 
-    payload = orjson.dumps(listen_example())
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=payload, headers={"content-type": "application/json"})
-
-    friendly_mem, raw_mem, close_mem = _pair("http://m7.test", httpx.MockTransport(answer), pool)
-    try:
-        mem_friendly_us, mem_raw_us = _interleaved(friendly_mem, raw_mem, calls)
-    finally:
-        close_mem()
     return ClientCost(
         server="bare Starlette on uvicorn over 127.0.0.1 (keep-alive)",
         friendly_us=friendly_us,
         raw_us=raw_us,
         ratio=friendly_us / raw_us,
-        inprocess_friendly_us=mem_friendly_us,
-        inprocess_raw_us=mem_raw_us,
         calls_per_side=calls,
     )
 
@@ -176,32 +150,3 @@ def measure_cold_starts(
                 results[name].seconds.append(time.perf_counter() - start)
                 results[name].first_status.append(status)
     return results
-
-
-@dataclass
-class GenerateCost:
-    seconds: list[float]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-
-def measure_generate(runs: int, workdir: Path) -> GenerateCost:
-    """`make generate` = scripts/generate_client.py, here into a copy of the committed package."""
-    times: list[float] = []
-    for index in range(runs):
-        target = workdir / f"generate-{index}" / "m7_openapi"
-        shutil.copytree(COMMITTED_PACKAGE, target)
-        start = time.perf_counter()
-        result = subprocess.run(
-            [sys.executable, str(GENERATOR), "--package", str(target)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        times.append(time.perf_counter() - start)
-        if result.returncode != 0:
-            raise SystemExit(f"scripts/generate_client.py failed:\n{result.stdout}{result.stderr}")
-    return GenerateCost(times)

@@ -18,12 +18,12 @@ from typing import Final
 
 import httpx
 
-from .common import AGENT, APP_KEY, BODY, LISTEN_PATH, ROOT, SUPERVISOR, TARGET_LABELS, log
+from .common import AGENT, APP_KEY, BODY, LISTEN_PATH, SUPERVISOR, TARGET_LABELS, log
 from .processes import Service
 from .signatures import SignaturePool
 
-#: wrk's request script; it lives in ``scripts/bench/`` beside the entry point.
-LUA_SCRIPT: Final = ROOT / "scripts" / "bench" / "signed_requests.lua"
+#: wrk's request script, beside this module.
+LUA_SCRIPT: Final = Path(__file__).with_name("signed_requests.lua")
 
 #: Requests per second assumed before a target has been measured (sizes the first pool).
 INITIAL_RATE_GUESS: Final = 25_000

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from .common import BENCH_SCRIPT, DOCUMENT, ROOT, log
+from .common import BENCH_SCRIPT, DOCUMENT, ROOT
 from .signatures import SignaturePool, raw_request
 
 PRISM: Final = ROOT / "node_modules" / ".bin" / "prism"
@@ -166,22 +166,16 @@ def running(name: str, workdir: Path) -> Iterator[Service]:
         service.stop()
 
 
-def ensure_wrk() -> str:
-    """wrk's path; installs the Debian package when missing and we are root."""
+#: The command that installs wrk on this project's machines (Debian), for the message.
+WRK_INSTALL: Final = "apt-get install -y wrk"
+
+
+def find_wrk() -> str:
+    """wrk's path; when it is missing, stop and say how to install it (never install it)."""
     found = shutil.which("wrk")
     if found:
         return found
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        log("wrk is missing: installing it with apt-get (Debian package wrk)")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        install = ["apt-get", "install", "-y", "--no-install-recommends", "wrk"]
-        if subprocess.run(install, env=env, check=False).returncode != 0:
-            subprocess.run(["apt-get", "update"], env=env, check=False)
-            subprocess.run(install, env=env, check=False)
-        found = shutil.which("wrk")
-        if found:
-            return found
     raise SystemExit(
-        "wrk is not installed and could not be installed here (needs root and apt-get): "
-        "install it with `sudo apt-get install wrk` and run the benchmark again"
+        f"wrk is not installed; install it with `{WRK_INSTALL}` (as root, or with sudo) and "
+        "run the benchmark again"
     )

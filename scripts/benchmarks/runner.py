@@ -1,7 +1,7 @@
 """One run of the benchmark, from starting the servers to the exit status.
 
 The order matters: every server is started and checked first, load runs while they are all up,
-then they are stopped to free the cores before the cold starts and `make generate`.
+then they are stopped to free the cores before the cold start.
 """
 
 from __future__ import annotations
@@ -17,16 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from .common import ALL_TARGETS, APP_KEY, ROOT, SECRET, log
-from .costs import measure_client, measure_cold_starts, measure_generate, measure_signature
+from .costs import measure_client, measure_cold_starts, measure_signature
 from .load import TargetSummary, measure_load, preflight
-from .processes import Service, ensure_wrk, running
-from .profile import profile_mock
+from .processes import Service, find_wrk, running
 from .report import DOCS, docs_section, jsonable, machine, render, write_docs
+from .request_cost import measure_request_cost
 from .signatures import SignaturePool
+
+#: Where every run writes its results (``docs/benchmarks.md`` only with ``--write-docs``).
+RESULTS = ROOT / "build" / "bench"
 
 
 def run(args: argparse.Namespace) -> int:
-    wrk = ensure_wrk() if args.targets else ""
+    wrk = find_wrk() if args.targets else ""
     pool = SignaturePool(APP_KEY, SECRET)
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -36,7 +39,6 @@ def run(args: argparse.Namespace) -> int:
             k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "command"
         },
     }
-    profile_text = ""
     with tempfile.TemporaryDirectory(prefix="m7-bench-") as tmp, contextlib.ExitStack() as stack:
         workdir = Path(tmp)
         services: dict[str, Service] = {}
@@ -54,29 +56,26 @@ def run(args: argparse.Namespace) -> int:
             results["load"] = measure_load(args, load_services, pool, workdir, wrk)
         else:
             results["load"] = {}
-        if args.profile and "mock" in services:
-            profile_text = profile_mock(args, services["mock"], pool, workdir, wrk)
         if "client" not in args.skip:
             log("client cost per call")
             results["client"] = measure_client(services["ceiling"], pool, args.client_calls)
         stack.close()  # free the cores before the cold starts
 
+        if "request-cost" not in args.skip:
+            log(
+                "per-request cost inside the app"
+                + (f" (and at {args.before})" if args.before else "")
+            )
+            results["request_cost"] = measure_request_cost(ROOT, args.before, args.cost_requests)
         if "signature" not in args.skip:
             log("signature cost")
             results["signature"] = measure_signature()
         if "cold-start" not in args.skip and args.cold_starts:
             log("cold starts")
-            results["cold_start"] = measure_cold_starts(
-                ("mock", "prism"), args.cold_starts, pool, workdir
-            )
-        if "generate" not in args.skip and args.generate_runs:
-            log("make generate")
-            results["generate"] = measure_generate(args.generate_runs, workdir)
+            results["cold_start"] = measure_cold_starts(("mock",), args.cold_starts, pool, workdir)
 
     tables = render(results, args)
     print(tables, flush=True)
-    if profile_text:
-        print("\nProfile of the mock under load:\n" + profile_text, flush=True)
     summaries: dict[str, TargetSummary] = results["load"]
     failed = {name: s for name, s in summaries.items() if s.errors or s.warmup_errors}
     if args.write_docs and failed:
@@ -84,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
     elif args.write_docs:
         write_docs(docs_section(results, args, tables))
         log(f"wrote {DOCS.relative_to(ROOT)}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "tables.md").write_text(tables + "\n", encoding="utf-8")
+    (RESULTS / "results.json").write_text(json.dumps(jsonable(results), indent=2), encoding="utf-8")
+    log(f"results in {RESULTS.relative_to(ROOT)}/ (tables.md, results.json)")
     if args.json:
         args.json.write_text(json.dumps(jsonable(results), indent=2), encoding="utf-8")
 

@@ -15,7 +15,8 @@ import pytest
 
 from mock_server.app import MockApp, create_app
 from mock_server.settings import Settings
-from tests.api.helpers import Clock, Sleeps, client_for, signed
+from tests.api.helpers import client_for, signed
+from tests.support.clock import Clock, Sleeps
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ document declares for its operation and status (the ErrorEnvelope for statuses a
 does not declare, such as a 404 or a 405), and must be ``application/json``: a test cannot
 forget to check the shape.
 
-(A module of its own rather than the conftest, so that tests and fixtures share one nonce
-counter: pytest may load a conftest under another module name than an import does.)
+(A module of its own rather than the conftest: pytest may load a conftest under another
+module name than an import does.)
 """
 
 from __future__ import annotations
 
-import itertools
-import random
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -25,54 +23,14 @@ from m7_call_monitor.signing import sign
 from mock_server.app import MockApp
 from mock_server.settings import DEMO_APP_KEY, DEMO_SECRET
 from tests.support import document as doc
+from tests.support.nonces import next_nonce
 
 BASE_URL = "http://127.0.0.1:4010"
 ADMIN = doc.OPENAPI / "mock-admin.yaml"
 #: A non-loopback bind, for the admin guard's tests (nothing is bound in process).
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104
-#: 2026-01-05T08:00:00Z, a fixed server clock.
-EPOCH = 1_767_600_000.0
 
 VENDOR_PATHS = {url: op["operationId"] for url, _, op in doc.operations()}
-SUPERVISOR_FIELDS = {
-    "listen": "listenAgent",
-    "hangupChannel": "hangupAgent",
-    "lootCall": "lootCallAgent",
-    "whisper": "whisperAgent",
-    "pickupChannel": "pickupAgent",
-}
-PATHS = {op: url for url, op in VENDOR_PATHS.items()}
-
-
-class Clock:
-    """The server clock: settable, advanced by hand."""
-
-    def __init__(self, now: float = EPOCH) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class Sleeps:
-    """An injected ``sleep`` that records the delays instead of waiting."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
-
-
-_NONCES = itertools.count(random.randrange(10**6))
-
-
-def next_nonce() -> str:
-    """A nonce never used before in this run (the mock refuses replays)."""
-    return f"{next(_NONCES) % 10**6:06d}"
 
 
 def signed(

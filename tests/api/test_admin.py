@@ -10,7 +10,8 @@ import pytest
 
 from mock_server.app import create_app
 from mock_server.settings import Settings
-from tests.api.helpers import ALL_INTERFACES, PATHS, client_for
+from tests.api.helpers import ALL_INTERFACES, client_for
+from tests.support.document import PATHS
 
 
 def agent(state: dict[str, Any], number: str) -> dict[str, Any]:

@@ -19,7 +19,8 @@ import pytest
 from mock_server.app import MockApp, create_app
 from mock_server.model.events import DEFAULT_SUBSCRIBERS
 from mock_server.settings import Settings
-from tests.api.helpers import PATHS, client_for
+from tests.api.helpers import client_for
+from tests.support.document import PATHS
 
 WAIT = 10.0
 

@@ -10,8 +10,9 @@ import pytest
 
 from mock_server.app import create_app
 from mock_server.settings import Settings
-from tests.api.helpers import PATHS, client_for
+from tests.api.helpers import client_for
 from tests.support import document as doc
+from tests.support.document import PATHS
 
 LISTEN = PATHS["listen"]
 ORIGIN = "http://localhost:5173"

@@ -18,7 +18,7 @@ import pytest
 from mock_server.app import create_app
 from mock_server.handlers import vendor
 from mock_server.settings import Settings
-from tests.api.helpers import PATHS, SUPERVISOR_FIELDS
+from tests.support.document import PATHS, SUPERVISOR_FIELDS
 
 
 @asynccontextmanager

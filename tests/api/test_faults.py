@@ -13,7 +13,9 @@ import pytest
 from mock_server.app import create_app
 from mock_server.http.faults import ConnectionDropped
 from mock_server.settings import Settings
-from tests.api.helpers import PATHS, Sleeps, client_for
+from tests.api.helpers import client_for
+from tests.support.clock import Sleeps
+from tests.support.document import PATHS
 
 HANGUP = PATHS["hangupChannel"]
 BODY = {"hangupAgent": "2000", "agentNumber": "9530"}  # authenticates, then 409/40903
@@ -41,7 +43,7 @@ async def test_a_fixed_latency_is_waited(
     await call(client, headers)
     await call(client, headers)
     await client.get("/__mock/state")  # not the vendor API: no delay
-    assert sleeps.delays == [0.25, 0.25]
+    assert sleeps == [0.25, 0.25]
 
 
 async def test_a_random_latency_stays_in_its_range(
@@ -50,8 +52,8 @@ async def test_a_random_latency_stays_in_its_range(
     await put_faults(client, {"latency": {"minMs": 100, "maxMs": 300}})
     for _ in range(30):
         await call(client, headers)
-    assert all(0.1 <= delay <= 0.3 for delay in sleeps.delays)
-    assert len(set(sleeps.delays)) > 5
+    assert all(0.1 <= delay <= 0.3 for delay in sleeps)
+    assert len(set(sleeps)) > 5
 
 
 async def test_latency_really_delays_with_the_real_sleep(
@@ -116,11 +118,11 @@ async def test_faults_combine_and_clear(
     with pytest.raises(ConnectionDropped):
         await call(client, headers)
     assert (await call(client, headers)).status_code == 429
-    assert sleeps.delays == [0.01, 0.01]
+    assert sleeps == [0.01, 0.01]
     cleared = await client.delete("/__mock/faults")
     assert cleared.json() == {}
     assert (await call(client, headers)).status_code == 409
-    assert len(sleeps.delays) == 2
+    assert len(sleeps) == 2
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from tests.api.helpers import PATHS, SUPERVISOR_FIELDS, Sleeps
+from tests.support.clock import Sleeps
+from tests.support.document import PATHS, SUPERVISOR_FIELDS
 
 #: Bodies that authenticate and then succeed on the demo scenario (2002 on 9527's call).
 BODIES = {op: {field: "2002", "agentNumber": "9527"} for op, field in SUPERVISOR_FIELDS.items()}
@@ -56,7 +57,7 @@ async def test_an_operations_part_takes_the_place_of_the_plans_part_of_the_same_
     )
     assert (await call(client, headers, "whisper")).status_code == 500  # the plan's status
     assert (await call(client, headers, "listen")).status_code == 500
-    assert sleeps.delays == [0.7, 0.1]
+    assert sleeps == [0.7, 0.1]
 
 
 async def test_a_forced_business_code_is_the_envelopes_code(

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from mock_server.http.faults import ConnectionDropped
-from tests.api.helpers import PATHS
+from tests.support.document import PATHS
 
 LISTEN_OK = {"listenAgent": "2002", "agentNumber": "9527"}  # demo: 200
 HANGUP_REFUSED = {"hangupAgent": "2000", "agentNumber": "9530"}  # demo: 409 / 40903

@@ -12,7 +12,8 @@ import pytest
 
 from mock_server.app import create_app
 from mock_server.settings import DEMO_SECRET, Settings
-from tests.api.helpers import PATHS, client_for
+from tests.api.helpers import client_for
+from tests.support.document import PATHS
 
 LISTEN = PATHS["listen"]
 GOOD = {"listenAgent": "2002", "agentNumber": "9527"}

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from mock_server.model.callcenter import CallCenter
-from tests.api.helpers import PATHS
+from tests.support.document import PATHS
 
 LISTEN = PATHS["listen"]
 LIMIT = 64 * 1024
@@ -203,3 +203,22 @@ async def test_a_crash_is_a_500_envelope_and_a_logged_traceback(
     assert "Traceback" not in response.text
     assert any(record.exc_info for record in caplog.records)
     assert "secret internals" in caplog.text
+
+
+async def test_a_crash_in_an_admin_handler_reaches_the_one_last_resort_handler(
+    client: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(CallCenter, "snapshot", explode)
+    with caplog.at_level(logging.ERROR, logger="mock_server"):
+        response = await client.get("/__mock/state")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["message"] == "internal error"
+    assert "secret internals" not in response.text
+    logged = [record for record in caplog.records if record.exc_info]
+    assert [record.getMessage() for record in logged] == ["unhandled error on GET /__mock/state"]

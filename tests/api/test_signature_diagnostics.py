@@ -9,7 +9,8 @@ import httpx
 from m7_call_monitor.signing import sign
 from mock_server.app import create_app
 from mock_server.settings import Settings
-from tests.api.helpers import PATHS, client_for
+from tests.api.helpers import client_for
+from tests.support.document import PATHS
 
 BODY = {"hangupAgent": "2000", "agentNumber": "9530"}
 SECRET = "s3cret-of-k1"

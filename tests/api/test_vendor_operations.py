@@ -12,7 +12,9 @@ import pytest
 
 from mock_server.app import MockApp
 from mock_server.model.callcenter import CallCenter
-from tests.api.helpers import EPOCH, PATHS, SUPERVISOR_FIELDS, vendor_example
+from tests.api.helpers import vendor_example
+from tests.support.clock import EPOCH
+from tests.support.document import PATHS, SUPERVISOR_FIELDS
 
 SUCCEEDING = ("listen", "lootCall", "whisper", "pickupChannel")
 SERVICE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$")

@@ -40,6 +40,8 @@ from m7_call_monitor.signing import (
     is_valid_timestamp,
     signature_matches,
 )
+from tests.support.clock import Sleeps
+from tests.support.document import SUPERVISOR_FIELDS
 from tests.support.sync_asgi import SyncOverAsync
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "openapi" / "call-monitor.yaml"
@@ -48,14 +50,6 @@ APP_KEY = "2000103"
 # Distinctive, so a leak is easy to spot in any text.
 SECRET = "HWHp9xFVlbboxIU2S6DHA7sf9sGzt3-test-secret"
 
-# operation (vendor name) -> the JSON field of the supervisor
-SUPERVISOR_FIELDS = {
-    "listen": "listenAgent",
-    "whisper": "whisperAgent",
-    "lootCall": "lootCallAgent",
-    "hangupChannel": "hangupAgent",
-    "pickupChannel": "pickupAgent",
-}
 _AGENT = re.compile(r"^[0-9A-Za-z_.@-]{1,32}$")
 
 
@@ -246,16 +240,6 @@ class FakeVendor:
         return JSONResponse(answer)
 
 
-class Sleeps(list[float]):
-    """Records the waits of retries instead of sleeping (sync and async flavours)."""
-
-    def sleep(self, seconds: float) -> None:
-        self.append(seconds)
-
-    async def asleep(self, seconds: float) -> None:
-        self.append(seconds)
-
-
 @pytest.fixture
 def vendor() -> FakeVendor:
     return FakeVendor()
@@ -274,7 +258,7 @@ def _no_m7_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def make_monitor(vendor: FakeVendor, sleeps: Sleeps) -> Iterator[Callable[..., CallMonitor]]:
+def make_vendor_monitor(vendor: FakeVendor, sleeps: Sleeps) -> Iterator[Callable[..., CallMonitor]]:
     """CallMonitor factory: the fake vendor's account and transport unless overridden."""
     made: list[CallMonitor] = []
 
@@ -295,10 +279,10 @@ def make_monitor(vendor: FakeVendor, sleeps: Sleeps) -> Iterator[Callable[..., C
 
 
 @pytest.fixture
-async def make_async_monitor(
+async def make_async_vendor_monitor(
     vendor: FakeVendor, sleeps: Sleeps
 ) -> AsyncIterator[Callable[..., AsyncCallMonitor]]:
-    """AsyncCallMonitor factory, as ``make_monitor``."""
+    """AsyncCallMonitor factory, as ``make_vendor_monitor``."""
     made: list[AsyncCallMonitor] = []
 
     def make(**options: Any) -> AsyncCallMonitor:
@@ -318,10 +302,12 @@ async def make_async_monitor(
 
 
 @pytest.fixture
-def monitor(make_monitor: Callable[..., CallMonitor]) -> CallMonitor:
-    return make_monitor()
+def vendor_monitor(make_vendor_monitor: Callable[..., CallMonitor]) -> CallMonitor:
+    return make_vendor_monitor()
 
 
 @pytest.fixture
-def async_monitor(make_async_monitor: Callable[..., AsyncCallMonitor]) -> AsyncCallMonitor:
-    return make_async_monitor()
+def async_vendor_monitor(
+    make_async_vendor_monitor: Callable[..., AsyncCallMonitor],
+) -> AsyncCallMonitor:
+    return make_async_vendor_monitor()

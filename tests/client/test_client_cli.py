@@ -194,6 +194,32 @@ def test_sign_prints_the_four_headers(vendor: Any, capsys: pytest.CaptureFixture
     assert vendor.secret not in "\n".join(lines)
 
 
+@pytest.mark.usefixtures("env")
+def test_sign_json_prints_the_four_headers_as_one_object(
+    vendor: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sign", "--json"]) == 0
+    out = capsys.readouterr().out
+    headers = json.loads(out)
+    assert list(headers) == ["m7-appkey", "m7-nonce", "m7-timestamp", "m7-sign"]
+    assert headers["m7-appkey"] == vendor.app_key
+    assert signature_matches(
+        vendor.app_key,
+        vendor.secret,
+        headers["m7-timestamp"],
+        headers["m7-nonce"],
+        headers["m7-sign"],
+    )
+    assert vendor.secret not in out
+
+
+@pytest.mark.usefixtures("env")
+def test_sign_json_and_curl_do_not_go_together(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["sign", "--json", "--curl", "--operation", "listen", "--body", "{}"]
+    assert main(argv) == 2
+    assert "--json and --curl" in capsys.readouterr().err
+
+
 def test_sign_needs_no_base_url(
     vendor: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,10 +13,10 @@ def test_settings_come_from_the_environment(vendor: Any, monkeypatch: pytest.Mon
     monkeypatch.setenv("M7_BASE_URL", vendor.base_url + "/")
     monkeypatch.setenv("M7_APP_KEY", vendor.app_key)
     monkeypatch.setenv("M7_SECRET_KEY", vendor.secret)
-    with CallMonitor(transport=vendor.sync_transport()) as monitor:
-        assert monitor.base_url == vendor.base_url  # trailing slash dropped
-        assert monitor.app_key == vendor.app_key
-        assert monitor.listen(supervisor="2002", agent="9527").success
+    with CallMonitor(transport=vendor.sync_transport()) as vendor_monitor:
+        assert vendor_monitor.base_url == vendor.base_url  # trailing slash dropped
+        assert vendor_monitor.app_key == vendor.app_key
+        assert vendor_monitor.listen(supervisor="2002", agent="9527").success
 
 
 async def test_the_async_client_reads_the_environment_too(
@@ -25,8 +25,8 @@ async def test_the_async_client_reads_the_environment_too(
     monkeypatch.setenv("M7_BASE_URL", vendor.base_url)
     monkeypatch.setenv("M7_APP_KEY", vendor.app_key)
     monkeypatch.setenv("M7_SECRET_KEY", vendor.secret)
-    async with AsyncCallMonitor(transport=vendor.async_transport()) as monitor:
-        assert (await monitor.whisper(supervisor="2002", agent="9527")).success
+    async with AsyncCallMonitor(transport=vendor.async_transport()) as vendor_monitor:
+        assert (await vendor_monitor.whisper(supervisor="2002", agent="9527")).success
 
 
 def test_an_argument_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,11 +24,11 @@ HTML_502 = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body><
 
 
 def test_a_wrong_secret_is_an_auth_error(
-    vendor: Any, make_monitor: Callable[..., CallMonitor]
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor]
 ) -> None:
-    monitor = make_monitor(secret_key="not-the-secret")
+    vendor_monitor = make_vendor_monitor(secret_key="not-the-secret")
     with pytest.raises(AuthError) as caught:
-        monitor.listen(supervisor="2002", agent="9527")
+        vendor_monitor.listen(supervisor="2002", agent="9527")
     error = caught.value
     assert (error.status, error.code) == (401, "401")
     assert error.message == "m7-sign: signature does not match"
@@ -36,14 +36,18 @@ def test_a_wrong_secret_is_an_auth_error(
     assert len(vendor.requests) == 1  # a 401 is not retried
 
 
-def test_an_unknown_app_key_is_an_auth_error(make_monitor: Callable[..., CallMonitor]) -> None:
+def test_an_unknown_app_key_is_an_auth_error(
+    make_vendor_monitor: Callable[..., CallMonitor],
+) -> None:
     with pytest.raises(AuthError, match="m7-appkey: unknown app key"):
-        make_monitor(app_key="9999999").listen(supervisor="2002", agent="9527")
+        make_vendor_monitor(app_key="9999999").listen(supervisor="2002", agent="9527")
 
 
-def test_an_invalid_body_is_a_request_error_listing_every_violation(monitor: CallMonitor) -> None:
+def test_an_invalid_body_is_a_request_error_listing_every_violation(
+    vendor_monitor: CallMonitor,
+) -> None:
     with pytest.raises(RequestError) as caught:
-        monitor.listen(supervisor="20 02", agent="9527", action_id="x" * 41)
+        vendor_monitor.listen(supervisor="20 02", agent="9527", action_id="x" * 41)
     error = caught.value
     assert (error.status, error.code) == (400, "400")
     assert error.message == "request body is invalid: 2 violations"
@@ -51,9 +55,9 @@ def test_an_invalid_body_is_a_request_error_listing_every_violation(monitor: Cal
     assert error.action_id == "x" * 41
 
 
-def test_supervisor_and_agent_the_same_is_a_call_state_error(monitor: CallMonitor) -> None:
+def test_supervisor_and_agent_the_same_is_a_call_state_error(vendor_monitor: CallMonitor) -> None:
     with pytest.raises(CallStateError) as caught:
-        monitor.barge(supervisor="9527", agent="9527", action_id="强插")
+        vendor_monitor.barge(supervisor="9527", agent="9527", action_id="强插")
     error = caught.value
     assert (error.status, error.code, error.action_id) == (400, "40001", "强插")
     assert error.errors == ()
@@ -70,13 +74,13 @@ def test_supervisor_and_agent_the_same_is_a_call_state_error(monitor: CallMonito
     ],
 )
 def test_business_failures_are_call_state_errors(
-    vendor: Any, monitor: CallMonitor, status: int, code: str, message: str
+    vendor: Any, vendor_monitor: CallMonitor, status: int, code: str, message: str
 ) -> None:
     vendor.then_error(
         status, code, message, requestId="8eef3e90fa7a11eb95011fe29e32d87e", actionId="a1"
     )
     with pytest.raises(CallStateError) as caught:
-        monitor.hangup(supervisor="2002", agent="9530", action_id="a1")
+        vendor_monitor.hangup(supervisor="2002", agent="9530", action_id="a1")
     error = caught.value
     assert (error.status, error.code, error.message) == (status, code, message)
     assert error.request_id == "8eef3e90fa7a11eb95011fe29e32d87e"
@@ -96,11 +100,11 @@ def test_business_failures_are_call_state_errors(
     ],
 )
 def test_other_client_failures_are_request_errors(
-    vendor: Any, monitor: CallMonitor, status: int, message: str
+    vendor: Any, vendor_monitor: CallMonitor, status: int, message: str
 ) -> None:
     vendor.then_error(status, str(status), message)
     with pytest.raises(RequestError) as caught:
-        monitor.whisper(supervisor="2002", agent="9527")
+        vendor_monitor.whisper(supervisor="2002", agent="9527")
     assert (caught.value.status, caught.value.code, caught.value.message) == (
         status,
         str(status),
@@ -109,19 +113,19 @@ def test_other_client_failures_are_request_errors(
 
 
 def test_429_is_rate_limited_with_retry_after(
-    vendor: Any, make_monitor: Callable[..., CallMonitor]
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor]
 ) -> None:
     vendor.then_error(429, "429", "too many requests", actionId="a")
     vendor.script[-1].headers["Retry-After"] = "3"
     with pytest.raises(RateLimited) as caught:
-        make_monitor(retries=0).listen(supervisor="2002", agent="9527")
+        make_vendor_monitor(retries=0).listen(supervisor="2002", agent="9527")
     assert (caught.value.status, caught.value.retry_after) == (429, 3.0)
 
 
-def test_500_is_a_server_error(vendor: Any, monitor: CallMonitor) -> None:
+def test_500_is_a_server_error(vendor: Any, vendor_monitor: CallMonitor) -> None:
     vendor.then_error(500, "500", "internal error")
     with pytest.raises(ServerError) as caught:
-        monitor.pickup(supervisor="2002", agent="9527")
+        vendor_monitor.pickup(supervisor="2002", agent="9527")
     assert (caught.value.status, caught.value.code, caught.value.message) == (
         500,
         "500",
@@ -131,20 +135,20 @@ def test_500_is_a_server_error(vendor: Any, monitor: CallMonitor) -> None:
 
 
 def test_503_is_a_server_error_once_retries_are_spent(
-    vendor: Any, make_monitor: Callable[..., CallMonitor]
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor]
 ) -> None:
     vendor.then_error(503, "503", "service unavailable")
     with pytest.raises(ServerError) as caught:
-        make_monitor(retries=0).listen(supervisor="2002", agent="9527")
+        make_vendor_monitor(retries=0).listen(supervisor="2002", agent="9527")
     assert (caught.value.status, caught.value.code) == (503, "503")
 
 
 def test_a_proxys_html_502_is_a_server_error_with_a_clear_message(
-    vendor: Any, monitor: CallMonitor
+    vendor: Any, vendor_monitor: CallMonitor
 ) -> None:
     vendor.then(502, HTML_502, content_type="text/html")
     with pytest.raises(ServerError) as caught:
-        monitor.listen(supervisor="2002", agent="9527")
+        vendor_monitor.listen(supervisor="2002", agent="9527")
     error = caught.value
     assert (error.status, error.code, error.request_id) == (502, "502", None)
     assert error.message.startswith("HTTP 502 Bad Gateway with a body that is not the API's")
@@ -153,27 +157,29 @@ def test_a_proxys_html_502_is_a_server_error_with_a_clear_message(
 
 
 def test_a_non_json_500_does_not_crash_the_generated_parser(
-    vendor: Any, monitor: CallMonitor
+    vendor: Any, vendor_monitor: CallMonitor
 ) -> None:
     # 500 is documented, so the generated code calls response.json() on it and fails.
     vendor.then(500, "Internal Server Error", content_type="text/plain")
     with pytest.raises(ServerError, match="not the API's JSON envelope"):
-        monitor.listen(supervisor="2002", agent="9527")
+        vendor_monitor.listen(supervisor="2002", agent="9527")
 
 
-def test_an_undocumented_status_still_maps_to_a_class(vendor: Any, monitor: CallMonitor) -> None:
+def test_an_undocumented_status_still_maps_to_a_class(
+    vendor: Any, vendor_monitor: CallMonitor
+) -> None:
     vendor.then(599, "?", content_type="text/plain")
     with pytest.raises(ServerError) as caught:
-        monitor.listen(supervisor="2002", agent="9527")
+        vendor_monitor.listen(supervisor="2002", agent="9527")
     assert caught.value.status == 599
 
 
 def test_a_failure_envelope_sent_with_200_is_still_an_error(
-    vendor: Any, monitor: CallMonitor
+    vendor: Any, vendor_monitor: CallMonitor
 ) -> None:
     vendor.then_error(200, "40903", "agentNumber: agent 9530 has no live call")
     with pytest.raises(CallStateError) as caught:
-        monitor.listen(supervisor="2002", agent="9530")
+        vendor_monitor.listen(supervisor="2002", agent="9530")
     assert (caught.value.status, caught.value.code) == (200, "40903")
 
 
@@ -182,11 +188,11 @@ def test_a_failure_envelope_sent_with_200_is_still_an_error(
     [{"hello": "world"}, {"success": True, "code": "200", "message": "requestSuccess"}, "[]"],
 )
 def test_a_200_that_is_not_a_success_envelope_is_an_m7_error(
-    vendor: Any, monitor: CallMonitor, body: dict[str, Any] | str
+    vendor: Any, vendor_monitor: CallMonitor, body: dict[str, Any] | str
 ) -> None:
     vendor.then(200, body)
     with pytest.raises(M7Error, match="not the documented SuccessEnvelope") as caught:
-        monitor.listen(supervisor="2002", agent="9527")
+        vendor_monitor.listen(supervisor="2002", agent="9527")
     assert type(caught.value) is M7Error
     assert caught.value.status == 200
 
@@ -200,12 +206,12 @@ def _failing(exc: type[httpx.TransportError], calls: list[httpx.Request]) -> htt
 
 
 def test_a_refused_connection_is_a_transport_error_not_sent(
-    make_monitor: Callable[..., CallMonitor],
+    make_vendor_monitor: Callable[..., CallMonitor],
 ) -> None:
     calls: list[httpx.Request] = []
-    monitor = make_monitor(transport=_failing(httpx.ConnectError, calls), retries=0)
+    vendor_monitor = make_vendor_monitor(transport=_failing(httpx.ConnectError, calls), retries=0)
     with pytest.raises(TransportError) as caught:
-        monitor.listen(supervisor="2002", agent="9527")
+        vendor_monitor.listen(supervisor="2002", agent="9527")
     assert caught.value.request_sent is False
     assert caught.value.status is None
     assert "could not connect" in caught.value.message
@@ -213,34 +219,34 @@ def test_a_refused_connection_is_a_transport_error_not_sent(
 
 
 def test_a_read_timeout_is_a_transport_error_that_may_have_acted(
-    make_monitor: Callable[..., CallMonitor],
+    make_vendor_monitor: Callable[..., CallMonitor],
 ) -> None:
     calls: list[httpx.Request] = []
-    monitor = make_monitor(transport=_failing(httpx.ReadTimeout, calls))
+    vendor_monitor = make_vendor_monitor(transport=_failing(httpx.ReadTimeout, calls))
     with pytest.raises(TransportError) as caught:
-        monitor.hangup(supervisor="2002", agent="9527")
+        vendor_monitor.hangup(supervisor="2002", agent="9527")
     assert caught.value.request_sent is True
     assert "may have happened" in caught.value.message
 
 
 async def test_async_errors_are_the_same_classes(
     vendor: Any,
-    async_monitor: AsyncCallMonitor,
-    make_async_monitor: Callable[..., AsyncCallMonitor],
+    async_vendor_monitor: AsyncCallMonitor,
+    make_async_vendor_monitor: Callable[..., AsyncCallMonitor],
 ) -> None:
     vendor.then_error(409, "40904", "agentNumber: call not answered yet")
     with pytest.raises(CallStateError, match="40904"):
-        await async_monitor.listen(supervisor="2002", agent="9527")
+        await async_vendor_monitor.listen(supervisor="2002", agent="9527")
     vendor.then(502, HTML_502, content_type="text/html")
     with pytest.raises(ServerError, match="502"):
-        await async_monitor.listen(supervisor="2002", agent="9527")
+        await async_vendor_monitor.listen(supervisor="2002", agent="9527")
     with pytest.raises(AuthError):
-        await make_async_monitor(secret_key="wrong").listen(supervisor="2002", agent="9527")
+        await make_async_vendor_monitor(secret_key="wrong").listen(supervisor="2002", agent="9527")
 
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    offline = make_async_monitor(transport=httpx.MockTransport(refuse), retries=0)
+    offline = make_async_vendor_monitor(transport=httpx.MockTransport(refuse), retries=0)
     with pytest.raises(TransportError):
         await offline.listen(supervisor="2002", agent="9527")
 

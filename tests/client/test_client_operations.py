@@ -44,32 +44,32 @@ def _checks_out(envelope: SuccessEnvelope, vendor: Any, operation: str, action_i
 
 @pytest.mark.parametrize(("method", "operation"), OPERATIONS.items())
 def test_each_action_returns_the_success_envelope(
-    monitor: CallMonitor, vendor: Any, method: str, operation: str
+    vendor_monitor: CallMonitor, vendor: Any, method: str, operation: str
 ) -> None:
-    action: Callable[..., SuccessEnvelope] = getattr(monitor, method)
+    action: Callable[..., SuccessEnvelope] = getattr(vendor_monitor, method)
     envelope = action(supervisor="2002", agent="9527", action_id="强插")
     _checks_out(envelope, vendor, operation, "强插")
 
 
 @pytest.mark.parametrize(("method", "operation"), OPERATIONS.items())
 async def test_each_async_action_returns_the_success_envelope(
-    async_monitor: AsyncCallMonitor, vendor: Any, method: str, operation: str
+    async_vendor_monitor: AsyncCallMonitor, vendor: Any, method: str, operation: str
 ) -> None:
-    action = getattr(async_monitor, method)
+    action = getattr(async_vendor_monitor, method)
     envelope = await action(supervisor="2002", agent="9527", action_id="437783670040322048")
     _checks_out(envelope, vendor, operation, "437783670040322048")
 
 
 def test_without_action_id_the_field_is_not_sent_and_the_system_id_comes_back(
-    monitor: CallMonitor, vendor: Any
+    vendor_monitor: CallMonitor, vendor: Any
 ) -> None:
-    envelope = monitor.listen(supervisor="2002", agent="9527")
+    envelope = vendor_monitor.listen(supervisor="2002", agent="9527")
     assert vendor.requests[-1].json() == {"listenAgent": "2002", "agentNumber": "9527"}
     assert envelope.action_id == envelope.data.request.request_id == "437783670040322048"
 
 
-def test_requests_carry_the_four_signed_headers(monitor: CallMonitor, vendor: Any) -> None:
-    monitor.whisper(supervisor="2002", agent="9527")
+def test_requests_carry_the_four_signed_headers(vendor_monitor: CallMonitor, vendor: Any) -> None:
+    vendor_monitor.whisper(supervisor="2002", agent="9527")
     headers = vendor.requests[-1].headers
     assert set(HEADER_NAMES) <= set(headers)
     assert headers["m7-appkey"] == vendor.app_key
@@ -84,53 +84,53 @@ def test_requests_carry_the_four_signed_headers(monitor: CallMonitor, vendor: An
     )
 
 
-def test_the_actions_take_keyword_arguments_only(monitor: CallMonitor) -> None:
+def test_the_actions_take_keyword_arguments_only(vendor_monitor: CallMonitor) -> None:
     with pytest.raises(TypeError):
-        monitor.listen("2002", "9527")  # type: ignore[call-arg]
+        vendor_monitor.listen("2002", "9527")  # type: ignore[call-arg]
 
 
 def test_the_context_manager_closes_the_pool(vendor: Any) -> None:
     with CallMonitor(
         vendor.base_url, vendor.app_key, vendor.secret, transport=vendor.sync_transport()
-    ) as monitor:
-        monitor.listen(supervisor="2002", agent="9527")
+    ) as vendor_monitor:
+        vendor_monitor.listen(supervisor="2002", agent="9527")
     with pytest.raises(RuntimeError, match="closed"):
-        monitor.listen(supervisor="2002", agent="9527")
+        vendor_monitor.listen(supervisor="2002", agent="9527")
 
 
 def test_close_closes_the_pool(vendor: Any) -> None:
-    monitor = CallMonitor(
+    vendor_monitor = CallMonitor(
         vendor.base_url, vendor.app_key, vendor.secret, transport=vendor.sync_transport()
     )
-    monitor.close()
+    vendor_monitor.close()
     with pytest.raises(RuntimeError, match="closed"):
-        monitor.hangup(supervisor="2002", agent="9527")
+        vendor_monitor.hangup(supervisor="2002", agent="9527")
 
 
 async def test_the_async_context_manager_closes_the_pool(vendor: Any) -> None:
     async with AsyncCallMonitor(
         vendor.base_url, vendor.app_key, vendor.secret, transport=vendor.async_transport()
-    ) as monitor:
-        await monitor.pickup(supervisor="2002", agent="9527")
+    ) as vendor_monitor:
+        await vendor_monitor.pickup(supervisor="2002", agent="9527")
     with pytest.raises(RuntimeError, match="closed"):
-        await monitor.pickup(supervisor="2002", agent="9527")
+        await vendor_monitor.pickup(supervisor="2002", agent="9527")
 
 
 async def test_aclose_closes_the_pool(vendor: Any) -> None:
-    monitor = AsyncCallMonitor(
+    vendor_monitor = AsyncCallMonitor(
         vendor.base_url, vendor.app_key, vendor.secret, transport=vendor.async_transport()
     )
-    await monitor.aclose()
+    await vendor_monitor.aclose()
     with pytest.raises(RuntimeError, match="closed"):
-        await monitor.barge(supervisor="2002", agent="9527")
+        await vendor_monitor.barge(supervisor="2002", agent="9527")
 
 
 async def test_concurrent_async_calls_keep_their_own_responses(
-    vendor: Any, async_monitor: AsyncCallMonitor
+    vendor: Any, async_vendor_monitor: AsyncCallMonitor
 ) -> None:
     vendor.then(502, "<html>bad gateway</html>", content_type="text/html")
     calls = [
-        async_monitor.listen(supervisor="2002", agent="9527", action_id=f"call-{n}")
+        async_vendor_monitor.listen(supervisor="2002", agent="9527", action_id=f"call-{n}")
         for n in range(6)
     ]
     outcomes = await asyncio.gather(*calls, return_exceptions=True)

@@ -19,10 +19,10 @@ from m7_call_monitor import (
 
 
 def test_a_503_then_success_takes_two_freshly_signed_attempts(
-    vendor: Any, monitor: CallMonitor, sleeps: list[float]
+    vendor: Any, vendor_monitor: CallMonitor, sleeps: list[float]
 ) -> None:
     vendor.then_error(503, "503", "service unavailable")
-    envelope = monitor.hangup(supervisor="2002", agent="9527")
+    envelope = vendor_monitor.hangup(supervisor="2002", agent="9527")
     assert envelope.success
     first, second = vendor.requests
     assert first.nonce != second.nonce
@@ -35,71 +35,75 @@ def test_a_503_then_success_takes_two_freshly_signed_attempts(
 
 
 async def test_async_retries_sign_afresh_too(
-    vendor: Any, async_monitor: AsyncCallMonitor, sleeps: list[float]
+    vendor: Any, async_vendor_monitor: AsyncCallMonitor, sleeps: list[float]
 ) -> None:
     vendor.then_error(429, "429", "too many requests")
     vendor.script[-1].headers["Retry-After"] = "2"
-    envelope = await async_monitor.pickup(supervisor="2002", agent="9527")
+    envelope = await async_vendor_monitor.pickup(supervisor="2002", agent="9527")
     assert envelope.success
     assert len({seen.nonce for seen in vendor.requests}) == 2
     assert sleeps == [2.0]
 
 
-def test_retry_after_is_honoured(vendor: Any, monitor: CallMonitor, sleeps: list[float]) -> None:
+def test_retry_after_is_honoured(
+    vendor: Any, vendor_monitor: CallMonitor, sleeps: list[float]
+) -> None:
     vendor.then_error(429, "429", "too many requests")
     vendor.script[-1].headers["Retry-After"] = "7"
     vendor.then_error(503, "503", "service unavailable")
     vendor.script[-1].headers["Retry-After"] = "0"
-    assert monitor.listen(supervisor="2002", agent="9527").success
+    assert vendor_monitor.listen(supervisor="2002", agent="9527").success
     assert sleeps == [7.0, 0.0]
     assert len(vendor.requests) == 3
 
 
 def test_retry_after_is_capped(
-    vendor: Any, make_monitor: Callable[..., CallMonitor], sleeps: list[float]
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor], sleeps: list[float]
 ) -> None:
     vendor.then_error(503, "503", "service unavailable")
     vendor.script[-1].headers["Retry-After"] = "3600"
-    make_monitor(max_retry_delay=5.0).listen(supervisor="2002", agent="9527")
+    make_vendor_monitor(max_retry_delay=5.0).listen(supervisor="2002", agent="9527")
     assert sleeps == [5.0]
 
 
 def test_without_retry_after_the_backoff_grows_with_jitter(
-    vendor: Any, make_monitor: Callable[..., CallMonitor], sleeps: list[float]
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor], sleeps: list[float]
 ) -> None:
     for _ in range(3):
         vendor.then_error(503, "503", "service unavailable")
-    monitor = make_monitor(retries=3, backoff=1.0)
-    assert monitor.whisper(supervisor="2002", agent="9527").success
+    vendor_monitor = make_vendor_monitor(retries=3, backoff=1.0)
+    assert vendor_monitor.whisper(supervisor="2002", agent="9527").success
     assert len(sleeps) == 3
     for n, slept in enumerate(sleeps):
         assert 2**n / 2 <= slept <= 2**n
 
 
 def test_retries_are_bounded(
-    vendor: Any, make_monitor: Callable[..., CallMonitor], sleeps: list[float]
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor], sleeps: list[float]
 ) -> None:
     for _ in range(5):
         vendor.then_error(429, "429", "too many requests")
     with pytest.raises(RateLimited):
-        make_monitor(retries=2).listen(supervisor="2002", agent="9527")
+        make_vendor_monitor(retries=2).listen(supervisor="2002", agent="9527")
     assert len(vendor.requests) == 3
     assert len(sleeps) == 2
 
 
 def test_retries_zero_means_one_attempt(
-    vendor: Any, make_monitor: Callable[..., CallMonitor], sleeps: list[float]
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor], sleeps: list[float]
 ) -> None:
     vendor.then_error(503, "503", "service unavailable")
     with pytest.raises(ServerError):
-        make_monitor(retries=0).listen(supervisor="2002", agent="9527")
+        make_vendor_monitor(retries=0).listen(supervisor="2002", agent="9527")
     assert (len(vendor.requests), sleeps) == (1, [])
 
 
-def test_a_500_is_never_retried(vendor: Any, monitor: CallMonitor, sleeps: list[float]) -> None:
+def test_a_500_is_never_retried(
+    vendor: Any, vendor_monitor: CallMonitor, sleeps: list[float]
+) -> None:
     vendor.then_error(500, "500", "internal error")
     with pytest.raises(ServerError):
-        monitor.hangup(supervisor="2002", agent="9527")
+        vendor_monitor.hangup(supervisor="2002", agent="9527")
     assert (len(vendor.requests), sleeps) == (1, [])
 
 
@@ -123,13 +127,13 @@ class Flaky:
 @pytest.mark.parametrize("error", [httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout])
 def test_failures_before_sending_are_retried_with_fresh_nonces(
     vendor: Any,
-    make_monitor: Callable[..., CallMonitor],
+    make_vendor_monitor: Callable[..., CallMonitor],
     sleeps: list[float],
     error: type[httpx.TransportError],
 ) -> None:
     flaky = Flaky(vendor, error, failures=2)
-    monitor = make_monitor(transport=httpx.MockTransport(flaky), retries=2)
-    assert monitor.pickup(supervisor="2002", agent="9527").success
+    vendor_monitor = make_vendor_monitor(transport=httpx.MockTransport(flaky), retries=2)
+    assert vendor_monitor.pickup(supervisor="2002", agent="9527").success
     assert len(flaky.requests) == 3
     assert len({r.headers["m7-nonce"] for r in flaky.requests}) == 3
     assert len({r.headers["m7-sign"] for r in flaky.requests}) == 3
@@ -141,21 +145,21 @@ def test_failures_before_sending_are_retried_with_fresh_nonces(
 )
 def test_failures_after_sending_are_never_retried(
     vendor: Any,
-    make_monitor: Callable[..., CallMonitor],
+    make_vendor_monitor: Callable[..., CallMonitor],
     sleeps: list[float],
     error: type[httpx.TransportError],
 ) -> None:
     flaky = Flaky(vendor, error, failures=1)
-    monitor = make_monitor(transport=httpx.MockTransport(flaky), retries=5)
+    vendor_monitor = make_vendor_monitor(transport=httpx.MockTransport(flaky), retries=5)
     with pytest.raises(TransportError) as caught:
-        monitor.hangup(supervisor="2002", agent="9527")
+        vendor_monitor.hangup(supervisor="2002", agent="9527")
     assert caught.value.request_sent is True
     assert len(flaky.requests) == 1  # one attempt: the hangup may already have happened
     assert sleeps == []
 
 
 async def test_async_read_timeout_is_not_retried(
-    make_async_monitor: Callable[..., AsyncCallMonitor], sleeps: list[float]
+    make_async_vendor_monitor: Callable[..., AsyncCallMonitor], sleeps: list[float]
 ) -> None:
     attempts: list[httpx.Request] = []
 
@@ -163,9 +167,9 @@ async def test_async_read_timeout_is_not_retried(
         attempts.append(request)
         raise httpx.ReadTimeout("simulated", request=request)
 
-    monitor = make_async_monitor(transport=httpx.MockTransport(timeout), retries=3)
+    vendor_monitor = make_async_vendor_monitor(transport=httpx.MockTransport(timeout), retries=3)
     with pytest.raises(TransportError):
-        await monitor.pickup(supervisor="2002", agent="9527")
+        await vendor_monitor.pickup(supervisor="2002", agent="9527")
     assert (len(attempts), sleeps) == (1, [])
 
 

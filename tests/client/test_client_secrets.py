@@ -21,12 +21,12 @@ from m7_call_monitor import (
 
 
 def test_reprs_hide_the_secret(
-    vendor: Any, monitor: CallMonitor, async_monitor: AsyncCallMonitor
+    vendor: Any, vendor_monitor: CallMonitor, async_vendor_monitor: AsyncCallMonitor
 ) -> None:
     settings = load_settings(vendor.base_url, vendor.app_key, vendor.secret)
     objects = [
-        monitor,
-        async_monitor,
+        vendor_monitor,
+        async_vendor_monitor,
         M7Auth(vendor.app_key, vendor.secret),
         settings,
         settings.credentials,
@@ -36,19 +36,22 @@ def test_reprs_hide_the_secret(
         for text in (repr(thing), str(thing)):
             assert vendor.secret not in text
             assert vendor.app_key in text
-    assert repr(monitor) == f"CallMonitor(base_url='{vendor.base_url}', app_key='{vendor.app_key}')"
+    assert (
+        repr(vendor_monitor)
+        == f"CallMonitor(base_url='{vendor.base_url}', app_key='{vendor.app_key}')"
+    )
     assert repr(M7Auth("2000103", vendor.secret)) == "M7Auth(app_key='2000103')"
 
 
 def test_logs_show_the_exchange_but_neither_secret_nor_signature(
-    vendor: Any, monitor: CallMonitor, caplog: pytest.LogCaptureFixture
+    vendor: Any, vendor_monitor: CallMonitor, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     vendor.then_error(503, "503", "service unavailable", requestId="r-503")
-    monitor.listen(supervisor="2002", agent="9527")
+    vendor_monitor.listen(supervisor="2002", agent="9527")
     vendor.then_error(409, "40903", "agentNumber: agent 9527 has no live call", requestId="r-409")
     with pytest.raises(M7Error):
-        monitor.listen(supervisor="2002", agent="9527")
+        vendor_monitor.listen(supervisor="2002", agent="9527")
 
     ours = [r for r in caplog.records if r.name == "m7_call_monitor"]
     messages = [r.getMessage() for r in ours]
@@ -66,7 +69,7 @@ def test_logs_show_the_exchange_but_neither_secret_nor_signature(
 
 
 def test_exception_texts_hide_the_secret(
-    vendor: Any, make_monitor: Callable[..., CallMonitor]
+    vendor: Any, make_vendor_monitor: Callable[..., CallMonitor]
 ) -> None:
     # A careless gateway echoing the secret back must not get it into our texts.
     vendor.then_error(
@@ -79,14 +82,14 @@ def test_exception_texts_hide_the_secret(
     failures: list[M7Error] = []
     for _ in range(2):
         with pytest.raises(M7Error) as caught:
-            make_monitor().listen(supervisor="2002", agent="9527")
+            make_vendor_monitor().listen(supervisor="2002", agent="9527")
         failures.append(caught.value)
 
     def broken(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError(f"refused by {vendor.secret}", request=request)
 
     with pytest.raises(M7Error) as caught:
-        make_monitor(transport=httpx.MockTransport(broken), retries=0).listen(
+        make_vendor_monitor(transport=httpx.MockTransport(broken), retries=0).listen(
             supervisor="2002", agent="9527"
         )
     failures.append(caught.value)
@@ -106,8 +109,8 @@ def test_config_errors_never_show_the_secret(vendor: Any) -> None:
     assert vendor.secret not in str(caught.value)
 
 
-def test_the_secret_is_never_sent(vendor: Any, monitor: CallMonitor) -> None:
-    monitor.listen(supervisor="2002", agent="9527")
+def test_the_secret_is_never_sent(vendor: Any, vendor_monitor: CallMonitor) -> None:
+    vendor_monitor.listen(supervisor="2002", agent="9527")
     seen = vendor.requests[-1]
     assert all(vendor.secret not in value for value in seen.headers.values())
     assert vendor.secret.encode() not in seen.body

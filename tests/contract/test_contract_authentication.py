@@ -13,8 +13,7 @@ import pytest
 
 from tests.support.conformance import expect_error
 from tests.support.contract import Contract
-from tests.support.document import OPERATIONS
-from tests.support.strategies import security_header_names
+from tests.support.document import OPERATIONS, security_header_names
 
 pytestmark = pytest.mark.socket
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.conformance import expect_business_error, expect_success
 from tests.support.contract import Contract
-from tests.support.strategies import AGENT_FIELD, supervisor_field
+from tests.support.document import AGENT_FIELD, supervisor_field
 
 pytestmark = pytest.mark.socket
 
@@ -21,7 +21,7 @@ SEQUENCE = ("listen", "whisper", "lootCall", "pickupChannel", "hangupChannel")
 
 
 @pytest.fixture(scope="module")
-def agents(contract: Contract) -> tuple[str, str]:
+def named_agents(contract: Contract) -> tuple[str, str]:
     target = contract.target
     if not (target.supervisor and target.agent):
         pytest.skip(
@@ -33,9 +33,9 @@ def agents(contract: Contract) -> tuple[str, str]:
 
 @pytest.mark.parametrize("operation", SEQUENCE)
 def test_the_operation_succeeds_or_is_refused_as_declared(
-    contract: Contract, agents: tuple[str, str], operation: str
+    contract: Contract, named_agents: tuple[str, str], operation: str
 ) -> None:
-    supervisor, agent = agents
+    supervisor, agent = named_agents
     body = {supervisor_field(operation): supervisor, AGENT_FIELD: agent, "actionId": "contract"}
     response, envelope = contract.post(operation, body)
     if response.status_code == 200:

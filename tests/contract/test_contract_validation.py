@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 
 from tests.support.conformance import expect_error
 from tests.support.contract import Contract
-from tests.support.document import OPERATIONS, resolve
-from tests.support.strategies import (
+from tests.support.document import (
     AGENT_FIELD,
-    RawBody,
-    invalid_bodies,
+    OPERATIONS,
     request_schema,
+    resolve,
     supervisor_field,
 )
+from tests.support.strategies import RawBody, invalid_bodies
 
 pytestmark = [pytest.mark.socket, pytest.mark.parametrize("operation", OPERATIONS)]
 

@@ -19,14 +19,16 @@ import pytest
 from m7_call_monitor import CallMonitor, signed_headers
 from m7_openapi.models import SuccessEnvelope
 from tests.support.conformance import call_friendly, expect_conforming
-from tests.support.document import OPERATIONS, load, resolve
-from tests.support.inprocess import APP_KEY, SECRET, RecordingTransport
-from tests.support.strategies import (
+from tests.support.document import (
     AGENT_FIELD,
+    OPERATIONS,
+    load,
     operation_path,
+    resolve,
     security_header_names,
     supervisor_field,
 )
+from tests.support.inprocess import APP_KEY, SECRET, RecordingTransport
 
 pytestmark = [pytest.mark.prism, pytest.mark.socket]
 
@@ -44,17 +46,17 @@ def document_example(operation: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def client(prism_mock_url: str, recording: RecordingTransport) -> Iterator[CallMonitor]:
+def prism_monitor(prism_mock_url: str, recording: RecordingTransport) -> Iterator[CallMonitor]:
     with CallMonitor(prism_mock_url, APP_KEY, SECRET, transport=recording, retries=0) as monitor:
         yield monitor
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_each_operation_returns_the_typed_example(
-    client: CallMonitor, recording: RecordingTransport, operation: str
+    prism_monitor: CallMonitor, recording: RecordingTransport, operation: str
 ) -> None:
     body = {supervisor_field(operation): "2002", AGENT_FIELD: "9527", "actionId": "强插"}
-    result = call_friendly(client, operation, body)
+    result = call_friendly(prism_monitor, operation, body)
     wire = recording.exchanges[-1]
     assert wire.path == operation_path(operation)
     assert "sl-violations" not in wire.response_headers, wire.response_headers["sl-violations"]

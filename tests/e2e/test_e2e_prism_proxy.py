@@ -28,18 +28,15 @@ from tests.support.conformance import (
     expect_conforming,
     expect_success,
 )
-from tests.support.document import OPERATIONS
+from tests.support.document import AGENT_FIELD, OPERATIONS, operation_path, supervisor_field
 from tests.support.inprocess import APP_KEY, SECRET, Exchange, RecordingTransport
 from tests.support.strategies import (
-    AGENT_FIELD,
     HeaderDefect,
     RawBody,
     header_defects,
     invalid_bodies,
-    operation_path,
     request_bodies,
     signed_headers,
-    supervisor_field,
 )
 
 pytestmark = [pytest.mark.prism, pytest.mark.socket]
@@ -108,7 +105,7 @@ def _raw(
 
 
 @pytest.fixture(scope="module")
-def agents(mock_url: str) -> list[str]:
+def mock_agents(mock_url: str) -> list[str]:
     """The agents of the mock's call center, as its admin API reports them."""
     state = httpx.get(f"{mock_url}/__mock/state", timeout=5).json()
     return [agent["number"] for agent in state["agents"]]
@@ -116,7 +113,7 @@ def agents(mock_url: str) -> list[str]:
 
 @given(operation=st.sampled_from(OPERATIONS), data=st.data())
 def test_valid_traffic_through_prism_has_no_violation(
-    agents: list[str],
+    mock_agents: list[str],
     proxied: CallMonitor,
     recording: RecordingTransport,
     reset_mock: Callable[[], None],
@@ -125,7 +122,7 @@ def test_valid_traffic_through_prism_has_no_violation(
 ) -> None:
     reset_mock()
     body = data.draw(
-        st.one_of(request_bodies(operation, agents), request_bodies(operation)), label="body"
+        st.one_of(request_bodies(operation, mock_agents), request_bodies(operation)), label="body"
     )
     try:
         call_friendly(proxied, operation, body)

@@ -20,14 +20,9 @@ from tests.support.conformance import (
     expect_error,
     expect_success,
 )
-from tests.support.document import errors_of
+from tests.support.document import AGENT_FIELD, errors_of, operation_path, supervisor_field
 from tests.support.inprocess import APP_KEY, SECRET, RecordingTransport
-from tests.support.strategies import (
-    AGENT_FIELD,
-    operation_path,
-    signed_headers,
-    supervisor_field,
-)
+from tests.support.strategies import signed_headers
 
 pytestmark = pytest.mark.socket
 
@@ -50,7 +45,7 @@ def recording() -> Iterator[RecordingTransport]:
 
 
 @pytest.fixture
-def monitor(
+def process_monitor(
     mock_url: str,
     reset_mock: Callable[[], None],
     recording: RecordingTransport,
@@ -61,17 +56,19 @@ def monitor(
         yield client
 
 
-def test_each_operation_over_a_socket(monitor: CallMonitor, recording: RecordingTransport) -> None:
+def test_each_operation_over_a_socket(
+    process_monitor: CallMonitor, recording: RecordingTransport
+) -> None:
     for operation, supervisor, agent in SEQUENCE:
         body = {supervisor_field(operation): supervisor, AGENT_FIELD: agent, "actionId": "冒烟"}
-        result = call_friendly(monitor, operation, body)
+        result = call_friendly(process_monitor, operation, body)
         wire = recording.exchanges[-1]
         assert wire.path == operation_path(operation)
         expect_success(operation, wire.status, wire.response, sent=body)
         assert result.action_id == "冒烟"
     # The call is gone: the same hangup is now refused, with a declared code.
     with pytest.raises(CallStateError) as refused:
-        monitor.hangup(supervisor="2000", agent="2002")
+        process_monitor.hangup(supervisor="2000", agent="2002")
     expect_business_error("hangupChannel", refused.value.status or 0, refused.value.code)
     assert refused.value.code == "40903"
 

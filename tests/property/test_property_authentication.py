@@ -19,18 +19,20 @@ from hypothesis import strategies as st
 
 from m7_call_monitor.signing import HEADER_NAMES
 from tests.support.conformance import expect_conforming, expect_error
-from tests.support.document import OPERATIONS
+from tests.support.document import (
+    AGENT_FIELD,
+    OPERATIONS,
+    operation_path,
+    security_header_names,
+    supervisor_field,
+)
 from tests.support.inprocess import APP_KEY, SECRET, InProcessMock
 from tests.support.strategies import (
-    AGENT_FIELD,
     HeaderDefect,
     header_defects,
     nonces,
-    operation_path,
     request_bodies,
-    security_header_names,
     signed_headers,
-    supervisor_field,
 )
 
 #: The mock's clock during these tests (2024-05-01T00:00:00Z): a fixed, 10-digit instant.
@@ -137,5 +139,5 @@ def test_a_replay_is_refused_anywhere_in_the_window(
     headers = signed_headers(APP_KEY, SECRET, NOW, next_nonce())
     body = {"listenAgent": "2002", "agentNumber": "9527"}
     assert _post(frozen, "listen", body, headers)[0] == 200
-    frozen.clock.frozen = NOW + 200
+    frozen.clock.freeze(NOW + 200)
     assert _post(frozen, "listen", body, headers)[0] == 401, "a replay 200 s later"

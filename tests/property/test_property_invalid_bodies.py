@@ -17,17 +17,16 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from tests.support.conformance import expect_error
-from tests.support.document import OPERATIONS, resolve
-from tests.support.inprocess import APP_KEY, SECRET, InProcessMock
-from tests.support.strategies import (
+from tests.support.document import (
     AGENT_FIELD,
-    RawBody,
-    invalid_bodies,
+    OPERATIONS,
     operation_path,
     request_schema,
-    signed_headers,
+    resolve,
     supervisor_field,
 )
+from tests.support.inprocess import APP_KEY, SECRET, InProcessMock
+from tests.support.strategies import RawBody, invalid_bodies, signed_headers
 
 pytestmark = pytest.mark.parametrize("operation", OPERATIONS)
 

@@ -24,9 +24,9 @@ from tests.support.conformance import (
     expect_conforming,
     expect_success,
 )
-from tests.support.document import OPERATIONS
+from tests.support.document import AGENT_FIELD, OPERATIONS, supervisor_field
 from tests.support.inprocess import InProcessMock
-from tests.support.strategies import AGENT_FIELD, request_bodies, supervisor_field
+from tests.support.strategies import request_bodies
 
 pytestmark = pytest.mark.parametrize("operation", OPERATIONS)
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-import secrets
 from typing import Any
 
 import httpx
@@ -32,15 +31,11 @@ from schemathesis import Case, CheckContext, GenerationMode, HookContext
 
 from mock_server.app import create_app
 from mock_server.settings import Settings
-from tests.support.document import OPERATIONS, load
-from tests.support.inprocess import APP_KEY, SECRET, Clock
-from tests.support.strategies import (
-    AGENT_FIELD,
-    UniqueNonces,
-    is_valid_body,
-    signed_headers,
-    supervisor_field,
-)
+from tests.support.clock import Clock
+from tests.support.document import AGENT_FIELD, OPERATIONS, is_valid_body, load, supervisor_field
+from tests.support.inprocess import APP_KEY, SECRET
+from tests.support.nonces import next_nonce
+from tests.support.strategies import signed_headers
 
 #: What the positive-data check accepts: its defaults plus 400 for 40001 (see the docstring).
 POSITIVE_STATUSES = ["2xx", "400", "401", "403", "404", "409", "429"]
@@ -49,9 +44,8 @@ MAX_EXAMPLES = settings().max_examples  # the loaded Hypothesis profile's
 
 # Built at import: Schemathesis parametrizes at collection time, and its fixture-based lazy
 # loading (``schemathesis.pytest.from_fixture``) breaks on pytest 9 (``Function._nodeid``).
-CLOCK = Clock()
+CLOCK = Clock.real()
 MOCK = create_app(dataclasses.replace(Settings(), clock=CLOCK))
-NONCES = UniqueNonces(secrets.randbelow(10**6))
 
 schema = schemathesis.openapi.from_dict(load())
 schema.app = MOCK
@@ -68,7 +62,7 @@ class M7Signature:
     """The vendor's rule, fresh for every case: a new nonce and the current second."""
 
     def get(self, case: Case[Any], context: Any) -> dict[str, str]:
-        return signed_headers(APP_KEY, SECRET, int(CLOCK()), NONCES.next_nonce())
+        return signed_headers(APP_KEY, SECRET, int(CLOCK()), next_nonce())
 
     def set(self, case: Case[Any], data: dict[str, str], context: Any) -> None:
         case.headers.update(data)

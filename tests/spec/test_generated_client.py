@@ -3,13 +3,15 @@ drift check catches a document that no longer matches the committed client."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
+import m7_openapi.models as m7_models
+from m7_call_monitor import CallMonitor
 from m7_openapi.models import (
     ErrorEnvelope,
     HangupChannelRequest,
@@ -86,19 +88,46 @@ def test_drift_check_passes_on_the_committed_document() -> None:
 
 
 def test_drift_check_catches_a_planted_document_change(tmp_path: Path) -> None:
+    """A new field and a new version: both clients' code and both distributions' versions."""
     planted = tmp_path / "call-monitor.yaml"
-    shutil.copy(doc.CALL_MONITOR, planted)
-    text = planted.read_text(encoding="utf-8")
+    text = doc.CALL_MONITOR.read_text(encoding="utf-8")
+    version = doc.load()["info"]["version"]
     assert "        mediaServer:\n" in text
-    planted.write_text(
-        text.replace(
-            "        mediaServer:\n",
-            "        mediaRegion:\n          type: string\n          maxLength: 20\n        mediaServer:\n",
-            1,
-        ),
-        encoding="utf-8",
+    assert f"  version: {version}\n" in text
+    text = text.replace(
+        "        mediaServer:\n",
+        "        mediaRegion:\n          type: string\n          maxLength: 20\n        mediaServer:\n",
+        1,
     )
+    planted.write_text(text.replace(f"  version: {version}\n", "  version: 9.8.7\n", 1), "utf-8")
     result = _check(planted)
     assert result.returncode == 1
     assert "media_region" in result.stdout
+    assert "+++ generated/typescript/src/schema.ts" in result.stdout
+    assert "+            mediaRegion?: string;" in result.stdout
+    assert '+version = "9.8.7"' in result.stdout  # generated_client/pyproject.toml
+    assert '+  "version": "9.8.7",' in result.stdout  # generated_client/typescript/package.json
     assert "make generate" in result.stdout
+
+
+@pytest.mark.parametrize("operation_id", doc.OPERATIONS)
+def test_send_posts_each_generated_body_to_its_documents_path(operation_id: str) -> None:
+    """The friendly layer's table of actions follows the document: each request model the
+    document names is sent to that operation's path."""
+    (path, operation) = next(
+        (p, o) for p, _, o in doc.operations() if o["operationId"] == operation_id
+    )
+    content = operation["requestBody"]["content"]["application/json"]
+    model = getattr(m7_models, content["schema"]["$ref"].rsplit("/", 1)[-1])
+    example = content["examples"]["vendor"]["value"]
+    success = doc.load()["components"]["examples"]["ListenSuccess"]["value"]
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json=success)
+
+    transport = httpx.MockTransport(answer)
+    with CallMonitor("http://m7.test", "2100147", "s", transport=transport) as monitor:
+        monitor.send(model.from_dict(example))
+    assert seen == [path]

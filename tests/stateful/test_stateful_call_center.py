@@ -29,9 +29,8 @@ from hypothesis.stateful import (
 from m7_call_monitor import CallMonitor, CallStateError
 from tests.stateful.model import CallCenter, Operation, Refused
 from tests.support.conformance import call_friendly, expect_conforming
-from tests.support.document import ROOT, errors_of
+from tests.support.document import AGENT_FIELD, ROOT, errors_of, supervisor_field
 from tests.support.inprocess import InProcessMock
-from tests.support.strategies import AGENT_FIELD, supervisor_field
 
 DEMO = ROOT / "mock_server" / "model" / "demo-scenario.yaml"
 ADMIN_DOCUMENT = ROOT / "openapi" / "mock-admin.yaml"

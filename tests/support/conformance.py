@@ -14,11 +14,13 @@ from typing import Any
 
 from m7_call_monitor import AsyncCallMonitor, CallMonitor
 from m7_openapi.models import SuccessEnvelope
-from tests.support.document import errors_of, operations, response_schema
-from tests.support.strategies import (
+from tests.support.document import (
     AGENT_FIELD,
     declared_business_errors,
+    errors_of,
     operation_path,
+    operations,
+    response_schema,
     supervisor_field,
 )
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,13 +16,9 @@ import httpx
 import pytest
 
 from tests.support.conformance import expect_conforming
-from tests.support.strategies import (
-    AGENT_FIELD,
-    UniqueNonces,
-    operation_path,
-    signed_headers,
-    supervisor_field,
-)
+from tests.support.document import AGENT_FIELD, operation_path, supervisor_field
+from tests.support.nonces import next_nonce
+from tests.support.strategies import signed_headers
 
 __all__ = [
     "DEMO",
@@ -82,7 +77,6 @@ class Contract:
     def __init__(self, target: Target) -> None:
         self.target = target
         self._http = httpx.Client(base_url=target.base_url, timeout=15.0)
-        self._nonces = UniqueNonces(secrets.randbelow(10**6))
 
     def close(self) -> None:
         self._http.close()
@@ -90,9 +84,7 @@ class Contract:
     def headers(self, *, at: int | None = None) -> dict[str, str]:
         """The four ``m7-*`` headers, freshly signed (``at``: another timestamp)."""
         now = int(time.time()) if at is None else at
-        return signed_headers(
-            self.target.app_key, self.target.secret_key, now, self._nonces.next_nonce()
-        )
+        return signed_headers(self.target.app_key, self.target.secret_key, now, next_nonce())
 
     def probe(self, operation: str) -> dict[str, Any]:
         """A valid body naming nobody: harmless on any deployment."""

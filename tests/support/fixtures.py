@@ -3,7 +3,7 @@ unique nonces, the client (loaded by tests/conftest.py as a plugin).
 
 The mock is built once per module (``create_app`` takes ~0.2 s) and reset through its admin
 API before each example, which also forgets its replay cache; its clock is the settable
-``Clock`` of ``tests/support/inprocess.py``.
+``Clock.real()`` of ``tests/support/clock.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from m7_call_monitor import CallMonitor
-from tests.support.inprocess import InProcessMock, in_process_mock, unique_nonces
+from tests.support.inprocess import InProcessMock, in_process_mock
+from tests.support.nonces import unique_nonces
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,7 @@
 """The mock in this process: its ASGI app, a settable clock and transports into it.
 
+(Its clock is ``tests.support.clock.Clock.real()``; nonces come from ``tests.support.nonces``.)
+
 Most properties talk to the mock without a socket: the friendly client's ``transport=`` takes
 ``httpx.ASGITransport(app)`` (async) or ``PortalTransport`` (sync: each request is run on one
 long-lived event loop in a background thread, through an anyio blocking portal), so a request
@@ -11,11 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import json
-import secrets
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,23 +23,22 @@ import httpx
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from m7_call_monitor import AsyncCallMonitor, CallMonitor, signing
+from m7_call_monitor import AsyncCallMonitor, CallMonitor
 from m7_call_monitor.signing import NONCE_HEADER, TIMESTAMP_HEADER
 from mock_server.app import MockApp, create_app
 from mock_server.settings import DEMO_APP_KEY, DEMO_SECRET, Settings
+from tests.support.clock import Clock
 from tests.support.sync_asgi import SyncOverAsync
 
 __all__ = [
     "APP_KEY",
     "BASE_URL",
     "SECRET",
-    "Clock",
     "Exchange",
     "InProcessMock",
     "PortalTransport",
     "RecordingTransport",
     "in_process_mock",
-    "unique_nonces",
 ]
 
 APP_KEY = DEMO_APP_KEY
@@ -48,25 +46,6 @@ SECRET = DEMO_SECRET
 BASE_URL = "http://mock.test"
 #: The friendly client's user agent (``m7-call-monitor/<version>``).
 USER_AGENT_PREFIX = "m7-call-monitor/"
-
-
-class Clock:
-    """The mock's clock: real time, shifted by ``offset``, or ``frozen`` at one instant."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-        self.frozen: float | None = None
-
-    def __call__(self) -> float:
-        return self.frozen if self.frozen is not None else time.time() + self.offset
-
-    @contextmanager
-    def frozen_at(self, instant: float) -> Iterator[None]:
-        self.frozen = instant
-        try:
-            yield
-        finally:
-            self.frozen = None
 
 
 @dataclass(frozen=True)
@@ -232,35 +211,9 @@ class InProcessMock:
 
 
 @contextmanager
-def unique_nonces() -> Iterator[Callable[[], str]]:
-    """Make every nonce the client signs with unique for the whole run.
-
-    The rule's nonce is 6 random digits, so in a run of thousands of requests two in the
-    same second share one now and then, and the mock (rightly) refuses the second as a
-    replay: a flaky failure that says nothing about the code. The client draws its nonce
-    through ``m7_call_monitor.signing.new_nonce``; this replaces that function, for the
-    duration, with a counter from a random start (the format is unchanged: 6 digits).
-    ``PortalTransport`` fails the test if a pair ever repeats, so if the client stops going
-    through ``new_nonce`` the patch's loss is reported rather than turned into flakiness.
-    """
-    counter = itertools.count(secrets.randbelow(10**6))
-
-    def next_nonce(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
-        del randbelow
-        return f"{next(counter) % 10**6:06d}"
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(signing, "new_nonce", next_nonce)
-        first = signing.signed_headers(APP_KEY, SECRET)[NONCE_HEADER]
-        second = signing.signed_headers(APP_KEY, SECRET)[NONCE_HEADER]
-        assert int(second) == (int(first) + 1) % 10**6, "signed_headers bypasses new_nonce"
-        yield lambda: next_nonce()
-
-
-@contextmanager
 def in_process_mock(settings: Settings | None = None) -> Iterator[InProcessMock]:
     """A fresh mock app (demo scenario, demo account) on a settable clock."""
-    clock = Clock()
+    clock = Clock.real()
     app = create_app(dataclasses.replace(settings or Settings(), clock=clock))
     with start_blocking_portal() as portal:
         yield InProcessMock(app=app, clock=clock, portal=portal)

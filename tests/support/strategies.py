@@ -12,9 +12,8 @@ the negated schema), or bytes that are not JSON; every one is checked to violate
 document's schema before it is used, so a "bad body" test never sends a body the document
 allows. Header names come from the document's security schemes.
 
-What the document says in prose is read from it here too: the supervisor field of each
-operation (its required field other than ``agentNumber``) and the business error codes each
-response declares (the five-digit codes quoted in backticks in its description).
+The facts these strategies build on (the supervisor field of each operation, its path, its
+request schema) are read from the document in ``tests/support/document.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import base64
 import json
 import re
 import string
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -39,113 +38,40 @@ from m7_call_monitor.signing import (
     TIMESTAMP_HEADER,
     sign,
 )
-from tests.support.document import OPERATIONS, load, operations, resolve, validator
+from tests.support.document import (
+    AGENT_FIELD,
+    OPERATIONS,
+    is_valid_body,
+    load,
+    operation_path,
+    request_schema,
+    resolve,
+    security_header_names,
+    supervisor_field,
+)
 
 __all__ = [
-    "AGENT_FIELD",
     "BODIES",
     "HeaderDefect",
     "RawBody",
-    "UniqueNonces",
     "action_ids",
     "agent_numbers",
-    "declared_business_errors",
     "hangup_channel_bodies",
     "header_defects",
     "invalid_bodies",
     "listen_bodies",
     "loot_call_bodies",
     "nonces",
-    "operation_path",
     "pickup_channel_bodies",
     "request_bodies",
-    "request_schema",
-    "security_header_names",
     "signed_headers",
-    "supervisor_field",
     "whisper_bodies",
 ]
-
-#: The field naming the agent acted on, in every operation (the document's "Roles").
-AGENT_FIELD = "agentNumber"
-
-
-# --- what the document declares ---------------------------------------------------------
-
-
-def _operation(operation_id: str) -> tuple[str, dict[str, Any]]:
-    for url, _method, operation in operations():
-        if operation.get("operationId") == operation_id:
-            return url, operation
-    raise KeyError(f"no operation {operation_id!r} in the document")
-
-
-def operation_path(operation_id: str) -> str:
-    """The URL path of an operation, e.g. ``/openapi/v1/call/listen``."""
-    return _operation(operation_id)[0]
-
-
-@cache
-def request_schema(operation_id: str) -> dict[str, Any]:
-    """The request body schema of an operation (the schema object, refs resolved one level)."""
-    _url, operation = _operation(operation_id)
-    body = resolve(operation["requestBody"])
-    schema: dict[str, Any] = resolve(body["content"]["application/json"]["schema"])
-    return schema
 
 
 def _property(operation_id: str, name: str) -> dict[str, Any]:
     schema: dict[str, Any] = resolve(request_schema(operation_id)["properties"][name])
     return schema
-
-
-def supervisor_field(operation_id: str) -> str:
-    """The body field naming the supervisor: the required field other than ``agentNumber``."""
-    required = [
-        str(name) for name in request_schema(operation_id)["required"] if name != AGENT_FIELD
-    ]
-    if len(required) != 1:
-        raise ValueError(f"{operation_id}: cannot tell the supervisor field from {required}")
-    return required[0]
-
-
-_BUSINESS_CODE = re.compile(r"`([0-9]{5})`")
-
-
-@cache
-def declared_business_errors(operation_id: str) -> dict[str, int]:
-    """Business error code -> HTTP status, as the operation's responses declare them.
-
-    Read from each response's description (``... the same agent (`40001`)``), so a code
-    the document does not name for an operation is an undeclared answer.
-    """
-    _url, operation = _operation(operation_id)
-    declared: dict[str, int] = {}
-    for status, response in operation["responses"].items():
-        description = resolve(response).get("description", "")
-        for code in _BUSINESS_CODE.findall(description):
-            declared[code] = int(status)
-    return declared
-
-
-def security_header_names() -> tuple[str, ...]:
-    """The header names of the document's security requirement, in its order."""
-    document = load()
-    schemes = document["components"]["securitySchemes"]
-    names: list[str] = []
-    for requirement in document["security"]:
-        for scheme_name in requirement:
-            scheme = schemes[scheme_name]
-            if scheme.get("in") == "header":
-                names.append(scheme["name"])
-    return tuple(names)
-
-
-def is_valid_body(operation_id: str, body: Any) -> bool:
-    """Does ``body`` (decoded JSON) satisfy the operation's request schema?"""
-    _url, operation = _operation(operation_id)
-    node = resolve(operation["requestBody"])["content"]["application/json"]["schema"]
-    return bool(validator(node).is_valid(body))
 
 
 # --- valid request bodies -------------------------------------------------------------
@@ -389,25 +315,6 @@ def invalid_bodies(operation_id: str) -> st.SearchStrategy[RawBody]:
 def nonces() -> st.SearchStrategy[str]:
     """A nonce as the rule wants it: exactly six decimal digits, leading zeros kept."""
     return st.integers(0, 999_999).map(lambda n: f"{n:06d}")
-
-
-class UniqueNonces:
-    """A ``randbelow`` for ``signed_headers`` that never repeats within one run.
-
-    The rule's 6-digit nonce is random, so two requests in the same second collide with
-    probability about 1 in 10^6 per pair: in a long property run that happens, and the
-    server then rightly rejects the second as a replay. Tests that send thousands of
-    requests draw nonces from this counter so that every rejection they see is a real one.
-    """
-
-    def __init__(self, start: int = 0) -> None:
-        self._counter: Iterator[int] = iter(range(start, 10**6))
-
-    def __call__(self, upper: int) -> int:
-        return next(self._counter) % upper
-
-    def next_nonce(self) -> str:
-        return f"{self(10**6):06d}"
 
 
 def signed_headers(app_key: str, secret_key: str, timestamp: int, nonce: str) -> dict[str, str]:

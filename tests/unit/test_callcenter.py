@@ -18,29 +18,20 @@ from hypothesis import strategies as st
 
 from mock_server.model.callcenter import AgentView, CallCenter, CallState, CallStateError, CallView
 from mock_server.model.scenario import DEMO, AgentSpec, CallSpec, Scenario, ScenarioError
+from tests.support.clock import Clock
 
 NUMBERS = [a.number for a in DEMO.agents]
 SUPERVISORS = ["2000", "2001", "2002", "2003"]
 
 
-class FakeClock:
-    """A clock that advances one second per reading, so times are predictable and distinct."""
-
-    def __init__(self, start: float = 1_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        self.now += 1.0
-        return self.now
+@pytest.fixture
+def clock() -> Clock:
+    """One second forward per reading, so that times are predictable and distinct."""
+    return Clock(1_000.0, tick=1.0)
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def cc(clock: FakeClock) -> CallCenter:
+def cc(clock: Clock) -> CallCenter:
     return CallCenter(DEMO, clock=clock)
 
 
@@ -430,7 +421,7 @@ def test_pickup_moves_the_call_to_the_supervisor(cc: CallCenter) -> None:
     assert status(cc, "9527") == ("idle", None)
 
 
-def test_pickup_a_ringing_call_answers_it(cc: CallCenter, clock: FakeClock) -> None:
+def test_pickup_a_ringing_call_answers_it(cc: CallCenter, clock: Clock) -> None:
     view = cc.pickup_channel("2002", "9529")
     assert (view.agent, view.state) == ("2002", "talking")
     assert view.answered_at == clock.now
@@ -658,7 +649,7 @@ def test_remove_agent_refusals(cc: CallCenter) -> None:
 # --- admin: start_call / answer_call / end_call -----------------------------------------------
 
 
-def test_start_call_rings_an_idle_agent(cc: CallCenter, clock: FakeClock) -> None:
+def test_start_call_rings_an_idle_agent(cc: CallCenter, clock: Clock) -> None:
     view = cc.start_call("9530", customer="13500135000")
     assert view == CallView(
         "call-0004", "13500135000", "9530", "ringing", None, None, clock.now, None
@@ -726,7 +717,7 @@ def test_start_call_refusals(cc: CallCenter) -> None:
     assert len(cc.calls()) == 3
 
 
-def test_answer_call(cc: CallCenter, clock: FakeClock) -> None:
+def test_answer_call(cc: CallCenter, clock: Clock) -> None:
     view = cc.answer_call("call-0003")
     assert (view.state, view.answered_at) == ("talking", clock.now)
     assert status(cc, "9529") == ("talking", "call-0003")

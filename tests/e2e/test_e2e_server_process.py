@@ -14,7 +14,7 @@ import pytest
 
 from m7_call_monitor.signing import signed_headers
 from mock_server.settings import DEMO_APP_KEY, DEMO_SECRET
-from tests.api.helpers import PATHS
+from tests.support.document import PATHS
 from tests.support.processes import free_port, running
 
 pytestmark = pytest.mark.socket
