@@ -111,6 +111,7 @@ contract: $(VENV)/.installed ## Contract suite against any deployment: make cont
 	M7_CONTRACT_BASE_URL="$(BASE_URL)" $(BIN)/pytest tests/contract $(PYTEST_ARGS)
 
 BENCH_ARGS ?=
+SOAK_ARGS ?=
 
 BENCH_BEFORE ?=
 
@@ -121,6 +122,10 @@ bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism and the ceili
 .PHONY: bench-docs
 bench-docs: $(VENV)/.installed node_modules/.installed ## make bench, then rewrite the results in docs/benchmarks.md (BENCH_BEFORE=REF adds the cost at REF)
 	$(PY) scripts/bench.py --write-docs $(if $(BENCH_BEFORE),--before $(BENCH_BEFORE)) $(BENCH_ARGS)
+
+.PHONY: soak
+soak: $(VENV)/.installed ## About 2 minutes: normal load, then normal + hostile clients side by side (5xx, memory, replays, probes)
+	$(PY) scripts/soak.py $(SOAK_ARGS)
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules and caches

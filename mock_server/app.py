@@ -33,7 +33,7 @@ from mock_server.http.body_guard import BodyGuard
 from mock_server.http.console import ConsoleSupport, console_config
 from mock_server.http.cors import CorsMiddleware
 from mock_server.http.faults import FaultsMiddleware
-from mock_server.http.lifecycle import RequestLifecycle
+from mock_server.http.lifecycle import HeadLimits, RequestLifecycle
 from mock_server.http.pages import Pages
 from mock_server.http.vendor_dispatch import VendorDispatch
 from mock_server.model.scenario import load_demo
@@ -72,8 +72,10 @@ def build_state(settings: Settings) -> MockState:
         clock=settings.clock,
         rng=settings.rng,
         replay_window=settings.auth_window_seconds,
-        replay_capacity=settings.replay_capacity,
+        replay_max_bytes=settings.replay_max_bytes,
         journal_capacity=settings.journal_capacity,
+        journal_max_bytes=settings.journal_max_bytes,
+        journal_value_chars=settings.journal_value_chars,
     )
 
 
@@ -105,8 +107,19 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
             auth_mode=settings.auth_mode,
             admin_prefix=ADMIN_BASE_PATH,
             operations=operation_ids,
+            head_limits=HeadLimits(
+                max_head_bytes=settings.server.max_head_bytes,
+                max_header_count=settings.server.max_header_count,
+                max_header_value_chars=settings.max_header_value_chars,
+                max_url_bytes=settings.server.max_url_bytes,
+            ),
         ),
-        partial(CorsMiddleware, origins=settings.cors_origins),
+        partial(
+            CorsMiddleware,
+            origins=settings.cors_origins,
+            admin_prefix=ADMIN_BASE_PATH,
+            admin_origins=settings.admin_origins,
+        ),
         partial(
             Pages,
             settings=settings,
@@ -135,6 +148,8 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
             limit=settings.max_body_bytes,
             admin_prefix=ADMIN_BASE_PATH,
             admin_limit=settings.max_admin_body_bytes,
+            drain_limit=settings.max_drain_bytes,
+            max_json_depth=settings.max_json_depth,
         ),
         partial(AuthMiddleware, authenticator=authenticator, routes=routes, clock=settings.clock),
         partial(

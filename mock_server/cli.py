@@ -4,15 +4,18 @@ Every option has an environment variable (the option wins): ``--host`` M7_MOCK_H
 ``--port`` M7_MOCK_PORT, ``--auth-mode`` M7_MOCK_AUTH_MODE, ``--scenario`` M7_MOCK_SCENARIO,
 ``--credentials`` M7_MOCK_CREDENTIALS, ``--admin-token`` M7_MOCK_ADMIN_TOKEN,
 ``--cors-origins`` M7_MOCK_CORS_ORIGINS, ``--page-signing`` M7_MOCK_PAGE_SIGNING,
-``--log-level`` M7_MOCK_LOG_LEVEL.
+``--log-level`` M7_MOCK_LOG_LEVEL, and the limits (``--max-head-bytes``
+M7_MOCK_MAX_HEAD_BYTES, ...; see ``_LIMITS`` and docs/mock-server.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import logging
 import os
+import re
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
@@ -27,6 +30,7 @@ from mock_server.settings import (
     AuthMode,
     CredentialsError,
     PageSigning,
+    ServerLimits,
     Settings,
     load_credentials,
 )
@@ -34,6 +38,36 @@ from mock_server.settings import (
 __all__ = ["main", "parse_settings"]
 
 _LOG_LEVELS: Final = ("debug", "info", "warning", "error")
+
+#: The limit options: option name -> (the field, of ``ServerLimits`` or ``Settings``, and
+#: its kind: "bytes" takes 64KiB / 8MiB / a plain count, "count" an integer, "seconds" a
+#: number). Each is also read from M7_MOCK_<NAME>; the defaults are the dataclasses'.
+_LIMITS: Final[dict[str, tuple[str, str, str]]] = {
+    "max-head-bytes": ("server", "max_head_bytes", "bytes"),
+    "max-headers": ("server", "max_header_count", "count"),
+    "max-url-bytes": ("server", "max_url_bytes", "bytes"),
+    "header-read-timeout": ("server", "header_read_timeout", "seconds"),
+    "body-read-timeout": ("server", "body_read_timeout", "seconds"),
+    "keep-alive-timeout": ("server", "keep_alive_timeout", "seconds"),
+    "max-connections": ("server", "max_connections", "count"),
+    "shutdown-timeout": ("server", "shutdown_timeout", "seconds"),
+    "max-header-value": ("settings", "max_header_value_chars", "count"),
+    "max-json-depth": ("settings", "max_json_depth", "count"),
+    "journal-max-bytes": ("settings", "journal_max_bytes", "bytes"),
+    "journal-value-chars": ("settings", "journal_value_chars", "count"),
+    "replay-max-bytes": ("settings", "replay_max_bytes", "bytes"),
+    "max-drain-bytes": ("settings", "max_drain_bytes", "bytes"),
+}
+_UNITS: Final = {
+    "": 1,
+    "b": 1,
+    "kib": 1024,
+    "k": 1024,
+    "mib": 1024**2,
+    "m": 1024**2,
+    "gib": 1024**3,
+}
+_SIZE: Final = re.compile(r"\s*(\d+)\s*([a-z]*)\s*")
 
 
 class ConfigError(Exception):
@@ -102,12 +136,49 @@ def _parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
+        "--admin-origins",
+        default=env.get("M7_MOCK_ADMIN_ORIGINS", ""),
+        help=(
+            "comma-separated origins, besides the mock's own pages, allowed to call the "
+            "/__mock admin API from a browser (M7_MOCK_ADMIN_ORIGINS; default none)"
+        ),
+    )
+    parser.add_argument(
         "--log-level",
         choices=_LOG_LEVELS,
         default=env.get("M7_MOCK_LOG_LEVEL", "info"),
         help="info logs one JSON line per request (M7_MOCK_LOG_LEVEL; default info)",
     )
+    defaults = {"server": ServerLimits(), "settings": Settings()}
+    for option, (owner, name, kind) in _LIMITS.items():
+        variable = "M7_MOCK_" + option.upper().replace("-", "_")
+        default = getattr(defaults[owner], name)
+        parser.add_argument(
+            f"--{option}",
+            default=env.get(variable, str(default)),
+            help=f"{kind} ({variable}; default {default})",
+        )
     return parser
+
+
+def _limit(option: str, kind: str, text: str) -> int | float:
+    """One limit option's value; ``ConfigError`` naming the option when it is not one."""
+    text = str(text)
+    try:
+        if kind == "seconds":
+            value: int | float = float(text)
+        elif kind == "bytes":
+            match = _SIZE.fullmatch(text.lower())
+            if match is None or match.group(2) not in _UNITS:
+                raise ValueError(text)
+            value = int(match.group(1)) * _UNITS[match.group(2)]
+        else:
+            value = int(text)
+    except ValueError:
+        raise ConfigError(f"{option}: {text!r} is not a {kind} value") from None
+    if not value > 0:
+        raise ConfigError(f"{option}: must be above 0")
+    return value
 
 
 def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
@@ -140,7 +211,13 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         if problems:
             listed = "; ".join(f"{p.field}: {p.message}" for p in problems)
             raise ConfigError(f"{args.scenario}: {listed}")
+    limits: dict[str, dict[str, int | float]] = {"server": {}, "settings": {}}
+    for option, (owner, name, kind) in _LIMITS.items():
+        text = getattr(args, option.replace("-", "_"))
+        limits[owner][name] = _limit(option, kind, text)
     return Settings(
+        server=dataclasses.replace(ServerLimits(), **limits["server"]),  # type: ignore[arg-type]
+        **limits["settings"],  # type: ignore[arg-type]
         host=args.host,
         port=args.port,
         auth_mode=cast(AuthMode, args.auth_mode),
@@ -151,6 +228,7 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         admin_token=args.admin_token or None,
         cors_origins=origins or ("*",),
         page_signing=cast(PageSigning, args.page_signing),
+        admin_origins=tuple(o.strip() for o in args.admin_origins.split(",") if o.strip()),
         log_level=args.log_level,
     )
 
@@ -191,10 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # connexion imports starlette's test client, which warns about httpx at import time:
     # noise for someone starting a server. (This module imports nothing of connexion.)
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
-    import uvicorn
-
     from mock_server.app import create_app
     from mock_server.http.access_log import AccessLog, LineWriter
+    from mock_server.server import serve
 
     try:
         app = create_app(settings, access_log=AccessLog(lines=LineWriter(sys.stdout.buffer)))
@@ -203,15 +280,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(banner(settings), flush=True)
     _settle_garbage_collector()
-    uvicorn.run(
+    serve(
         app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
-        access_log=False,  # the mock writes its own structured access line
-        # No X-Forwarded-* rewriting (the mock is not deployed behind a proxy) and no
-        # `server` header: together about 10% more requests per second.
-        proxy_headers=False,
-        server_header=False,
+        limits=settings.server,
     )
     return 0

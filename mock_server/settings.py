@@ -30,6 +30,7 @@ __all__ = [
     "AuthMode",
     "CredentialsError",
     "PageSigning",
+    "ServerLimits",
     "Settings",
     "is_loopback",
     "load_credentials",
@@ -50,6 +51,32 @@ DEMO_CREDENTIALS: Final[Mapping[str, str]] = {DEMO_APP_KEY: DEMO_SECRET}
 
 class CredentialsError(ValueError):
     """Credentials could not be read; the message says where and why (never a secret)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerLimits:
+    """What one connection may hold, enforced by the server runner where bytes arrive.
+
+    The defaults are those of ``m7-mock``; docs/mock-server.md lists the options.
+    """
+
+    #: The request line plus every header, in bytes (431 beyond).
+    max_head_bytes: int = 64 * 1024
+    #: Headers in one request (431 beyond); the admin document's journal allows 100.
+    max_header_count: int = 100
+    #: The request target (path and query), in bytes (414 beyond).
+    max_url_bytes: int = 8 * 1024
+    #: Seconds from the connection (or the first byte of the next request) to the end of
+    #: the head (408, then closed): a slow or silent client cannot hold a connection.
+    header_read_timeout: float = 10.0
+    #: Seconds from the end of the head to the end of the body (408, then closed).
+    body_read_timeout: float = 30.0
+    #: Seconds an idle keep-alive connection is kept.
+    keep_alive_timeout: float = 5.0
+    #: Open connections; one more is answered 503 (envelope, Retry-After) and closed.
+    max_connections: int = 512
+    #: Seconds the shutdown waits for requests in flight before cancelling them.
+    shutdown_timeout: float = 5.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,13 +101,30 @@ class Settings:
 
     #: The vendor's window: clock skew allowed and how long a sign+nonce is remembered.
     auth_window_seconds: int = 300
-    #: Hard cap of the replay cache (entries); when full the oldest entry is forgotten.
-    replay_capacity: int = 100_000
     #: Largest request body accepted on the vendor API (the document says 64 KiB).
     max_body_bytes: int = 64 * 1024
     #: Largest body accepted on the admin API (a scenario can be longer than a call action).
     max_admin_body_bytes: int = 1024 * 1024
     journal_capacity: int = 1000
+
+    # Hostile input (docs/mock-server.md, "Limits").
+    #: The connection limits the server runner enforces (the app checks the header ones too).
+    server: ServerLimits = field(default_factory=ServerLimits)
+    #: Largest header value, in characters (431 beyond): the journal's limit in the document.
+    max_header_value_chars: int = 8192
+    #: Deepest JSON body (arrays and objects nested), checked before the validator (400).
+    max_json_depth: int = 32
+    #: Bytes the journal may hold in all; the oldest entries fall off first.
+    journal_max_bytes: int = 8 * 1024 * 1024
+    #: Longest header value or body text a journal entry keeps; longer ones are cut, marked.
+    journal_value_chars: int = 1024
+    #: Memory the replay store may use; when full of live entries new requests get 503.
+    replay_max_bytes: int = 64 * 1024 * 1024
+    #: An over-limit body is read and thrown away up to this many bytes before the 413, so
+    #: that clients which send it all before reading (no ``Expect: 100-continue``) get it.
+    max_drain_bytes: int = 64 * 1024 * 1024
+    #: Origins, besides the mock's own, whose pages may call the admin API.
+    admin_origins: tuple[str, ...] = ()
 
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep

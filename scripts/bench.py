@@ -37,8 +37,10 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from scripts.benchmarks.ceiling import serve_ceiling
 from scripts.benchmarks.common import ALL_TARGETS, DEFAULT_TARGETS, PARTS
+from scripts.benchmarks.hostile import probe_servers
 from scripts.benchmarks.report import DOCS
 from scripts.benchmarks.runner import run
+from scripts.benchmarks.servers import SERVERS, serve_mock
 
 
 def _csv(allowed: Sequence[str]) -> Callable[[str], list[str]]:
@@ -57,6 +59,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve-ceiling", help="(internal) serve the bare Starlette app")
     serve.add_argument("--port", type=int, required=True)
+    probe = sub.add_parser("probe-servers", help="hostile clients against each server")
+    probe.add_argument("--servers", default=",".join(SERVERS), help="comma-separated")
+    serve_mock = sub.add_parser("serve-mock", help="(internal) serve the mock under a server")
+    serve_mock.add_argument("--port", type=int, required=True)
+    serve_mock.add_argument("--server", choices=SERVERS, required=True)
     parser.add_argument("--duration", type=int, default=5, help="seconds per round (5)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per target (3)")
     parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per target (2)")
@@ -108,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.command == "serve-ceiling":
         serve_ceiling(args.port)
+        return 0
+    if args.command == "probe-servers":
+        return probe_servers([s.strip() for s in args.servers.split(",") if s.strip()])
+    if args.command == "serve-mock":
+        serve_mock(args.server, args.port)
         return 0
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:

@@ -102,6 +102,13 @@ def _unreadable(response: httpx.Response) -> str:
     )
 
 
+def _header_request_id(response: httpx.Response, secret: str) -> str | None:
+    """The ``x-request-id`` header: the id to quote when the body carries none (a proxy's
+    page, an empty 503), so that no failure loses it."""
+    value = response.headers.get("x-request-id")
+    return _redact(value, secret) if value else None
+
+
 def parse(response: httpx.Response) -> SuccessEnvelope | ErrorEnvelope | None:
     """The generated model of a documented body: the success envelope for a 200, else the
     error envelope; None for a body neither model can read (an HTML page, a bare list)."""
@@ -138,6 +145,7 @@ def error_for_response(response: httpx.Response, parsed: object, *, secret: str)
             _redact(message, secret),
             status=status,
             code=code,
+            request_id=_header_request_id(response, secret),
             retry_after=_retry_after(response.headers),
         )
     code = str(envelope.get("code", status))
@@ -151,7 +159,11 @@ def error_for_response(response: httpx.Response, parsed: object, *, secret: str)
         _redact(str(envelope.get("message", "")), secret),
         status=status,
         code=_redact(code, secret),
-        request_id=str(request_id) if request_id is not None else None,
+        request_id=(
+            _redact(str(request_id), secret)
+            if request_id is not None
+            else _header_request_id(response, secret)
+        ),
         action_id=str(action_id) if action_id is not None else None,
         errors=errors,
         retry_after=_retry_after(response.headers),

@@ -6,10 +6,14 @@ security handling is left out of the stack. The rule itself is ``m7_call_monitor
 the module the client signs with, so client and mock cannot disagree.
 
 Checks, in order, each failing with 401 and a message naming the header and the reason:
-all four headers present; ``m7-nonce`` 6 digits; ``m7-timestamp`` 10 digits; ``m7-sign``
+no ``m7-*`` header sent twice (which copy would count is a guess; the vendor's proxy may
+take another than we do); all four headers present; ``m7-nonce`` 6 digits; ``m7-timestamp`` 10 digits; ``m7-sign``
 the base64 of 32 bytes; (strict only:) the timestamp at most 300 s from the server clock,
 a known app key, a matching signature (constant-time), and a ``sign + nonce`` not accepted
-in the last 300 s. In ``presence`` mode only the first four checks run; ``off`` runs none.
+in the last 300 s. In ``presence`` mode only the first five checks run; ``off`` runs none.
+When the replay store cannot record the pair (``StoreUnavailable``: full of live entries,
+or a shared backend lost) the request is refused with 503 and ``Retry-After``, never
+accepted unrecorded.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from m7_call_monitor.signing import (
 from mock_server.http.envelope import send_error
 from mock_server.http.record import record_of
 from mock_server.model.outcome import Outcome
-from mock_server.model.replay import ReplayStore
+from mock_server.model.replay import ReplayStore, StoreUnavailable
 from mock_server.settings import AuthMode
 
 __all__ = [
@@ -43,6 +47,8 @@ __all__ = [
     "Authenticator",
     "signature_mismatch",
 ]
+
+_M7_NAMES: Final = frozenset(name.encode() for name in HEADER_NAMES)
 
 #: base64 of 32 bytes: 43 characters and one "=" of padding.
 _SIGN_FORMAT: Final = re.compile(r"[A-Za-z0-9+/]{43}=")
@@ -157,9 +163,26 @@ class AuthMiddleware:
             return
         record = record_of(scope)
         try:
+            if self._authenticator.mode != "off":
+                _refuse_repeated(scope["headers"])
             record.app_key = await self._authenticator.verify(record.headers, self._clock())
         except AuthError as error:
             record.app_key = record.headers.get(APPKEY_HEADER)
             await send_error(send, record, 401, error.message, outcome=error.outcome)
             return
+        except StoreUnavailable as unavailable:
+            record.app_key = record.headers.get(APPKEY_HEADER)
+            retry = [(b"retry-after", str(unavailable.retry_after).encode())]
+            await send_error(send, record, 503, unavailable.reason, headers=retry)
+            return
         await self.app(scope, receive, send)
+
+
+def _refuse_repeated(headers: list[tuple[bytes, bytes]]) -> None:
+    """``AuthError`` naming the first ``m7-*`` header sent more than once."""
+    seen: set[bytes] = set()
+    for name, _ in headers:
+        if name in _M7_NAMES:
+            if name in seen:
+                raise AuthError(Outcome.AUTH_REPEATED, f"{name.decode()}: sent more than once")
+            seen.add(name)

@@ -37,10 +37,19 @@ _MAX_AGE: Final = "600"
 class CorsMiddleware:
     """Answers preflights and adds ``Access-Control-Allow-Origin`` to responses."""
 
-    def __init__(self, app: ASGIApp, *, origins: Iterable[str]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        origins: Iterable[str],
+        admin_prefix: str = "/__mock",
+        admin_origins: Iterable[str] = (),
+    ) -> None:
         self.app = app
         self._origins = frozenset(origins)
         self._any = "*" in self._origins
+        self._admin_prefix = admin_prefix
+        self._admin_origins = frozenset(admin_origins)
         self._preflight_headers = [
             (b"access-control-allow-methods", ", ".join(ALLOWED_METHODS).encode()),
             (b"access-control-allow-headers", ", ".join(ALLOWED_HEADERS).encode()),
@@ -53,6 +62,16 @@ class CorsMiddleware:
             return "*"
         return origin if origin in self._origins else None
 
+    def _allow_admin_origin(self, origin: str, host: str | None) -> str | None:
+        """The mock's own pages (same scheme, host and port) and the origins named for it;
+        never ``*``: an admin API any page could drive would let it reset the mock or read
+        every recorded request."""
+        own = host is not None and origin in (f"http://{host}", f"https://{host}")
+        return origin if own or origin in self._admin_origins else None
+
+    def _is_admin(self, path: str) -> bool:
+        return path == self._admin_prefix or path.startswith(self._admin_prefix + "/")
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -62,11 +81,17 @@ class CorsMiddleware:
         if origin is None:
             await self.app(scope, receive, send)
             return
-        allowed = self._allow_origin(origin)
+        admin = self._is_admin(scope["path"])
+        if admin:
+            allowed = self._allow_admin_origin(origin, record.headers.get("host"))
+            option = "--admin-origins"
+        else:
+            allowed = self._allow_origin(origin)
+            option = "--cors-origins"
         if scope["method"] == "OPTIONS" and "access-control-request-method" in record.headers:
             record.outcome = Outcome.PREFLIGHT
             if allowed is None:
-                message = "origin: not allowed (see --cors-origins)"
+                message = f"origin: not allowed (see {option})"
                 await send_error(send, record, 403, message, outcome=Outcome.PREFLIGHT_ORIGIN)
                 return
             await send(
@@ -80,6 +105,12 @@ class CorsMiddleware:
                 }
             )
             await send({"type": "http.response.body", "body": b""})
+            return
+        if allowed is None and admin:
+            # A page of another origin: refused before the admin API acts (a "simple"
+            # cross-origin POST needs no preflight, so the browser would send it).
+            message = f"origin: {origin[:100]} may not use the admin API (see {option})"
+            await send_error(send, record, 403, message, outcome=Outcome.ADMIN_ORIGIN)
             return
         if allowed is None:
             await self.app(scope, receive, send)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,7 +26,7 @@ from mock_server.model.ids import new_request_id
 from mock_server.model.journal import LONGEST_BODY, JournalEntry, JournalStore
 from mock_server.model.outcome import Outcome
 
-__all__ = ["RequestLifecycle", "journaled"]
+__all__ = ["HeadLimits", "RequestLifecycle", "journaled"]
 
 logger = logging.getLogger("mock_server")
 
@@ -33,6 +34,36 @@ _REQUEST_ID: Final = b"x-request-id"
 _AUTH_MODE: Final = b"x-m7-mock-auth-mode"
 _DOCS: Final = frozenset({"/openapi.json", "/openapi.yaml", "/ui"})
 _DOCS_UI: Final = "/ui/"
+
+
+@dataclass(frozen=True, slots=True)
+class HeadLimits:
+    """What a request head may hold (the server refuses most of it before the app sees it;
+    this check is the same rule for any server, and for in-process clients)."""
+
+    max_head_bytes: int = 64 * 1024
+    max_header_count: int = 100
+    max_header_value_chars: int = 8192
+    max_url_bytes: int = 8 * 1024
+
+
+def head_problem(scope: Scope, limits: HeadLimits) -> tuple[int, str] | None:
+    """The status and message refusing this request's head, or ``None`` when it is fine."""
+    headers = scope["headers"]
+    target = len(scope.get("raw_path") or scope["path"].encode()) + len(scope["query_string"])
+    if target > limits.max_url_bytes:
+        return 414, f"url: longer than {limits.max_url_bytes} bytes"
+    if len(headers) > limits.max_header_count:
+        return 431, f"headers: more than {limits.max_header_count}"
+    size = target
+    for name, value in headers:
+        if len(value) > limits.max_header_value_chars:
+            shown = name.decode("latin-1")[:64]
+            return 431, f"{shown}: longer than {limits.max_header_value_chars} characters"
+        size += len(name) + len(value) + 4
+    if size > limits.max_head_bytes:
+        return 431, f"headers: larger than {limits.max_head_bytes} bytes"
+    return None
 
 
 def journaled(path: str, admin_prefix: str) -> bool:
@@ -55,6 +86,7 @@ class RequestLifecycle:
         clock: Callable[[], float],
         auth_mode: str,
         admin_prefix: str,
+        head_limits: HeadLimits | None = None,
         operations: Mapping[str, str] | None = None,
     ) -> None:
         self.app = app
@@ -64,6 +96,7 @@ class RequestLifecycle:
         self._clock = clock
         self._auth_mode = auth_mode.encode()
         self._admin_prefix = admin_prefix
+        self._head_limits = head_limits or HeadLimits()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,8 +106,10 @@ class RequestLifecycle:
             request_id=new_request_id(),
             method=scope["method"],
             path=scope["path"],
+            # HTTP's optional whitespace around a value is not part of it (both sides alike).
             headers={
-                name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
+                name.decode("latin-1"): value.decode("latin-1").strip(" \t")
+                for name, value in scope["headers"]
             },
             started=self._clock(),
             raw_send=send,
@@ -97,7 +132,14 @@ class RequestLifecycle:
             await send(message)
 
         try:
-            await self.app(scope, receive, stamped_send)
+            problem = head_problem(scope, self._head_limits)
+            if problem is None:
+                await self.app(scope, receive, stamped_send)
+            else:
+                status, message = problem
+                await send_error(
+                    stamped_send, record, status, message, outcome=Outcome.status(status)
+                )
         except ConnectionDropped:
             raise
         except Exception as exc:

@@ -1,7 +1,9 @@
 """The request journal: the last requests to the vendor API, for ``GET /__mock/journal``.
 
-A frontend developer asking "what did my app actually send?" reads it. It is bounded (the
-oldest entries fall off) and recording is cheap: an entry keeps references to what the
+A frontend developer asking "what did my app actually send?" reads it. It is bounded in
+entries and in bytes (the oldest entries fall off first), a header value or body longer
+than ``value_chars`` is kept cut and marked ``…[cut]``, and reading it never fails: a
+body nested too deep to serialise is shown as text. Recording is cheap: an entry keeps references to what the
 request context already holds, and is turned into JSON (body decoded, ``m7-sign`` and other
 credentials redacted) only when someone reads the journal.
 
@@ -12,6 +14,7 @@ choice (``mock_server.http.lifecycle``), not the store's.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ import orjson
 
 from mock_server.model.events import EventFeed
 from mock_server.model.journal_filter import JournalFilter
+from mock_server.model.json_depth import nests_deeper_than
 from mock_server.model.outcome import Outcome
 
 __all__ = ["LONGEST_BODY", "REDACTED", "Journal", "JournalEntry", "JournalStore"]
@@ -31,6 +35,12 @@ REDACTED: Final = "[redacted]"
 _SECRET_HEADERS: Final = frozenset({"m7-sign", "authorization", "cookie", "proxy-authorization"})
 #: Bodies longer than this are shown as text, cut here (so no more need be kept).
 LONGEST_BODY: Final = 8 * 1024
+#: The mark after a value the journal kept only the start of.
+CUT: Final = "…[cut]"
+#: Bodies nested deeper are shown as text (orjson writes at most 255 levels).
+_DEEPEST_SHOWN: Final = 64
+#: What an entry costs besides its headers and body (the object, times, ids), roughly.
+_ENTRY_OVERHEAD: Final = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +94,31 @@ def _shown_body(body: bytes | None) -> Any:
     """The body as JSON when it is JSON, else as (cut) text; ``None`` when not read."""
     if body is None or not body:
         return None
-    if len(body) <= LONGEST_BODY:
+    if len(body) <= LONGEST_BODY and not nests_deeper_than(body, _DEEPEST_SHOWN):
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
             pass
     text = body[:LONGEST_BODY].decode("utf-8", "replace")
-    return text if len(body) <= LONGEST_BODY else text + "…"
+    return text if len(body) <= LONGEST_BODY else text + CUT
+
+
+def _cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[:limit] + CUT
+
+
+def _kept_body(body: bytes | None) -> bytes | None:
+    """``body``, or its start when longer than shown (still "longer than shown": shown cut)."""
+    if body is not None and len(body) > LONGEST_BODY:
+        return body[: LONGEST_BODY + 1]
+    return body
+
+
+def _size(entry: JournalEntry) -> int:
+    """About how many bytes ``entry`` holds."""
+    headers = sum(len(name) + len(value) for name, value in entry.headers.items())
+    bodies = len(entry.body or b"") + len(entry.response_body or b"")
+    return _ENTRY_OVERHEAD + len(entry.path) + headers + bodies
 
 
 class JournalStore(Protocol):
@@ -112,18 +140,63 @@ class JournalStore(Protocol):
 
 
 class Journal:
-    """The in-memory ``JournalStore``."""
+    """The in-memory ``JournalStore``: at most ``capacity`` entries and ``max_bytes``."""
 
-    def __init__(self, capacity: int, events: EventFeed) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
+    def __init__(
+        self,
+        capacity: int,
+        events: EventFeed,
+        *,
+        max_bytes: int = 8 * 1024 * 1024,
+        value_chars: int = 1024,
+        max_headers: int = 100,
+    ) -> None:
+        self._entries: deque[tuple[JournalEntry, int]] = deque()
+        self._capacity = capacity
         self._events = events
+        self._max_bytes = max_bytes
+        self._value_chars = value_chars
+        self._max_headers = max_headers
+        self._bytes = 0
+
+    def _kept(self, entry: JournalEntry) -> JournalEntry:
+        """``entry`` with over-long values cut (a copy only when something was)."""
+        limit = self._value_chars
+        headers = entry.headers
+        if len(headers) > self._max_headers or any(len(v) > limit for v in headers.values()):
+            kept = list(headers.items())[: self._max_headers]  # the document's limit
+            headers = {name: _cut(value, limit) for name, value in kept}
+        body, response_body = _kept_body(entry.body), _kept_body(entry.response_body)
+        path = _cut(entry.path, limit)
+        if (
+            headers is entry.headers
+            and body is entry.body
+            and response_body is entry.response_body
+            and path is entry.path
+        ):
+            return entry
+        return dataclasses.replace(
+            entry, headers=headers, body=body, response_body=response_body, path=path
+        )
 
     @property
     def capacity(self) -> int:
-        return self._entries.maxlen or 0
+        return self._capacity
+
+    @property
+    def size(self) -> int:
+        """About how many bytes the entries hold (at most ``max_bytes``)."""
+        return self._bytes
 
     async def record(self, entry: JournalEntry) -> None:
-        self._entries.append(entry)
+        entry = self._kept(entry)
+        size = _size(entry)
+        self._entries.append((entry, size))
+        self._bytes += size
+        while self._entries and (
+            len(self._entries) > self._capacity or self._bytes > self._max_bytes
+        ):
+            self._bytes -= self._entries.popleft()[1]
         await self._events.publish(
             "journal",
             {
@@ -137,12 +210,13 @@ class Journal:
 
     async def entries(self, selection: JournalFilter | None = None) -> list[dict[str, Any]]:
         if selection is None:
-            return [entry.to_dict() for entry in self._entries]
-        kept = [entry for entry in self._entries if entry.matches(selection)]
+            return [entry.to_dict() for entry, _ in self._entries]
+        kept = [entry for entry, _ in self._entries if entry.matches(selection)]
         return [entry.to_dict() for entry in selection.newest(kept)]
 
     async def clear(self) -> int:
         count = len(self._entries)
         self._entries.clear()
+        self._bytes = 0
         await self._events.publish("journal", {"cleared": count})
         return count

@@ -31,6 +31,7 @@ class Outcome(StrEnum):
     AUTH_APPKEY = "auth:appkey"
     AUTH_SIGNATURE = "auth:signature"
     AUTH_REPLAY = "auth:replay"
+    AUTH_REPEATED = "auth:repeated"
     # the request does not match the document (400)
     VALIDATION = "validation"
     JSON = "json"
@@ -58,6 +59,7 @@ class Outcome(StrEnum):
     ADMIN_DISABLED = "admin:disabled"
     ADMIN_MISSING = "admin:missing"
     ADMIN_TOKEN = "admin:token"  # noqa: S105 - an outcome, not a password
+    ADMIN_ORIGIN = "admin:origin"
 
     # The families, one member per status: a bare status ("413": the body guard, 404/405 of
     # the routing, "500"), a forced status ("fault:503") and a preferred one ("prefer:409").

@@ -1,70 +1,99 @@
-"""The replay cache: which ``sign + nonce`` pairs were accepted in the last 300 seconds.
+"""The replay store: which ``sign + nonce`` pairs were accepted in the last 300 seconds.
 
-The vendor keeps each pair in Redis for 5 minutes and refuses it again meanwhile. Here an
-``OrderedDict`` keeps the pairs in insertion order, which is also expiry order (every entry
-lives for the same window), so expiring is popping from the front and every operation is
-O(1) amortised.
+The vendor keeps each pair in Redis for 5 minutes and refuses it again meanwhile, and so
+does the mock: a live entry is never forgotten early. Memory is bounded all the same: the
+in-memory ``ReplayCache`` holds at most ``max_bytes`` worth of entries, and when it is full
+of live ones it refuses to record more (``StoreUnavailable``, answered 503 with
+``Retry-After``) rather than forget one, so a flood of validly signed requests slows the
+flooder down instead of opening a replay window.
 
-Trade-off of the hard cap: when ``capacity`` pairs are live, adding one forgets the oldest
-early. Memory stays bounded (about 190 bytes an entry: ~19 MB at the default 100 000) at the
-price that, under a flood of more than ``capacity`` *validly signed* requests within the
-window, a replay of one of the oldest would be accepted. Only requests that passed the
-signature check are recorded, so forged garbage cannot push entries out.
+An ``OrderedDict`` keeps the pairs in insertion order, which is also expiry order (every
+entry lives for the same window), so expiring is popping from the front and every
+operation is O(1) amortised. Only requests that passed the signature check are recorded,
+so forged garbage cannot fill it.
 
 ``ReplayStore`` is the interface the authentication layer uses; its methods are async so
-that a shared backend (Redis: ``SET key 1 NX EX 300``) can implement it.
+that a shared backend (Redis: ``SET key 1 NX EX 300``) can implement it, and raise
+``StoreUnavailable`` when that backend cannot answer.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Final, Protocol
 
-__all__ = ["ReplayCache", "ReplayStore"]
+__all__ = ["ENTRY_BYTES", "ReplayCache", "ReplayStore", "StoreUnavailable"]
+
+#: What one entry costs in memory, rounded up: a 50-character key (44 of ``m7-sign`` and
+#: the 6-digit nonce), its float time and the ordered dict's slot and links. Measured with
+#: tracemalloc at about 115 bytes; the rest is room for the dict's growth by doubling.
+ENTRY_BYTES: Final = 160
+
+
+@dataclass(frozen=True, slots=True)
+class StoreUnavailable(Exception):
+    """A store cannot take the request now (full, or its backend lost): refuse, never guess.
+
+    ``reason`` is the client's message; ``retry_after`` the seconds after which trying
+    again can succeed.
+    """
+
+    reason: str
+    retry_after: int = 1
 
 
 class ReplayStore(Protocol):
     """Which keys (``sign + nonce``) were accepted within the window."""
 
     async def check_and_add(self, key: str) -> bool:
-        """Record ``key``; True if it was already seen within the window (a replay)."""
+        """Record ``key``; True if it was already seen within the window (a replay).
+
+        Raises ``StoreUnavailable`` when the key cannot be recorded: the request must then
+        be refused, since accepting it unrecorded would let it be replayed.
+        """
 
     async def clear(self) -> None:
         """Forget every key (the admin reset)."""
 
 
 class ReplayCache:
-    """The in-memory ``ReplayStore``: keys for ``window`` seconds, at most ``capacity``."""
+    """The in-memory ``ReplayStore``: keys for ``window`` seconds, in at most ``max_bytes``."""
 
     def __init__(
         self,
         *,
         window: float = 300,
-        capacity: int = 100_000,
+        max_bytes: int = 64 * 1024 * 1024,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if capacity < 1:
-            raise ValueError("capacity must be at least 1")
+        if max_bytes < ENTRY_BYTES:
+            raise ValueError(f"max_bytes must be at least {ENTRY_BYTES} (one entry)")
         self._window = window
-        self._capacity = capacity
+        self._capacity = max_bytes // ENTRY_BYTES
+        self._max_bytes = max_bytes
         self._clock = clock
         self._seen: OrderedDict[str, float] = OrderedDict()
-        #: How many live entries the cap has forced out (a sign the cap is too small).
-        self.evicted = 0
+        #: How many requests were refused because the store was full of live entries.
+        self.refused = 0
 
     def __len__(self) -> int:
         return len(self._seen)
 
     @property
     def capacity(self) -> int:
+        """How many entries fit in ``max_bytes``."""
         return self._capacity
 
     async def check_and_add(self, key: str) -> bool:
         """Record ``key``; True if it was already seen within the window (a replay).
 
         A key exactly ``window`` seconds old is still a replay; one second later it is not.
+        A replay is recognised even when the store is full; a new key then raises
+        ``StoreUnavailable`` with the seconds until the oldest entry expires.
         """
         now = self._clock()
         self._expire(now)
@@ -74,8 +103,14 @@ class ReplayCache:
         if seen_at is not None:  # expired but not yet reached by _expire (clock stepped back)
             del self._seen[key]
         elif len(self._seen) >= self._capacity:
-            self._seen.popitem(last=False)
-            self.evicted += 1
+            self.refused += 1
+            oldest = next(iter(self._seen.values()))
+            wait = max(1, math.ceil(oldest + self._window - now))
+            raise StoreUnavailable(
+                f"replay store: full ({self._capacity} live sign + nonce pairs, the "
+                f"{self._max_bytes}-byte bound of --replay-max-bytes); retry in {wait} s",
+                retry_after=wait,
+            )
         self._seen[key] = now
         return False
 

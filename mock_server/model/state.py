@@ -54,15 +54,22 @@ class MockState:
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         replay_window: float = 300,
-        replay_capacity: int = 100_000,
+        replay_max_bytes: int = 64 * 1024 * 1024,
         journal_capacity: int = 1000,
+        journal_max_bytes: int = 8 * 1024 * 1024,
+        journal_value_chars: int = 1024,
     ) -> MockState:
         """The state of one process, every part in memory."""
         events = InMemoryEventFeed()
         return cls(
             callcenter=InMemoryCallCenter(CallCenter(scenario, clock=clock), events),
-            replay=ReplayCache(window=replay_window, capacity=replay_capacity, clock=clock),
-            journal=Journal(journal_capacity, events),
+            replay=ReplayCache(window=replay_window, max_bytes=replay_max_bytes, clock=clock),
+            journal=Journal(
+                journal_capacity,
+                events,
+                max_bytes=journal_max_bytes,
+                value_chars=journal_value_chars,
+            ),
             faults=Faults(rng or random.Random(), events),  # noqa: S311 - faults, not secrets
             events=events,
             ids=SystemIds(clock),

@@ -29,10 +29,21 @@ TARGET_LABELS: Final = {
     "prism-quiet": "Prism 5.16, `--verboseLevel warn` (no per-request log)",
     "ceiling": "bare Starlette app, same JSON (ceiling)",
     "mock-quiet": "mock, `--log-level warning` (no access log)",
+    "mock-uvicorn-bounded": "mock, no access log, uvicorn + the bounded protocol (= m7-mock)",
+    "mock-uvicorn-plain": "mock, no access log, uvicorn's own protocol (no limits)",
+    "mock-granian": "mock, no access log, granian",
+    "mock-hypercorn": "mock, no access log, hypercorn",
 }
 DEFAULT_TARGETS: Final = ("mock", "prism", "prism-quiet", "ceiling")
-#: Every target, in table order; mock-quiet only on request (--targets).
-ALL_TARGETS: Final = ("mock", "mock-quiet", "prism", "prism-quiet", "ceiling")
+#: The mock under each server (scripts/benchmarks/servers.py), only on request (--targets).
+SERVER_TARGETS: Final = (
+    "mock-uvicorn-bounded",
+    "mock-uvicorn-plain",
+    "mock-granian",
+    "mock-hypercorn",
+)
+#: Every target, in table order; mock-quiet and the server targets only on request.
+ALL_TARGETS: Final = ("mock", "mock-quiet", *SERVER_TARGETS, "prism", "prism-quiet", "ceiling")
 PARTS: Final = ("request-cost", "client", "signature", "cold-start")
 
 

@@ -28,7 +28,16 @@ LUA_SCRIPT: Final = Path(__file__).with_name("signed_requests.lua")
 #: Requests per second assumed before a target has been measured (sizes the first pool).
 INITIAL_RATE_GUESS: Final = 25_000
 #: Targets that refuse a replayed signature; the others get a smaller pool that may wrap.
-REPLAY_CHECKED: Final = frozenset({"mock", "mock-quiet"})
+REPLAY_CHECKED: Final = frozenset(
+    {
+        "mock",
+        "mock-quiet",
+        "mock-uvicorn-bounded",
+        "mock-uvicorn-plain",
+        "mock-granian",
+        "mock-hypercorn",
+    }
+)
 #: Pool size for targets that do not check replays (wrapping there is harmless).
 UNCHECKED_POOL: Final = 50_000
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Final
 
 from .common import BENCH_SCRIPT, DOCUMENT, ROOT
+from .servers import SERVERS
 from .signatures import SignaturePool, raw_request
 
 PRISM: Final = ROOT / "node_modules" / ".bin" / "prism"
@@ -147,7 +148,25 @@ def ceiling_argv(port: int) -> list[str]:
     return [sys.executable, str(BENCH_SCRIPT), "serve-ceiling", "--port", str(port)]
 
 
+def server_argv(server: str) -> Callable[[int], list[str]]:
+    """The mock without its access log under ``server`` (see servers.py)."""
+
+    def argv(port: int) -> list[str]:
+        return [
+            sys.executable,
+            str(BENCH_SCRIPT),
+            "serve-mock",
+            "--server",
+            server,
+            "--port",
+            str(port),
+        ]
+
+    return argv
+
+
 ARGV: Final[dict[str, Callable[[int], list[str]]]] = {
+    **{f"mock-{server}": server_argv(server) for server in SERVERS},
     "mock": mock_argv,
     "mock-quiet": mock_quiet_argv,
     "prism": prism_argv,

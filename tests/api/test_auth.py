@@ -10,7 +10,8 @@ import pytest
 
 from m7_call_monitor.signing import HEADER_NAMES
 from mock_server.app import create_app
-from mock_server.model.replay import ReplayCache
+from mock_server.http.auth import Authenticator
+from mock_server.model.replay import ENTRY_BYTES, ReplayCache
 from mock_server.settings import Settings
 from tests.api.helpers import client_for, signed
 from tests.support.clock import Clock
@@ -22,6 +23,7 @@ LISTEN = PATHS["listen"]
 #: other than 401 proves authentication passed.
 BODY = {"hangupAgent": "2000", "agentNumber": "9530"}
 HANGUP = PATHS["hangupChannel"]
+REPLAYED = "m7-sign: replayed (this sign and nonce were used in the last 300 s)"
 
 
 async def post(client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
@@ -171,17 +173,77 @@ async def test_only_verified_requests_are_remembered(
     assert len(app.state.replay) == 1
 
 
-async def test_the_replay_cache_stays_within_its_cap(
+async def test_a_full_replay_store_refuses_with_503_and_forgets_nothing(
     make_settings: Callable[..., Settings], clock: Clock
 ) -> None:
-    app = create_app(make_settings(replay_capacity=64))
+    app = create_app(make_settings(replay_max_bytes=64 * ENTRY_BYTES))
+    first = signed(clock)
     async with client_for(app) as client:
-        for _ in range(2000):
+        assert_accepted(await post(client, first))
+        for _ in range(63):
             assert_accepted(await post(client, signed(clock)))
+        clock.advance(120)
+        refused = await post(client, signed(clock))
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["message"].startswith("replay store: full (64 live sign + nonce")
+        assert refused.json()["requestId"] == refused.headers["x-request-id"]
+        assert refused.headers["retry-after"] == "180"  # when the oldest entry expires
+        # full, yet the oldest entry is still remembered: its replay is refused, not served
+        assert_refused(await post(client, first), REPLAYED)
+        clock.advance(181)  # every entry has expired: room again
+        assert_accepted(await post(client, signed(clock)))
     cache = app.state.replay
     assert isinstance(cache, ReplayCache)
-    assert len(cache) == 64
-    assert cache.evicted == 2000 - 64
+    assert cache.refused == 1
+
+
+async def test_the_replay_key_is_exactly_sign_and_nonce(
+    make_settings: Callable[..., Settings], clock: Clock
+) -> None:
+    keys: list[str] = []
+
+    class Recording(ReplayCache):
+        async def check_and_add(self, key: str) -> bool:
+            keys.append(key)
+            return await super().check_and_add(key)
+
+    settings = make_settings()
+    authenticator = Authenticator(
+        mode="strict", credentials=settings.credentials, replay=Recording(clock=clock)
+    )
+    sent = signed(clock)
+    await authenticator.verify(sent, clock())
+    assert keys == [sent["m7-sign"] + sent["m7-nonce"]]
+
+
+async def test_the_same_nonce_with_another_timestamp_is_no_replay(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    """The key is not the nonce alone: a nonce may come back with another signature."""
+    nonce = next_nonce()
+    assert_accepted(await post(client, signed(clock, nonce=nonce)))
+    clock.advance(1)
+    assert_accepted(await post(client, signed(clock, nonce=nonce)))
+    assert_refused(await post(client, signed(clock, nonce=nonce)), REPLAYED)
+
+
+@pytest.mark.parametrize("repeated", HEADER_NAMES)
+async def test_a_repeated_m7_header_is_refused_naming_it(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]], repeated: str
+) -> None:
+    """A bogus first copy and a valid last one: which counts would be a guess, so neither."""
+    valid = headers()
+    sent = [(repeated, "bogus"), *valid.items()]
+    response = await client.post(HANGUP, json=BODY, headers=sent)
+    assert_refused(response, f"{repeated}: sent more than once")
+
+
+@pytest.mark.parametrize("padding", [" ", "\t", " \t "])
+async def test_whitespace_around_m7_values_is_ignored_on_both_sides(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]], padding: str
+) -> None:
+    sent = {name: f"{padding}{value}{padding}" for name, value in headers().items()}
+    assert_accepted(await post(client, sent))
 
 
 # --- modes -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.app import create_app
+from mock_server.app import MockApp, create_app
 from mock_server.settings import Settings
 from tests.api.helpers import client_for
 from tests.support import document as doc
@@ -67,9 +67,64 @@ async def test_configured_origins(make_settings: Callable[..., Settings]) -> Non
         )
         assert other.status_code == 403
         assert other.json()["message"] == "origin: not allowed (see --cors-origins)"
-        plain = await client.get("/__mock/state", headers={"origin": "https://evil.example"})
-        assert plain.status_code == 200
+        plain = await client.get(LISTEN, headers={"origin": "https://evil.example"})
+        assert plain.status_code == 405
         assert "access-control-allow-origin" not in plain.headers
+
+
+EVIL = "http://evil.example"
+OWN = "http://127.0.0.1:4010"  # the origin of client_for's base URL: the mock's own pages
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/__mock/reset"), ("PUT", "/__mock/faults")])
+async def test_another_origin_cannot_preflight_the_admin_api(
+    client: httpx.AsyncClient, method: str, path: str
+) -> None:
+    """With the default ``--cors-origins *``: the vendor API is open, the admin API is not."""
+    preflight = {"origin": EVIL, "access-control-request-method": method}
+    refused = await client.options(path, headers=preflight)
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "origin: not allowed (see --admin-origins)"
+    assert "access-control-allow-origin" not in refused.headers
+    vendor = await client.options(
+        LISTEN, headers={**preflight, "access-control-request-method": "POST"}
+    )
+    assert vendor.headers["access-control-allow-origin"] == "*"
+
+
+async def test_another_origin_cannot_reset_or_read_the_admin_api(
+    app: MockApp, client: httpx.AsyncClient
+) -> None:
+    await client.get("/nowhere")  # one journal entry
+    for request in (
+        client.post("/__mock/reset", headers={"origin": EVIL}),
+        client.get("/__mock/journal", headers={"origin": EVIL}),
+        client.delete("/__mock/journal", headers={"origin": EVIL}),
+    ):
+        response = await request
+        assert response.status_code == 403
+        assert response.json()["message"] == (
+            f"origin: {EVIL} may not use the admin API (see --admin-origins)"
+        )
+        assert "access-control-allow-origin" not in response.headers
+    assert len(await app.state.journal.entries()) == 1  # nothing was cleared
+
+
+async def test_the_mocks_own_pages_and_named_origins_may_use_the_admin_api(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings(admin_origins=("http://console.example",)))
+    async with client_for(app) as client:
+        for origin in (OWN, "http://console.example"):
+            preflight = {"origin": origin, "access-control-request-method": "POST"}
+            allowed = await client.options("/__mock/reset", headers=preflight)
+            assert allowed.status_code == 204
+            assert allowed.headers["access-control-allow-origin"] == origin
+            reset = await client.post("/__mock/reset", headers={"origin": origin})
+            assert reset.status_code == 200
+            assert reset.headers["access-control-allow-origin"] == origin
+        refused = await client.post("/__mock/reset", headers={"origin": EVIL})
+        assert refused.status_code == 403
 
 
 async def test_options_without_preflight_headers_is_a_405(client: httpx.AsyncClient) -> None:

@@ -9,7 +9,10 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 import pytest
 
+from mock_server.app import create_app
 from mock_server.model.callcenter import CallCenter
+from mock_server.settings import Settings
+from tests.api.helpers import client_for
 from tests.support.document import PATHS
 
 LISTEN = PATHS["listen"]
@@ -145,20 +148,39 @@ async def test_a_declared_length_over_the_limit_is_a_413(client: httpx.AsyncClie
     assert response.json()["message"] == "body: larger than 65536 bytes"
 
 
-async def test_a_streamed_body_is_cut_at_the_limit(client: httpx.AsyncClient) -> None:
-    sent_chunks = 0
+def counted_chunks(count: int) -> tuple[list[int], Callable[[], AsyncIterator[bytes]]]:
+    sent = [0]
 
     async def chunks() -> AsyncIterator[bytes]:
-        nonlocal sent_chunks
-        for _ in range(100):
-            sent_chunks += 1
+        for _ in range(count):
+            sent[0] += 1
             yield b"x" * 4096
 
+    return sent, chunks
+
+
+async def test_a_streamed_body_is_read_to_its_end_then_refused(client: httpx.AsyncClient) -> None:
+    """Read and thrown away (up to --max-drain-bytes), so that the client gets the 413."""
+    sent, chunks = counted_chunks(100)
     response = await client.post(
         LISTEN, content=chunks(), headers={"content-type": "application/json"}
     )
     assert response.status_code == 413
-    assert sent_chunks < 100  # refused while reading, not after buffering everything
+    assert response.headers["connection"] == "close"
+    assert sent[0] == 100
+
+
+async def test_a_streamed_body_is_cut_at_the_drain_limit(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings(max_drain_bytes=64 * 1024))
+    sent, chunks = counted_chunks(100)
+    async with client_for(app) as client:
+        response = await client.post(
+            LISTEN, content=chunks(), headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 413
+    assert sent[0] < 100  # refused while reading, never all of it
 
 
 async def test_an_unknown_path_is_a_404(client: httpx.AsyncClient) -> None:

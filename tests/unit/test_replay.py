@@ -1,27 +1,33 @@
-"""The replay cache (``mock_server.model.replay``): its window and its hard cap."""
+"""The replay cache (``mock_server.model.replay``): its window, and a memory bound that
+never forgets a live entry (it refuses instead)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mock_server.model.replay import ReplayCache
+from mock_server.model.replay import ENTRY_BYTES, ReplayCache, StoreUnavailable
 from tests.support.clock import Clock
 
 
-async def test_the_replay_cache_forgets_the_oldest_when_full() -> None:
+async def test_the_replay_cache_never_forgets_a_live_key_when_full() -> None:
     clock = Clock()
-    cache = ReplayCache(window=300, capacity=50, clock=clock)
-    for n in range(5000):
+    cache = ReplayCache(window=300, max_bytes=50 * ENTRY_BYTES, clock=clock)
+    for n in range(50):
         assert await cache.check_and_add(f"key-{n}") is False
-        assert len(cache) <= 50
-    assert cache.evicted == 4950
-    assert await cache.check_and_add("key-4999") is True
-    assert await cache.check_and_add("key-0") is False  # evicted: forgotten early (the trade-off)
+    clock.advance(10)
+    with pytest.raises(StoreUnavailable) as caught:
+        await cache.check_and_add("key-50")
+    assert caught.value.retry_after == 290  # when key-0 expires
+    assert len(cache) == 50
+    assert cache.refused == 1
+    assert await cache.check_and_add("key-0") is True  # still a replay, however full
+    clock.advance(291)
+    assert await cache.check_and_add("key-50") is False  # room again once they expired
 
 
 async def test_the_replay_cache_expires_after_the_window() -> None:
     clock = Clock()
-    cache = ReplayCache(window=300, capacity=10, clock=clock)
+    cache = ReplayCache(window=300, max_bytes=10 * ENTRY_BYTES, clock=clock)
     assert await cache.check_and_add("a") is False
     clock.advance(100)
     assert await cache.check_and_add("b") is False
@@ -36,5 +42,5 @@ async def test_the_replay_cache_expires_after_the_window() -> None:
 
 
 def test_a_replay_cache_needs_room_for_one() -> None:
-    with pytest.raises(ValueError, match="capacity"):
-        ReplayCache(capacity=0)
+    with pytest.raises(ValueError, match="max_bytes"):
+        ReplayCache(max_bytes=ENTRY_BYTES - 1)

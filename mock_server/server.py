@@ -1,0 +1,223 @@
+"""The server runner: the mock under uvicorn, with every connection resource bounded.
+
+uvicorn (httptools) gives the idle keep-alive timeout, the bounded graceful shutdown and
+the worker processes; it has no header-read timeout, no body-read timeout and no limit on
+the size of a request head. ``BoundedHttpToolsProtocol`` adds those to uvicorn's own
+protocol, because they can only be enforced where the bytes arrive (an ASGI app sees a
+request only once its head is complete). Every refusal it sends is the error envelope.
+Why uvicorn and not hypercorn or granian: docs/benchmarks.md, "Server choice"; the limits
+and their options: docs/mock-server.md, "Limits".
+
+This is the only module that knows uvicorn's internals (the attributes of its httptools
+protocol); ``uvicorn`` is pinned in requirements.lock and tests/api/test_server_limits.py
+drives every hook over a real socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from typing import Any, Final
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from mock_server.http.envelope import dumps, error_body
+from mock_server.model.ids import new_request_id
+from mock_server.settings import ServerLimits
+
+__all__ = ["BoundedHttpToolsProtocol", "serve"]
+
+#: Seconds a refused client is asked to wait before connecting again.
+_BUSY_RETRY_AFTER: Final = "1"
+
+
+def _refusal(status: int, message: str, *, extra: bytes = b"") -> bytes:
+    """A whole HTTP response: the error envelope, then the connection is closed."""
+    body = dumps(error_body(str(status), message, new_request_id()))
+    return b"".join(
+        [
+            STATUS_LINE[status],
+            b"content-type: application/json\r\n",
+            b"content-length: " + str(len(body)).encode() + b"\r\n",
+            extra,
+            b"connection: close\r\n\r\n",
+            body,
+        ]
+    )
+
+
+class _AnsweredRefusals(logging.Filter):
+    """Drops uvicorn's warning for each request its parser refused: the client got the
+    envelope saying why, and a hostile client must not be able to flood the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "Invalid HTTP request received."
+
+
+class _Refused(Exception):
+    """Raised in a parser callback: httptools stops, uvicorn calls ``send_400_response``."""
+
+
+async def _busy(scope: Scope, receive: Receive, send: Send) -> None:
+    """The app of a connection over ``max_connections``: 503, then the connection closes."""
+    body = dumps(error_body("503", "server: too many open connections", new_request_id()))
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", _BUSY_RETRY_AFTER.encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with deadlines and size limits on each request."""
+
+    def __init__(self, *args: Any, limits: ServerLimits, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._limits = limits
+        self._deadline: asyncio.TimerHandle | None = None
+        self._head_bytes = 0
+        self._header_count = 0
+        self._refusal: bytes | None = None
+
+    # Deadlines -----------------------------------------------------------------------------
+
+    def _arm(self, seconds: float, callback: Any) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(seconds, callback)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _head_timed_out(self) -> None:
+        self._deadline = None
+        if self.transport.is_closing():
+            return
+        if self.cycle is None or self.cycle.response_complete:
+            seconds = self._limits.header_read_timeout
+            message = f"request: headers not received within {seconds:g} s"
+            self.transport.write(_refusal(408, message))
+        self.transport.close()
+
+    def _body_timed_out(self) -> None:
+        self._deadline = None
+        if self.transport.is_closing():
+            return
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_started:
+            seconds = self._limits.body_read_timeout
+            self.transport.write(_refusal(408, f"body: not received within {seconds:g} s"))
+        if cycle is not None:  # the app's receive() answers http.disconnect, its send() no-ops
+            cycle.disconnected = True
+            cycle.message_event.set()
+        self.transport.close()
+
+    # uvicorn's protocol hooks -------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > self._limits.max_connections:
+            self.app = _busy
+        self._arm(self._limits.header_read_timeout, self._head_timed_out)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._head_bytes = 0
+        self._header_count = 0
+        if self._deadline is None:  # the first byte after a keep-alive pause
+            self._arm(self._limits.header_read_timeout, self._head_timed_out)
+
+    def on_url(self, url: bytes) -> None:
+        self._head_bytes += len(url)
+        if len(self.url) + len(url) > self._limits.max_url_bytes:
+            self._refuse(414, f"url: longer than {self._limits.max_url_bytes} bytes")
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_count += 1
+        self._head_bytes += len(name) + len(value) + 4
+        if self._header_count > self._limits.max_header_count:
+            self._refuse(431, f"headers: more than {self._limits.max_header_count}")
+        if self._head_bytes > self._limits.max_head_bytes:
+            self._refuse(431, f"headers: larger than {self._limits.max_head_bytes} bytes")
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._arm(self._limits.body_read_timeout, self._body_timed_out)
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+        super().on_message_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        """A request the parser refused: our refusal, or 400, as the envelope (not text)."""
+        self._disarm()
+        refusal, self._refusal = self._refusal, None
+        if refusal is None:
+            refusal = _refusal(400, "request: not a valid HTTP/1.1 request")
+        if not self.transport.is_closing():
+            self.transport.write(refusal)
+            self.transport.close()
+
+    def _refuse(self, status: int, message: str) -> None:
+        self._refusal = _refusal(status, message)
+        raise _Refused(message)
+
+
+def serve(
+    app: ASGIApp | str,
+    *,
+    host: str,
+    port: int,
+    log_level: str,
+    limits: ServerLimits,
+    workers: int = 1,
+) -> None:
+    """Run ``app`` until SIGINT/SIGTERM; returns once the shutdown is over.
+
+    ``app`` is the ASGI app, or with ``workers`` above 1 an import string of a factory
+    (uvicorn starts each worker process from it).
+    """
+    if workers > 1 and not isinstance(app, str):
+        raise ValueError("workers > 1 needs the app as an import string of a factory")
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    logging_config = {
+        **LOGGING_CONFIG,
+        "filters": {"answered": {"()": _AnsweredRefusals}},
+        "handlers": {
+            name: {**handler, "filters": ["answered"]}
+            for name, handler in LOGGING_CONFIG["handlers"].items()
+        },
+    }
+    uvicorn.run(
+        app,
+        log_config=logging_config,
+        factory=isinstance(app, str),
+        host=host,
+        port=port,
+        workers=workers if workers > 1 else None,
+        http=functools.partial(BoundedHttpToolsProtocol, limits=limits),  # type: ignore[arg-type]
+        log_level=log_level,
+        access_log=False,  # the mock writes its own structured access line
+        # No X-Forwarded-* rewriting (the mock is not deployed behind a proxy) and no
+        # `server` header: together about 10% more requests per second.
+        proxy_headers=False,
+        server_header=False,
+        timeout_keep_alive=int(limits.keep_alive_timeout) or 1,
+        timeout_graceful_shutdown=int(limits.shutdown_timeout) or 1,
+        # The connection bound is the protocol's (a 503 envelope, not uvicorn's plain text).
+        limit_concurrency=None,
+    )
