@@ -116,7 +116,7 @@ SOAK_ARGS ?=
 BENCH_BEFORE ?=
 
 .PHONY: bench
-bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism and the ceiling under wrk, per-request cost, client and signing cost, cold start (results in build/bench/)
+bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism and the ceiling under wrk, the mock on Redis (1 and 2 workers) and its round trips, per-request cost, client and signing cost, cold start (results in build/bench/)
 	$(PY) scripts/bench.py $(if $(BENCH_BEFORE),--before $(BENCH_BEFORE)) $(BENCH_ARGS)
 
 .PHONY: bench-docs

@@ -21,11 +21,14 @@ Layers 1-7 are the pure ASGI layers of ``mock_server.http``; 8 is ``mock_server.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from functools import partial
+from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from m7_call_monitor.signing import APPKEY_HEADER
 from mock_server.http.access_log import AccessLog
 from mock_server.http.admin_guard import AdminGuard
 from mock_server.http.auth import Authenticator, AuthMiddleware
@@ -35,7 +38,9 @@ from mock_server.http.cors import CorsMiddleware
 from mock_server.http.faults import FaultsMiddleware
 from mock_server.http.lifecycle import HeadLimits, RequestLifecycle
 from mock_server.http.pages import Pages
+from mock_server.http.record import RequestRecord
 from mock_server.http.vendor_dispatch import VendorDispatch
+from mock_server.model.accounts import AccountPlan, Accounts, plan_accounts
 from mock_server.model.scenario import load_demo
 from mock_server.model.state import MockState
 from mock_server.settings import Settings
@@ -51,57 +56,115 @@ from mock_server.spec.prefer_answers import PreferredAnswers
 from mock_server.spec.validation import resolved_document
 from mock_server.spec.vendor_routes import vendor_routes
 
-__all__ = ["MockApp", "build_state", "create_app"]
+__all__ = ["MockApp", "account_plan", "build_accounts", "build_state", "create_app"]
 
 
 class MockApp:
-    """The mock's ASGI app, with its state reachable for tests and the command line."""
+    """The mock's ASGI app, with its state reachable for tests and the command line:
+    ``state`` is the default account's, ``accounts`` every account's."""
 
-    def __init__(self, app: ASGIApp, state: MockState) -> None:
+    def __init__(self, app: ASGIApp, accounts: Accounts) -> None:
         self._app = app
-        self.state = state
+        self.accounts = accounts
+        self.state = accounts.default_state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._app(scope, receive, send)
 
 
+def account_plan(settings: Settings) -> AccountPlan:
+    """Every account of ``settings``: the credentials' and the scenario file's."""
+    fallback = settings.scenario if settings.scenario is not None else load_demo()
+    return plan_accounts(settings.credentials, settings.scenario_file, fallback)
+
+
+def build_accounts(settings: Settings) -> Accounts:
+    """Every account's state: in this process, or in Redis (``settings.state``)."""
+    plan = account_plan(settings)
+    if settings.state != "memory":
+        from mock_server.redis_store.state import redis_accounts  # only with --state redis
+
+        return redis_accounts(
+            settings.state,
+            plan,
+            clock=settings.clock,
+            rng=settings.rng,
+            replay_window=settings.auth_window_seconds,
+            journal_capacity=settings.journal_capacity,
+        )
+    states = {
+        app_key: MockState.in_memory(
+            scenario,
+            clock=settings.clock,
+            rng=settings.rng,
+            replay_window=settings.auth_window_seconds,
+            replay_max_bytes=settings.replay_max_bytes,
+            journal_capacity=settings.journal_capacity,
+            journal_max_bytes=settings.journal_max_bytes,
+            journal_value_chars=settings.journal_value_chars,
+        )
+        for app_key, scenario in plan.scenarios.items()
+    }
+    return Accounts(states, plan.default)
+
+
 def build_state(settings: Settings) -> MockState:
-    """The in-memory state for ``settings`` (the demo scenario unless one is given)."""
-    return MockState.in_memory(
-        settings.scenario if settings.scenario is not None else load_demo(),
-        clock=settings.clock,
-        rng=settings.rng,
-        replay_window=settings.auth_window_seconds,
-        replay_max_bytes=settings.replay_max_bytes,
-        journal_capacity=settings.journal_capacity,
-        journal_max_bytes=settings.journal_max_bytes,
-        journal_value_chars=settings.journal_value_chars,
-    )
+    """The default account's state for ``settings`` (the demo scenario unless one is given)."""
+    return build_accounts(settings).default_state
+
+
+def _admin_account(record: RequestRecord) -> str | None:
+    """The ``account`` query parameter of an admin request (the last one given)."""
+    if not record.query_string:
+        return None
+    values = parse_qs(record.query_string.decode("latin-1")).get("account")
+    return values[-1] if values else None
+
+
+def _account_config(
+    settings: Settings,
+    plan: AccountPlan,
+    accounts: Accounts,
+    operations: Sequence[Mapping[str, str]],
+    record: RequestRecord,
+) -> dict[str, Any]:
+    """``GET /__mock/config`` for the account the request names (the default without one)."""
+    account = _admin_account(record)
+    accounts.named(account)  # an unknown account: 404
+    app_key = account or accounts.default
+    return console_config(settings, operations, {app_key: plan.secrets[app_key]})
 
 
 def create_app(settings: Settings | None = None, *, access_log: AccessLog | None = None) -> MockApp:
     """Build the mock for ``settings`` (the defaults of ``m7-mock`` when omitted).
 
-    Every call builds a fresh state (call center, replay cache, journal, faults), so tests
-    can build one app per test; the clock, sleep and random source come from ``settings``.
+    Every call builds a fresh state (call center, replay cache, journal, faults) for every
+    account, so tests can build one app per test; the clock, sleep and random source come
+    from ``settings``. A vendor request acts on the account of its app key, an admin request
+    on the account it names (``?account=``), each the default account when there is none.
     The access log goes to the ``mock_server.access`` logger unless ``access_log`` says
     otherwise (the command line writes it straight to stdout).
     """
     settings = settings or Settings()
-    state = build_state(settings)
+    plan = account_plan(settings)
+    accounts = build_accounts(settings)
     operations = vendor_operations()
     routes = frozenset((op.method, op.path) for op in operations.values())
     operation_ids = {path: op.operation_id for path, op in operations.items()}
+
+    def named_by_headers(record: RequestRecord) -> MockState:
+        return accounts.of(record.app_key or record.headers.get(APPKEY_HEADER))
+
     authenticator = Authenticator(
         mode=settings.auth_mode,
-        credentials=settings.credentials,
-        replay=state.replay,
+        credentials=plan.secrets,
+        replay_of=lambda app_key: accounts.of(app_key).replay,
         window_seconds=settings.auth_window_seconds,
     )
     layers: list[Callable[[ASGIApp], ASGIApp]] = [
         partial(
             RequestLifecycle,
-            journal=state.journal,
+            journal_of=lambda record: named_by_headers(record).journal,
             access_log=access_log or AccessLog(),
             clock=settings.clock,
             auth_mode=settings.auth_mode,
@@ -135,12 +198,15 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
         ),
         partial(
             ConsoleSupport,
-            config=console_config(settings, operation_facts()),
-            events=state.events,
+            config_of=partial(_account_config, settings, plan, accounts, operation_facts()),
+            events_of=lambda record: accounts.named(_admin_account(record)).events,
             admin_prefix=ADMIN_BASE_PATH,
         ),
         partial(
-            FaultsMiddleware, faults=state.faults, operations=operation_ids, sleep=settings.sleep
+            FaultsMiddleware,
+            faults_of=lambda record: named_by_headers(record).faults,
+            operations=operation_ids,
+            sleep=settings.sleep,
         ),
         partial(
             BodyGuard,
@@ -154,11 +220,14 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
         partial(AuthMiddleware, authenticator=authenticator, routes=routes, clock=settings.clock),
         partial(
             VendorDispatch,
-            routes=vendor_routes(state, operations),
+            routes=vendor_routes(lambda record: accounts.of(record.app_key), operations),
             examples=PreferredAnswers(load_document(VENDOR_DOCUMENT), operations),
         ),
     ]
-    app = connexion_app(state)
+    app = connexion_app(
+        lambda record: accounts.of(record.app_key),
+        lambda record: accounts.named(_admin_account(record)),
+    )
     for layer in reversed(layers):
         app = layer(app)
-    return MockApp(app, state)
+    return MockApp(app, accounts)

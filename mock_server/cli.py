@@ -4,8 +4,12 @@ Every option has an environment variable (the option wins): ``--host`` M7_MOCK_H
 ``--port`` M7_MOCK_PORT, ``--auth-mode`` M7_MOCK_AUTH_MODE, ``--scenario`` M7_MOCK_SCENARIO,
 ``--credentials`` M7_MOCK_CREDENTIALS, ``--admin-token`` M7_MOCK_ADMIN_TOKEN,
 ``--cors-origins`` M7_MOCK_CORS_ORIGINS, ``--page-signing`` M7_MOCK_PAGE_SIGNING,
-``--log-level`` M7_MOCK_LOG_LEVEL, and the limits (``--max-head-bytes``
+``--log-level`` M7_MOCK_LOG_LEVEL, ``--state``
+M7_MOCK_STATE, ``--workers`` M7_MOCK_WORKERS, and the limits (``--max-head-bytes``
 M7_MOCK_MAX_HEAD_BYTES, ...; see ``_LIMITS`` and docs/mock-server.md).
+
+With ``--workers N`` the server runs N processes; each builds its app from the same options,
+which ``main`` hands down through the environment (``worker_app``).
 """
 
 from __future__ import annotations
@@ -13,16 +17,18 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import json
 import logging
 import os
 import re
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Final, cast
+from typing import Any, Final, cast
 
 from mock_server.banner import banner
-from mock_server.model.scenario import ScenarioError, load_scenario
+from mock_server.model.accounts import parse_scenario_file, plan_accounts
+from mock_server.model.scenario import DEMO, ScenarioError, read_scenario_data
 from mock_server.settings import (
     AUTH_MODES,
     DEMO_CREDENTIALS,
@@ -136,6 +142,20 @@ def _parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
+        "--state",
+        default=env.get("M7_MOCK_STATE", "memory"),
+        help=(
+            "memory: this process only; redis://host:port/db: one state shared by every "
+            "worker and host (M7_MOCK_STATE; default memory)"
+        ),
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=env.get("M7_MOCK_WORKERS", "1"),
+        help="server processes; more than 1 needs --state redis://... (M7_MOCK_WORKERS; default 1)",
+    )
+    parser.add_argument(
         "--admin-origins",
         default=env.get("M7_MOCK_ADMIN_ORIGINS", ""),
         help=(
@@ -192,6 +212,14 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         raise ConfigError(f"log level: must be one of {', '.join(_LOG_LEVELS)}")
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"port: {args.port} is not a TCP port")
+    state = _state(args.state)
+    if args.workers < 1:
+        raise ConfigError(f"workers: {args.workers} is not a number of processes (1 or more)")
+    if args.workers > 1 and state == "memory":
+        raise ConfigError(
+            "workers: more than 1 needs a shared state (--state redis://host:port/db); "
+            "in memory each worker would have its own replay cache and call center"
+        )
     origins = tuple(o.strip() for o in args.cors_origins.split(",") if o.strip())
     credentials, credentials_source = dict(DEMO_CREDENTIALS), "demo"
     if args.credentials:
@@ -200,14 +228,21 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         except CredentialsError as exc:
             raise ConfigError(str(exc)) from None
     scenario, scenario_source = None, "demo (mock_server/model/demo-scenario.yaml)"
+    scenario_file = None
     if args.scenario:
         try:
-            scenario, scenario_source = load_scenario(args.scenario), args.scenario
+            data = read_scenario_data(args.scenario)
         except ScenarioError as exc:
             raise ConfigError(str(exc)) from None
+        try:
+            scenario_file = parse_scenario_file(data)
+            plan_accounts(credentials, scenario_file, DEMO)
+        except ScenarioError as exc:
+            raise ConfigError(f"{args.scenario}: {exc}") from None
+        scenario, scenario_source = scenario_file.center, args.scenario
         from mock_server.spec.validation import scenario_errors  # imports connexion: not at top
 
-        problems = scenario_errors(scenario.to_data())
+        problems = scenario_errors(data)
         if problems:
             listed = "; ".join(f"{p.field}: {p.message}" for p in problems)
             raise ConfigError(f"{args.scenario}: {listed}")
@@ -230,7 +265,21 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         page_signing=cast(PageSigning, args.page_signing),
         admin_origins=tuple(o.strip() for o in args.admin_origins.split(",") if o.strip()),
         log_level=args.log_level,
+        scenario_file=scenario_file,
+        state=state,
+        workers=args.workers,
     )
+
+
+def _state(value: str) -> str:
+    """``memory`` or a Redis URL (``redis://``, ``rediss://``, ``unix://``)."""
+    value = value.strip()
+    if value == "memory":
+        return value
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme not in ("redis", "rediss", "unix") or not rest:
+        raise ConfigError("state: must be 'memory' or a URL such as redis://127.0.0.1:6379/0")
+    return value
 
 
 def _configure_logging(level: str) -> None:
@@ -271,20 +320,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     from mock_server.app import create_app
     from mock_server.http.access_log import AccessLog, LineWriter
+    from mock_server.redis_store.connection import StateStoreUnavailable, check_reachable
     from mock_server.server import serve
 
     try:
+        if settings.state != "memory":
+            check_reachable(settings.state)
         app = create_app(settings, access_log=AccessLog(lines=LineWriter(sys.stdout.buffer)))
-    except ScenarioError as exc:
+    except (ScenarioError, StateStoreUnavailable) as exc:
         print(f"m7-mock: {exc}", file=sys.stderr)
         return 2
     print(banner(settings), flush=True)
     _settle_garbage_collector()
+    if settings.workers > 1:
+        # Each worker process builds its own app from the same options (``worker_app``).
+        os.environ.update(_environment(sys.argv[1:] if argv is None else argv))
+        app_or_factory: Any = f"{__name__}:worker_app"
+    else:
+        app_or_factory = app
     serve(
-        app,
+        app_or_factory,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         limits=settings.server,
+        workers=settings.workers,
     )
     return 0
+
+
+#: Set in the workers' environment: the options of the command line, for ``worker_app``.
+_ARGV_VARIABLE: Final = "M7_MOCK_WORKER_ARGV"
+
+
+def _environment(argv: Sequence[str]) -> dict[str, str]:
+    return {_ARGV_VARIABLE: json.dumps(list(argv))}
+
+
+def worker_app() -> Any:
+    """The app of one worker process (``--workers N``): the parent's options, parsed again."""
+    argv = json.loads(os.environ.get(_ARGV_VARIABLE, "[]"))
+    settings = parse_settings(argv, os.environ)
+    _configure_logging(settings.log_level)
+    warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
+    from mock_server.app import create_app
+    from mock_server.http.access_log import AccessLog, LineWriter
+
+    app = create_app(settings, access_log=AccessLog(lines=LineWriter(sys.stdout.buffer)))
+    _settle_garbage_collector()
+    return app

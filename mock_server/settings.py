@@ -19,6 +19,7 @@ from typing import Final, Literal, get_args
 
 import yaml
 
+from mock_server.model.accounts import ScenarioFile
 from mock_server.model.scenario import Scenario
 
 __all__ = [
@@ -98,6 +99,12 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     page_signing: PageSigning = "auto"
     log_level: str = "info"
+    #: The accounts a scenario file declares (``None``: the credentials' accounts only).
+    scenario_file: ScenarioFile | None = None
+    #: Where the state lives: "memory" (this process) or a redis:// URL shared by workers.
+    state: str = "memory"
+    #: Server processes; more than one needs a shared ``state``.
+    workers: int = 1
 
     #: The vendor's window: clock skew allowed and how long a sign+nonce is remembered.
     auth_window_seconds: int = 300

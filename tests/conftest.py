@@ -27,5 +27,10 @@ settings.register_profile("ci", parent=settings.get_profile("default"), derandom
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # The in-process mock fixtures (``mock``, ``monitor``, ``next_nonce``) of the property and
-# stateful suites; a folder's own conftest may override them.
-pytest_plugins = ["tests.support.fixtures"]
+# stateful suites; a folder's own conftest may override them. The real Redis server of the
+# Redis-backend tests (started on first use, stopped at the end of the session).
+pytest_plugins = [
+    "tests.support.fixtures",
+    "tests.support.redis_fixtures",
+    "tests.support.centers",
+]

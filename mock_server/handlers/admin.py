@@ -14,7 +14,7 @@ from mock_server.http.envelope import Answer, json_answer
 from mock_server.http.record import RequestRecord
 from mock_server.model.faults import FaultPlan
 from mock_server.model.journal_filter import JournalFilter
-from mock_server.model.scenario import parse_scenario
+from mock_server.model.scenario import ScenarioError, parse_scenario
 from mock_server.model.state import MockState
 
 __all__ = [
@@ -49,6 +49,13 @@ async def reset(state: MockState, record: RequestRecord) -> Answer:
 
 
 async def load_scenario(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    """Load one account's call center (the ``account`` parameter's); ``accounts`` belong to
+    the scenario file given at start-up (their secrets never travel through this API)."""
+    if "accounts" in body:
+        raise ScenarioError(
+            "accounts: accounts are declared by the scenario file at start-up; load one "
+            "account's call center with ?account=<app key>"
+        )
     await state.callcenter.load(parse_scenario(body))
     return await _snapshot(state)
 

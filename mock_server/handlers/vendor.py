@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any, Final
 
 from mock_server.http.envelope import Answer, Span, error_answer, json_answer, success_body
+from mock_server.http.faults import DROPPED, apply_decision
 from mock_server.http.record import RequestRecord
 from mock_server.model.callcenter import CallStateError
 from mock_server.model.callcenter_store import Action
 from mock_server.model.outcome import Outcome
+from mock_server.model.owed import FaultFired, Replayed
 from mock_server.model.state import MockState
 
 __all__ = ["OPERATIONS", "hangup_channel", "listen", "loot_call", "pickup_channel", "whisper"]
@@ -30,8 +32,23 @@ async def _perform(
     """Run one action of the call center for ``body`` (``field`` names the supervisor)."""
     clock = state.clock
     proxy_start = _ms(clock())
+    owed = record.owed
+    # The shared store settles the owed checks in the action's round trip. The journal entry
+    # is written after the answer (``mock_server.http.lifecycle``), since it carries the
+    # response body, which exists only then: a second round trip on Redis, after the answer.
     try:
-        await state.callcenter.act(action, body[field], body["agentNumber"], supervisor_field=field)
+        await state.callcenter.act(
+            action,
+            body[field],
+            body["agentNumber"],
+            supervisor_field=field,
+            owed=owed,
+        )
+    except FaultFired as fired:
+        return await apply_decision(record, fired.decision) or DROPPED
+    except Replayed:
+        message = owed.replay_message if owed is not None else "m7-sign: replayed"
+        return error_answer(record, 401, message, outcome=Outcome.AUTH_REPLAY)
     except CallStateError as refused:
         return error_answer(
             record,

@@ -38,6 +38,7 @@ from m7_call_monitor.signing import (
 from mock_server.http.envelope import send_error
 from mock_server.http.record import record_of
 from mock_server.model.outcome import Outcome
+from mock_server.model.owed import Owed, defers
 from mock_server.model.replay import ReplayStore, StoreUnavailable
 from mock_server.settings import AuthMode
 
@@ -83,16 +84,19 @@ class Authenticator:
         *,
         mode: AuthMode,
         credentials: Mapping[str, str],
-        replay: ReplayStore,
+        replay_of: Callable[[str], ReplayStore],
         window_seconds: int = 300,
     ) -> None:
         self.mode = mode
         self._credentials = dict(credentials)
-        self._replay = replay
+        self._replay_of = replay_of
         self._window = window_seconds
 
-    async def verify(self, headers: Mapping[str, str], now: float) -> str | None:
-        """Return the request's app key, or raise ``AuthError``."""
+    async def verify(
+        self, headers: Mapping[str, str], now: float, owed: Owed | None = None
+    ) -> str | None:
+        """Return the request's app key, or raise ``AuthError``. With ``owed`` and a replay
+        store that defers, the replay check is left owed (``mock_server.model.owed``)."""
         if self.mode == "off":
             return headers.get(APPKEY_HEADER)
         for name in HEADER_NAMES:
@@ -128,12 +132,15 @@ class Authenticator:
         if not signature_matches(app_key, secret, timestamp, nonce, sign):
             raise AuthError(Outcome.AUTH_SIGNATURE, signature_mismatch(app_key, timestamp, nonce))
         # Recorded only now, after the signature verified, so garbage cannot fill the cache.
-        if await self._replay.check_and_add(sign + nonce):
-            raise AuthError(
-                Outcome.AUTH_REPLAY,
-                f"{SIGN_HEADER}: replayed (this sign and nonce were used in the last "
-                f"{self._window} s)",
-            )
+        replay = self._replay_of(app_key)
+        message = (
+            f"{SIGN_HEADER}: replayed (this sign and nonce were used in the last {self._window} s)"
+        )
+        if owed is not None and defers(replay):
+            owed.replay, owed.replay_key, owed.replay_message = replay, sign + nonce, message
+            return app_key
+        if await replay.check_and_add(sign + nonce):
+            raise AuthError(Outcome.AUTH_REPLAY, message)
         return app_key
 
 
@@ -165,7 +172,9 @@ class AuthMiddleware:
         try:
             if self._authenticator.mode != "off":
                 _refuse_repeated(scope["headers"])
-            record.app_key = await self._authenticator.verify(record.headers, self._clock())
+            record.app_key = await self._authenticator.verify(
+                record.headers, self._clock(), record.owed
+            )
         except AuthError as error:
             record.app_key = record.headers.get(APPKEY_HEADER)
             await send_error(send, record, 401, error.message, outcome=error.outcome)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -22,7 +22,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mock_server.http.envelope import json_answer, send_error
 from mock_server.http.event_stream import event_block, event_stream
 from mock_server.http.pages import signing_config
-from mock_server.http.record import record_of
+from mock_server.http.record import RequestRecord, record_of
+from mock_server.model.callcenter import CallStateError
 from mock_server.model.events import Event, EventFeed, TooManySubscribers
 from mock_server.settings import Settings
 
@@ -38,11 +39,16 @@ _STREAM_HEADERS: Final = [
 ]
 
 
-def console_config(settings: Settings, operations: Sequence[Mapping[str, str]]) -> dict[str, Any]:
-    """The body of ``GET /__mock/config``: auth mode, in-page signing, the five operations."""
+def console_config(
+    settings: Settings,
+    operations: Sequence[Mapping[str, str]],
+    credentials: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The body of ``GET /__mock/config``: auth mode, in-page signing (with ``credentials``,
+    the selected account's; the settings' when omitted), the five operations."""
     return {
         "authMode": settings.auth_mode,
-        "signing": signing_config(settings),
+        "signing": signing_config(settings, credentials),
         "operations": [dict(op) for op in operations],
     }
 
@@ -52,20 +58,22 @@ def _encode(event: Event) -> bytes:
 
 
 class ConsoleSupport:
-    """Answers ``GET <admin>/config`` and ``GET <admin>/events``; passes everything else."""
+    """Answers ``GET <admin>/config`` and ``GET <admin>/events``, each for the account the
+    request names (``config_of``, ``events_of`` raise ``CallStateError`` for an unknown one);
+    passes everything else."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        config: Mapping[str, Any],
-        events: EventFeed,
+        config_of: Callable[[RequestRecord], Mapping[str, Any]],
+        events_of: Callable[[RequestRecord], EventFeed],
         admin_prefix: str,
         keep_alive_seconds: float = KEEP_ALIVE_SECONDS,
     ) -> None:
         self.app = app
-        self._config = json_answer(200, config, [_NO_STORE])
-        self._events = events
+        self._config_of = config_of
+        self._events_of = events_of
         self._config_path = admin_prefix + "/config"
         self._events_path = admin_prefix + "/events"
         self._keep_alive = keep_alive_seconds
@@ -73,7 +81,13 @@ class ConsoleSupport:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             if scope["path"] == self._config_path:
-                await self._config.send(send)
+                record = record_of(scope)
+                try:
+                    config = self._config_of(record)
+                except CallStateError as unknown:
+                    await send_error(send, record, 404, unknown.message, code=unknown.code)
+                    return
+                await json_answer(200, config, [_NO_STORE]).send(send)
                 return
             if scope["path"] == self._events_path:
                 await self._stream(scope, receive, send)
@@ -83,7 +97,12 @@ class ConsoleSupport:
     async def _stream(self, scope: Scope, receive: Receive, send: Send) -> None:
         record = record_of(scope)
         try:
-            subscription = self._events.subscribe()
+            events = self._events_of(record)
+        except CallStateError as unknown:
+            await send_error(send, record, 404, unknown.message, code=unknown.code)
+            return
+        try:
+            subscription = events.subscribe()
         except TooManySubscribers as refused:
             await send_error(
                 send, record, 503, f"events: {refused}", headers=[(b"retry-after", b"5")]

@@ -25,8 +25,9 @@ from mock_server.http.record import SCOPE_KEY, RequestRecord
 from mock_server.model.ids import new_request_id
 from mock_server.model.journal import LONGEST_BODY, JournalEntry, JournalStore
 from mock_server.model.outcome import Outcome
+from mock_server.model.store_errors import StateStoreUnavailable
 
-__all__ = ["HeadLimits", "RequestLifecycle", "journaled"]
+__all__ = ["HeadLimits", "RequestLifecycle", "journal_entry", "journaled"]
 
 logger = logging.getLogger("mock_server")
 
@@ -74,6 +75,28 @@ def journaled(path: str, admin_prefix: str) -> bool:
     return not (path == admin_prefix or path.startswith(admin_prefix + "/"))
 
 
+def journal_entry(
+    record: RequestRecord,
+    *,
+    operation: str | None = None,
+    response_body: bytes | None = None,
+) -> JournalEntry:
+    """The journal entry of ``record`` as it stands (its status once the answer started)."""
+    return JournalEntry(
+        time=record.started,
+        request_id=record.request_id,
+        method=record.method,
+        path=record.path,
+        status=record.status,
+        outcome=record.outcome,
+        app_key=record.app_key,
+        headers=record.headers,
+        body=record.body,
+        response_body=response_body,
+        operation=operation,
+    )
+
+
 class RequestLifecycle:
     """Creates the ``RequestRecord``; stamps, logs and journals every response."""
 
@@ -81,7 +104,7 @@ class RequestLifecycle:
         self,
         app: ASGIApp,
         *,
-        journal: JournalStore,
+        journal_of: Callable[[RequestRecord], JournalStore],
         access_log: AccessLog,
         clock: Callable[[], float],
         auth_mode: str,
@@ -91,7 +114,7 @@ class RequestLifecycle:
     ) -> None:
         self.app = app
         self._operations = operations or {}  # path -> operationId, for the journal
-        self._journal = journal
+        self._journal_of = journal_of
         self._access_log = access_log
         self._clock = clock
         self._auth_mode = auth_mode.encode()
@@ -113,6 +136,7 @@ class RequestLifecycle:
             },
             started=self._clock(),
             raw_send=send,
+            query_string=scope.get("query_string", b""),
         )
         scope[SCOPE_KEY] = record
         started = time.perf_counter()
@@ -142,6 +166,19 @@ class RequestLifecycle:
                 )
         except ConnectionDropped:
             raise
+        except StateStoreUnavailable as exc:
+            # Redis lost: nothing was accepted without its check; the client may retry.
+            logger.warning("%s %s: %s", record.method, record.path, exc)
+            if record.status is not None:
+                raise
+            await send_error(
+                stamped_send,
+                record,
+                503,
+                str(exc),
+                outcome=Outcome.STATE_DOWN,
+                headers=[(b"retry-after", b"1")],
+            )
         except Exception as exc:
             logger.error("unhandled error on %s %s", record.method, record.path, exc_info=exc)
             if record.status is not None:
@@ -152,19 +189,16 @@ class RequestLifecycle:
         finally:
             if self._access_log.enabled:
                 self._access_log.write(record, (time.perf_counter() - started) * 1000)
-            if response_body is not None:
-                await self._journal.record(
-                    JournalEntry(
-                        time=record.started,
-                        request_id=record.request_id,
-                        method=record.method,
-                        path=record.path,
-                        status=record.status,
-                        outcome=record.outcome,
-                        app_key=record.app_key,
-                        headers=record.headers,
-                        body=record.body,
-                        response_body=bytes(response_body) if record.status is not None else None,
-                        operation=self._operations.get(record.path),
-                    )
-                )
+            if response_body is not None and not record.journaled:
+                await self._record(record, bytes(response_body))
+
+    async def _record(self, record: RequestRecord, response_body: bytes) -> None:
+        entry = journal_entry(
+            record,
+            operation=self._operations.get(record.path),
+            response_body=response_body if record.status is not None else None,
+        )
+        try:
+            await self._journal_of(record).record(entry)
+        except StateStoreUnavailable as exc:  # the answer is sent; only the entry is lost
+            logger.warning("journal entry of %s not recorded: %s", record.request_id, exc)

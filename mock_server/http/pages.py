@@ -51,12 +51,15 @@ _SWAGGER_POLICY: Final = (
 _NO_STORE: Final = {"cache-control": "no-store"}
 
 
-def signing_config(settings: Settings) -> dict[str, Any]:
-    """Whether pages sign in the browser, why not, and with which accounts.
+def signing_config(
+    settings: Settings, credentials: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Whether pages sign in the browser, why not, and with which accounts (``credentials``,
+    the settings' when omitted).
 
     The secrets are included only when pages may sign (``Settings.pages_sign``).
     """
-    accounts = sorted(settings.credentials.items())
+    accounts = sorted((settings.credentials if credentials is None else credentials).items())
     if settings.pages_sign:
         return {
             "enabled": True,

@@ -19,6 +19,7 @@ from typing import Any, Final
 from starlette.types import Scope, Send
 
 from mock_server.model.outcome import Outcome
+from mock_server.model.owed import Owed
 
 __all__ = ["SCOPE_KEY", "RequestRecord", "record_of"]
 
@@ -39,6 +40,8 @@ class RequestRecord:
     started: float
     #: The server's own ``send``, unwrapped (a drop fault needs the connection under it).
     raw_send: Send
+    #: The raw query string (the admin API reads its ``account`` from it).
+    query_string: bytes = b""
     app_key: str | None = None
     #: The request body as received (set by the body guard on the routes it reads).
     body: bytes | None = None
@@ -50,6 +53,10 @@ class RequestRecord:
     outcome: Outcome = Outcome.OK
     #: The status sent (``None`` until the response starts, or when the request was dropped).
     status: int | None = None
+    #: Checks a shared state store settles later, in one round trip (``model.owed``).
+    owed: Owed | None = None
+    #: The journal entry was written already (by the action's round trip).
+    journaled: bool = False
 
 
 def record_of(scope: Scope) -> RequestRecord:

@@ -49,9 +49,9 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Final
 
 from mock_server.model.scenario import (
     AGENT_NUMBER_PATTERN,
@@ -394,6 +394,61 @@ class CallCenter:
             del self._calls[call_id]
             return view
 
+    # --- a state kept elsewhere (the Redis backend) ---------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        """The live state as JSON-ready data (``restore`` rebuilds it): what a shared store
+        keeps between actions. Times are whole milliseconds, which JSON keeps exactly."""
+        with self._lock:
+            return {
+                "mediaServer": self._scenario.media_server,
+                "nextCall": self._next_call,
+                "agents": [[a.number, a.name, a.role, a.online] for a in self._agents.values()],
+                "calls": [
+                    [
+                        c.id,
+                        c.customer,
+                        c.agent,
+                        c.state,
+                        c.supervisor,
+                        c.mode,
+                        _ms(c.started_at),
+                        None if c.answered_at is None else _ms(c.answered_at),
+                    ]
+                    for c in self._calls.values()
+                ],
+            }
+
+    @classmethod
+    def restore(
+        cls, scenario: Scenario, data: Mapping[str, Any], *, clock: Callable[[], float] = time.time
+    ) -> CallCenter:
+        """A center in the state ``export`` gave, resetting to ``scenario``; the data is trusted
+        (it was exported by a center), so it is not validated again."""
+        center = cls.__new__(cls)
+        center._lock = threading.Lock()
+        center._clock = clock
+        center._scenario = replace(scenario, media_server=data["mediaServer"])
+        center._next_call = int(data["nextCall"])
+        center._agents = {
+            number: _Agent(number=number, name=name, role=role, online=online)
+            for number, name, role, online in data["agents"] or ()
+        }
+        center._calls = {
+            row[0]: _Call(
+                id=row[0],
+                customer=row[1],
+                agent=row[2],
+                state=row[3],
+                supervisor=row[4],
+                mode=row[5],
+                started_at=row[6] / 1000,
+                answered_at=None if row[7] is None else row[7] / 1000,
+            )
+            for row in data["calls"] or ()
+        }
+        return center
+
     # --- internals (the lock is held) ------------------------------------------------------
 
     def _reset(self) -> None:
@@ -561,6 +616,10 @@ def _checked(scenario: Scenario) -> Scenario:
     ``parse_scenario``, and an impossible start state would break every rule above."""
     parse_scenario(scenario.to_data())
     return scenario
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
 
 
 def _invalid(field: str, problem: str) -> CallStateError:

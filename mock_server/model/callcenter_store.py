@@ -13,6 +13,8 @@ from typing import Any, Final, Literal, Protocol
 
 from mock_server.model.callcenter import AgentView, CallCenter, CallView
 from mock_server.model.events import EventFeed
+from mock_server.model.journal import JournalEntry
+from mock_server.model.owed import Owed
 from mock_server.model.scenario import CallState, Role, Scenario
 
 __all__ = ["ACTIONS", "Action", "CallCenterStore", "InMemoryCallCenter"]
@@ -35,9 +37,21 @@ class CallCenterStore(Protocol):
         """The media server (host:port) put in every success response."""
 
     async def act(
-        self, action: Action, supervisor: str, agent: str, *, supervisor_field: str
+        self,
+        action: Action,
+        supervisor: str,
+        agent: str,
+        *,
+        supervisor_field: str,
+        owed: Owed | None = None,
+        entry: JournalEntry | None = None,
     ) -> CallView:
-        """One of the five supervisor actions (``supervisor_field`` names the supervisor)."""
+        """One of the five supervisor actions (``supervisor_field`` names the supervisor).
+
+        A backend whose stores defer (``mock_server.model.owed``) also settles what the
+        request ``owed`` first (raising ``FaultFired`` or ``Replayed``) and writes its
+        journal ``entry``; in memory nothing is ever owed and the entry is left to the
+        caller."""
 
     async def snapshot(self) -> dict[str, object]:
         """The whole state, JSON-ready (the admin API's ``State``)."""
@@ -85,7 +99,14 @@ class InMemoryCallCenter:
         return self.center.media_server
 
     async def act(
-        self, action: Action, supervisor: str, agent: str, *, supervisor_field: str
+        self,
+        action: Action,
+        supervisor: str,
+        agent: str,
+        *,
+        supervisor_field: str,
+        owed: Owed | None = None,
+        entry: JournalEntry | None = None,
     ) -> CallView:
         perform = getattr(self.center, action)
         view: CallView = perform(supervisor, agent, supervisor_field=supervisor_field)

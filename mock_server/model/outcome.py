@@ -42,6 +42,7 @@ class Outcome(StrEnum):
     NO_SUPERVISOR = "40401"
     NO_AGENT = "40402"
     NO_CALL = "40403"
+    NO_ACCOUNT = "40404"
     SUPERVISOR_OFFLINE = "40901"
     SUPERVISOR_BUSY = "40902"
     NO_LIVE_CALL = "40903"
@@ -60,6 +61,8 @@ class Outcome(StrEnum):
     ADMIN_MISSING = "admin:missing"
     ADMIN_TOKEN = "admin:token"  # noqa: S105 - an outcome, not a password
     ADMIN_ORIGIN = "admin:origin"
+    # the shared state store (Redis) did not answer
+    STATE_DOWN = "state:down"
 
     # The families, one member per status: a bare status ("413": the body guard, 404/405 of
     # the routing, "500"), a forced status ("fault:503") and a preferred one ("prefer:409").

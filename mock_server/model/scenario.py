@@ -46,6 +46,7 @@ __all__ = [
     "load_demo",
     "load_scenario",
     "parse_scenario",
+    "read_scenario_data",
 ]
 
 # The vocabulary is defined here, not in callcenter.py, so that the call center can import
@@ -326,8 +327,9 @@ def _decode(text: str, *, json_format: bool) -> object:
     return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read a ``.yaml``/``.yml``/``.json`` scenario file; errors start with the file's path."""
+def read_scenario_data(path: str | Path) -> object:
+    """The decoded content of a ``.yaml``/``.yml``/``.json`` scenario file, not yet checked;
+    errors start with the file's path."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
@@ -342,6 +344,13 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"{path}: invalid JSON: {exc}") from exc
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: invalid YAML: {exc}") from exc
+    return data
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a ``.yaml``/``.yml``/``.json`` scenario file; errors start with the file's path."""
+    path = Path(path)
+    data = read_scenario_data(path)
     try:
         return parse_scenario(data)
     except ScenarioError as exc:

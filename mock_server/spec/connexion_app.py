@@ -21,7 +21,6 @@ default but:
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from types import ModuleType
 from typing import Any, Final
 
@@ -70,14 +69,23 @@ _STACK: Final[list[Any]] = [
 #: configuration comes from the settings, which handlers do not get.
 ANSWERED_IN_FRONT: Final = frozenset({"getConfig", "getEvents"})
 
+#: Which account's state a request acts on.
+StateOf = Callable[[RequestRecord], MockState]
 
-def _resolver(module: ModuleType, state: MockState) -> Resolver:
-    """Routes from operationIds to the snake_case functions of ``module``, state bound."""
+
+def _resolver(module: ModuleType, state_of: StateOf) -> Resolver:
+    """Routes from operationIds to the snake_case functions of ``module``, each called with
+    the state of the request's account (``state_of``)."""
 
     def function_for(operation_id: str) -> Callable[..., Any]:
         if operation_id in ANSWERED_IN_FRONT:
             return partial(_answered_in_front, operation_id)
-        return partial(getattr(module, snake_case(operation_id)), state)
+        function = getattr(module, snake_case(operation_id))
+
+        async def bound(record: RequestRecord, **kwargs: Any) -> Any:
+            return await function(state_of(record), record, **kwargs)
+
+        return bound
 
     return Resolver(function_resolver=function_for)
 
@@ -87,16 +95,17 @@ async def _answered_in_front(operation_id: str, record: RequestRecord, **_: Any)
     return error_answer(record, 500, f"internal error: {operation_id} is not served")
 
 
-def connexion_app(state: MockState) -> ASGIApp:
-    """The connexion app for ``state``, built (documents checked) before it is returned."""
+def connexion_app(vendor_state_of: StateOf, admin_state_of: StateOf) -> ASGIApp:
+    """The connexion app (documents checked before it is returned); the vendor operations act
+    on ``vendor_state_of(record)``, the admin operations on ``admin_state_of(record)``."""
     vendor_document = load_document(VENDOR_DOCUMENT)
     app = AsyncApp(__name__, middlewares=list(_STACK))
     use_handler_api(app)
-    app.add_api(dict(vendor_document), base_path="", resolver=_resolver(vendor, state))
+    app.add_api(dict(vendor_document), base_path="", resolver=_resolver(vendor, vendor_state_of))
     app.add_api(
         dict(load_document(ADMIN_DOCUMENT)),
         base_path=ADMIN_BASE_PATH,
-        resolver=_resolver(admin, state),
+        resolver=_resolver(admin, admin_state_of),
         pythonic_params=True,
     )
     for exception, handler in ERROR_HANDLERS:

@@ -26,6 +26,7 @@ from mock_server.model.faults import FaultsError
 from mock_server.model.field_error import FieldError
 from mock_server.model.outcome import Outcome
 from mock_server.model.scenario import ScenarioError
+from mock_server.model.store_errors import StateStoreUnavailable
 
 __all__ = ["ERROR_HANDLERS"]
 
@@ -113,6 +114,14 @@ async def on_http_error(request: ConnexionRequest, exc: Exception) -> ConnexionR
     return _respond(request, status, message, headers=headers)
 
 
+async def on_state_store(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """The shared state store did not answer (503): nothing changed, the client may retry."""
+    logger.warning("%s %s: %s", request.scope["method"], request.scope["path"], exc)
+    return _respond(
+        request, 503, str(exc), outcome=Outcome.STATE_DOWN, headers={"Retry-After": "1"}
+    )
+
+
 async def on_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     """Any other exception: raised on, past connexion, to ``mock_server.http.lifecycle``,
     the mock's one last-resort handler (500 envelope, traceback to the log). Registered so
@@ -128,5 +137,6 @@ ERROR_HANDLERS: Final = (
     (ScenarioError, on_invalid_argument),
     (FaultsError, on_invalid_argument),
     (HTTPException, on_http_error),
+    (StateStoreUnavailable, on_state_store),
     (Exception, on_unexpected),
 )

@@ -29,12 +29,14 @@ TARGET_LABELS: Final = {
     "prism-quiet": "Prism 5.16, `--verboseLevel warn` (no per-request log)",
     "ceiling": "bare Starlette app, same JSON (ceiling)",
     "mock-quiet": "mock, `--log-level warning` (no access log)",
+    "mock-redis": "mock, `--state redis://...` (1 worker, state in Redis)",
+    "mock-redis-2w": "mock, `--state redis://... --workers 2`",
     "mock-uvicorn-bounded": "mock, no access log, uvicorn + the bounded protocol (= m7-mock)",
     "mock-uvicorn-plain": "mock, no access log, uvicorn's own protocol (no limits)",
     "mock-granian": "mock, no access log, granian",
     "mock-hypercorn": "mock, no access log, hypercorn",
 }
-DEFAULT_TARGETS: Final = ("mock", "prism", "prism-quiet", "ceiling")
+DEFAULT_TARGETS: Final = ("mock", "mock-redis", "mock-redis-2w", "prism", "prism-quiet", "ceiling")
 #: The mock under each server (scripts/benchmarks/servers.py), only on request (--targets).
 SERVER_TARGETS: Final = (
     "mock-uvicorn-bounded",
@@ -42,9 +44,20 @@ SERVER_TARGETS: Final = (
     "mock-granian",
     "mock-hypercorn",
 )
+#: The targets that keep their state in Redis (the run starts a redis-server for them).
+REDIS_TARGETS: Final = frozenset({"mock-redis", "mock-redis-2w"})
 #: Every target, in table order; mock-quiet and the server targets only on request.
-ALL_TARGETS: Final = ("mock", "mock-quiet", *SERVER_TARGETS, "prism", "prism-quiet", "ceiling")
-PARTS: Final = ("request-cost", "client", "signature", "cold-start")
+ALL_TARGETS: Final = (
+    "mock",
+    "mock-quiet",
+    "mock-redis",
+    "mock-redis-2w",
+    *SERVER_TARGETS,
+    "prism",
+    "prism-quiet",
+    "ceiling",
+)
+PARTS: Final = ("request-cost", "client", "signature", "cold-start", "round-trips")
 
 
 def log(message: str) -> None:

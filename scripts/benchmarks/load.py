@@ -32,6 +32,8 @@ REPLAY_CHECKED: Final = frozenset(
     {
         "mock",
         "mock-quiet",
+        "mock-redis",
+        "mock-redis-2w",
         "mock-uvicorn-bounded",
         "mock-uvicorn-plain",
         "mock-granian",

@@ -148,6 +148,11 @@ def ceiling_argv(port: int) -> list[str]:
     return [sys.executable, str(BENCH_SCRIPT), "serve-ceiling", "--port", str(port)]
 
 
+def mock_redis_argv(port: int, redis_url: str, workers: int = 1) -> list[str]:
+    """The mock with its state in Redis (``--workers`` > 1: several processes on one port)."""
+    return [*mock_argv(port), "--state", redis_url, "--workers", str(workers)]
+
+
 def server_argv(server: str) -> Callable[[int], list[str]]:
     """The mock without its access log under ``server`` (see servers.py)."""
 
@@ -176,11 +181,49 @@ ARGV: Final[dict[str, Callable[[int], list[str]]]] = {
 
 
 @contextlib.contextmanager
-def running(name: str, workdir: Path) -> Iterator[Service]:
+def running(name: str, workdir: Path, redis_url: str | None = None) -> Iterator[Service]:
     port = free_port()
-    service = Service(name, ARGV[name](port), port, workdir / f"{name}.log")
+    if name in ("mock-redis", "mock-redis-2w"):
+        if redis_url is None:
+            raise SystemExit(f"{name} needs a Redis (none was started)")
+        db = 1 if name == "mock-redis" else 2  # a database each: they never share a state
+        argv = mock_redis_argv(port, f"{redis_url}/{db}", 2 if name == "mock-redis-2w" else 1)
+    else:
+        argv = ARGV[name](port)
+    service = Service(name, argv, port, workdir / f"{name}.log")
     try:
         yield service
+    finally:
+        service.stop()
+
+
+@contextlib.contextmanager
+def redis_server(workdir: Path) -> Iterator[str]:
+    """A redis-server on a free loopback port, no persistence; yields ``redis://127.0.0.1:P``."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit(
+            "redis-server is not installed: run `make system-packages` "
+            "(or `sudo apt-get install redis-server`)"
+        )
+    port = free_port()
+    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    service = Service("redis", argv, port, workdir / "redis.log")
+    service.start()
+    try:
+        deadline = time.perf_counter() + 20
+        while True:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn,
+            ):
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    break
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"redis-server did not start:\n{service.tail()}")
+            time.sleep(0.02)
+        yield f"redis://127.0.0.1:{port}"
     finally:
         service.stop()
 

@@ -115,6 +115,18 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
                 "",
             )
         )
+    for name, label, floor in (
+        ("mock-redis", "mock on Redis, 1 worker / mock in memory, req/s", 0.6),
+        ("mock-redis-2w", "mock on Redis, 2 workers / mock in memory (1 worker), req/s", 1.0),
+    ):
+        shared = load.get(name)
+        if mock and shared:
+            ratio = shared.rps / mock.rps
+            rows.append((label, f"{ratio:.2f}x", f">= {floor:.2f}x", verdict(ratio >= floor)))
+    round_trips: dict[str, float] | None = results.get("round_trips")
+    for kind, count in (round_trips or {}).items():
+        goal, mark = ("1", verdict(count <= 1.0)) if "accepted" in kind else ("—", "")
+        rows.append((f"Redis round trips per request: {kind}", f"{count:.2f}", goal, mark))
     ceiling = load.get("ceiling")
     if mock and ceiling:
         rows.append(("mock / bare Starlette req/s", f"{mock.rps / ceiling.rps:.2f}x", "—", ""))

@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .common import ALL_TARGETS, APP_KEY, ROOT, SECRET, log
+from .common import ALL_TARGETS, APP_KEY, REDIS_TARGETS, ROOT, SECRET, log
 from .costs import measure_client, measure_cold_starts, measure_signature
 from .load import TargetSummary, measure_load, preflight
-from .processes import Service, find_wrk, running
+from .processes import Service, find_wrk, redis_server, running
 from .report import DOCS, docs_section, jsonable, machine, render, write_docs
 from .request_cost import measure_request_cost
+from .round_trips import measure_round_trips
 from .signatures import SignaturePool
 
 #: Where every run writes its results (``docs/benchmarks.md`` only with ``--write-docs``).
@@ -44,8 +45,11 @@ def run(args: argparse.Namespace) -> int:
         services: dict[str, Service] = {}
         needs_ceiling = bool(args.targets) or "client" not in args.skip
         names = [t for t in ALL_TARGETS if t in args.targets or (t == "ceiling" and needs_ceiling)]
+        redis_url = None
+        if REDIS_TARGETS & set(names) or "round-trips" not in args.skip:
+            redis_url = stack.enter_context(redis_server(workdir))
         for name in names:
-            services[name] = stack.enter_context(running(name, workdir))
+            services[name] = stack.enter_context(running(name, workdir, redis_url))
             services[name].start()
         for name, service in services.items():
             status = service.wait_answering(pool)
@@ -56,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
             results["load"] = measure_load(args, load_services, pool, workdir, wrk)
         else:
             results["load"] = {}
+        if "round-trips" not in args.skip and redis_url is not None:
+            log("Redis round trips per request")
+            results["round_trips"] = measure_round_trips(f"{redis_url}/3")
         if "client" not in args.skip:
             log("client cost per call")
             results["client"] = measure_client(services["ceiling"], pool, args.client_calls)

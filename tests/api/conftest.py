@@ -40,10 +40,32 @@ def make_settings(clock: Clock, sleeps: Sleeps) -> Callable[..., Settings]:
     return make
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module lists the state backends its tests run on in ``STATE_BACKENDS`` (default:
+    memory only), a test may narrow them with ``@pytest.mark.state_backends(...)`` (a test
+    of the in-memory cache's own bounds, of an injected clock's expiry); each test then runs
+    once per backend."""
+    if "state_backend" in metafunc.fixturenames:
+        backends = getattr(metafunc.module, "STATE_BACKENDS", ("memory",))
+        marker = metafunc.definition.get_closest_marker("state_backends")
+        if marker is not None:
+            backends = marker.args
+        metafunc.parametrize("state_backend", backends)
+
+
 @pytest.fixture
-def app(make_settings: Callable[..., Settings]) -> MockApp:
+def state_setting(state_backend: str, request: pytest.FixtureRequest) -> str:
+    """The ``state`` setting of the test's backend (a fresh Redis database for redis)."""
+    if state_backend == "memory":
+        return "memory"
+    url: str = request.getfixturevalue("redis_url")
+    return url
+
+
+@pytest.fixture
+def app(make_settings: Callable[..., Settings], state_setting: str) -> MockApp:
     """A fresh mock: demo scenario, demo account, strict authentication."""
-    return create_app(make_settings())
+    return create_app(make_settings(state=state_setting))
 
 
 @pytest.fixture

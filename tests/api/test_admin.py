@@ -13,6 +13,9 @@ from mock_server.settings import Settings
 from tests.api.helpers import ALL_INTERFACES, client_for
 from tests.support.document import PATHS
 
+#: The state backends every test here runs on (see conftest.py).
+STATE_BACKENDS = ("memory", "redis")
+
 
 def agent(state: dict[str, Any], number: str) -> dict[str, Any]:
     found: dict[str, Any] = next(a for a in state["agents"] if a["number"] == number)

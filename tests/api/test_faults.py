@@ -17,6 +17,9 @@ from tests.api.helpers import client_for
 from tests.support.clock import Sleeps
 from tests.support.document import PATHS
 
+#: The state backends every test here runs on (see conftest.py).
+STATE_BACKENDS = ("memory", "redis")
+
 HANGUP = PATHS["hangupChannel"]
 BODY = {"hangupAgent": "2000", "agentNumber": "9530"}  # authenticates, then 409/40903
 

@@ -15,6 +15,9 @@ from mock_server.settings import DEMO_SECRET, Settings
 from tests.api.helpers import client_for
 from tests.support.document import PATHS
 
+#: The state backends every test here runs on (see conftest.py).
+STATE_BACKENDS = ("memory", "redis")
+
 LISTEN = PATHS["listen"]
 GOOD = {"listenAgent": "2002", "agentNumber": "9527"}
 

@@ -16,6 +16,9 @@ from tests.api.helpers import vendor_example
 from tests.support.clock import EPOCH
 from tests.support.document import PATHS, SUPERVISOR_FIELDS
 
+#: The state backends every test here runs on (see conftest.py).
+STATE_BACKENDS = ("memory", "redis")
+
 SUCCEEDING = ("listen", "lootCall", "whisper", "pickupChannel")
 SERVICE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$")
 
@@ -104,6 +107,7 @@ async def test_a_missing_action_id_defaults_to_the_system_request_id(
     assert len(set(ids)) == 3
 
 
+@pytest.mark.state_backends("memory")  # slows the in-memory call center down
 async def test_the_timings_are_real_milliseconds(
     client: httpx.AsyncClient,
     headers: Callable[..., dict[str, str]],

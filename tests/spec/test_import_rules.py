@@ -92,6 +92,31 @@ def test_the_model_imports_no_http_library_and_nothing_else_of_ours(
     assert not broken, sorted(broken)
 
 
+def test_the_redis_backend_imports_only_the_model_and_redis_does_not_reach_the_model(
+    mock_imports: dict[str, set[str]],
+) -> None:
+    """``redis_store`` implements the model's interfaces: it may import the model (and redis),
+    no HTTP library and no other layer; the model itself never imports redis."""
+    broken = {
+        f"{module} imports {target}"
+        for module, targets in mock_imports.items()
+        for target in targets
+        if (
+            within(module, "mock_server.redis_store")
+            and (
+                first_part(target) in HTTP_LIBRARIES
+                or (
+                    within(target, "mock_server")
+                    and not within(target, "mock_server.model")
+                    and not within(target, "mock_server.redis_store")
+                )
+            )
+        )
+        or (within(module, "mock_server.model") and first_part(target) == "redis")
+    }
+    assert not broken, sorted(broken)
+
+
 def test_only_spec_imports_connexion(mock_imports: dict[str, set[str]]) -> None:
     broken = {
         f"{module} imports {target}"

@@ -189,14 +189,17 @@ class CallCenterSessions(RuleBasedStateMachine):
         assert observed(state) == self.model.view()
 
 
-def test_random_sessions_match_the_model(mock: InProcessMock, monitor: CallMonitor) -> None:
+def test_random_sessions_match_the_model(
+    mock: InProcessMock, monitor: CallMonitor, request: pytest.FixtureRequest
+) -> None:
     class Sessions(CallCenterSessions):
         def __init__(self) -> None:
             super().__init__(mock, monitor)
 
-    # The richest test here gets at least 100 runs of up to 50 steps (~15 s); the thorough
-    # profile's max_examples when larger.
-    runs = max(settings().max_examples, 100)
+    # The richest test here gets at least 100 runs of up to 50 steps (~15 s) in memory, 25 on
+    # Redis (each step costs round trips); the thorough profile's max_examples when larger.
+    floor = 100 if request.node.callspec.params.get("mock") == "memory" else 25
+    runs = max(settings().max_examples, floor)
     run_state_machine_as_test(
         Sessions, settings=settings(max_examples=runs, stateful_step_count=50)
     )

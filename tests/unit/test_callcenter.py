@@ -8,6 +8,7 @@ monitored), 9529 (ringing, call-0003), 9530 (idle), 9531 (offline).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 import threading
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from mock_server.model.callcenter import AgentView, CallCenter, CallState, CallStateError, CallView
 from mock_server.model.scenario import DEMO, AgentSpec, CallSpec, Scenario, ScenarioError
+from tests.support.centers import MakeCenter
 from tests.support.clock import Clock
 
 NUMBERS = [a.number for a in DEMO.agents]
@@ -31,8 +33,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def cc(clock: Clock) -> CallCenter:
-    return CallCenter(DEMO, clock=clock)
+def cc(make_center: MakeCenter, clock: Clock) -> CallCenter:
+    return make_center(DEMO, clock=clock)
 
 
 def refused(
@@ -88,15 +90,17 @@ def test_demo_starts_in_the_documented_state(cc: CallCenter) -> None:
     ]
 
 
-def test_scenario_calls_start_at_reset_and_talking_ones_are_answered() -> None:
-    cc = CallCenter(DEMO, clock=lambda: 500.0)
+def test_scenario_calls_start_at_reset_and_talking_ones_are_answered(
+    make_center: MakeCenter,
+) -> None:
+    cc = make_center(DEMO, clock=lambda: 500.0)
     assert (cc.call("call-0001").started_at, cc.call("call-0001").answered_at) == (500.0, 500.0)
     assert (cc.call("call-0003").started_at, cc.call("call-0003").answered_at) == (500.0, None)
 
 
-def test_vendor_examples_succeed_on_a_fresh_start_one_by_one() -> None:
+def test_vendor_examples_succeed_on_a_fresh_start_one_by_one(make_center: MakeCenter) -> None:
     for operation in ("listen", "loot_call", "whisper", "pickup_channel"):
-        cc = CallCenter(DEMO)
+        cc = make_center(DEMO)
         view = getattr(cc, operation)("2002", "9527")
         assert view.id == "call-0001"
 
@@ -464,8 +468,8 @@ def test_views_are_immutable_and_do_not_follow_the_state(cc: CallCenter) -> None
     assert isinstance(agent, AgentView)
 
 
-def test_snapshot_is_json_ready_with_camel_case_keys() -> None:
-    cc = CallCenter(DEMO, clock=lambda: 42.0)
+def test_snapshot_is_json_ready_with_camel_case_keys(make_center: MakeCenter) -> None:
+    cc = make_center(DEMO, clock=lambda: 42.0)
     snap = cc.snapshot()
     assert snap["mediaServer"] == "172.31.15.8:11100"
     agents = snap["agents"]
@@ -497,8 +501,8 @@ def test_snapshot_is_json_ready_with_camel_case_keys() -> None:
 # --- admin: reset / load / queries ------------------------------------------------------------
 
 
-def test_reset_restores_the_scenario_after_changes() -> None:
-    cc = CallCenter(DEMO, clock=lambda: 7.0)
+def test_reset_restores_the_scenario_after_changes(make_center: MakeCenter) -> None:
+    cc = make_center(DEMO, clock=lambda: 7.0)
     fresh = cc.snapshot()
     cc.pickup_channel("2002", "9527")
     cc.hangup_channel("2000", "9528")
@@ -528,7 +532,9 @@ def test_load_replaces_the_scenario_and_reset_returns_to_it(cc: CallCenter) -> N
     assert cc.start_call("1", customer="5").id == "call-0001"
 
 
-def test_an_inconsistent_scenario_is_refused_and_the_state_kept(cc: CallCenter) -> None:
+def test_an_inconsistent_scenario_is_refused_and_the_state_kept(
+    make_center: MakeCenter, cc: CallCenter
+) -> None:
     broken = dataclasses.replace(
         DEMO, calls=(*DEMO.calls, CallSpec("call-0009", "1", "9527", "talking"))
     )
@@ -537,7 +543,7 @@ def test_an_inconsistent_scenario_is_refused_and_the_state_kept(cc: CallCenter) 
         cc.load(broken)
     assert cc.snapshot() == before
     with pytest.raises(ScenarioError, match="no agent 8888"):
-        CallCenter(dataclasses.replace(DEMO, calls=(CallSpec("c", "1", "8888", "talking"),)))
+        make_center(dataclasses.replace(DEMO, calls=(CallSpec("c", "1", "8888", "talking"),)))
 
 
 def test_agent_and_call_lookups(cc: CallCenter) -> None:
@@ -665,23 +671,23 @@ def test_start_call_talking_is_answered_at_once(cc: CallCenter) -> None:
     assert cc.listen("2002", "9530").mode == "listen"
 
 
-def test_start_call_ids_skip_ids_in_use() -> None:
+def test_start_call_ids_skip_ids_in_use(make_center: MakeCenter) -> None:
     scenario = Scenario(
         media_server="m:1",
         agents=(AgentSpec("1", "A", "agent"), AgentSpec("2", "B", "agent")),
         calls=(CallSpec("call-0009", "c", "1", "talking"),),
     )
-    cc = CallCenter(scenario)
+    cc = make_center(scenario)
     assert cc.start_call("2", customer="c").id == "call-0010"
 
 
-def test_start_call_ids_with_foreign_ids_start_at_one() -> None:
+def test_start_call_ids_with_foreign_ids_start_at_one(make_center: MakeCenter) -> None:
     scenario = Scenario(
         media_server="m:1",
         agents=(AgentSpec("1", "A", "agent"), AgentSpec("2", "B", "agent")),
         calls=(CallSpec("alpha", "c", "1", "talking"),),
     )
-    assert CallCenter(scenario).start_call("2", customer="c").id == "call-0001"
+    assert make_center(scenario).start_call("2", customer="c").id == "call-0001"
 
 
 def test_start_call_ids_are_not_reused_after_a_call_ends(cc: CallCenter) -> None:
@@ -810,8 +816,8 @@ def apply(cc: CallCenter, step: Step) -> object:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(steps, max_size=40))
-def test_invariants_hold_after_any_sequence(sequence: list[Step]) -> None:
-    cc = CallCenter(DEMO)
+def test_invariants_hold_after_any_sequence(make_center: MakeCenter, sequence: list[Step]) -> None:
+    cc = make_center(DEMO)
     for step in sequence:
         apply(cc, step)
         check_invariants(cc)
@@ -819,8 +825,10 @@ def test_invariants_hold_after_any_sequence(sequence: list[Step]) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(steps, max_size=25), steps)
-def test_a_refused_operation_changes_nothing(prefix: list[Step], step: Step) -> None:
-    cc = CallCenter(DEMO, clock=lambda: 1.0)
+def test_a_refused_operation_changes_nothing(
+    make_center: MakeCenter, prefix: list[Step], step: Step
+) -> None:
+    cc = make_center(DEMO, clock=lambda: 1.0)
     for earlier in prefix:
         apply(cc, earlier)
     before = cc.snapshot()
@@ -836,9 +844,9 @@ def test_a_refused_operation_changes_nothing(prefix: list[Step], step: Step) -> 
     st.sampled_from(NUMBERS),
 )
 def test_a_successful_operation_has_its_documented_effect(
-    prefix: list[Step], name: str, supervisor: str, agent: str
+    make_center: MakeCenter, prefix: list[Step], name: str, supervisor: str, agent: str
 ) -> None:
-    cc = CallCenter(DEMO)
+    cc = make_center(DEMO)
     for earlier in prefix:
         apply(cc, earlier)
     before = {c.id: c for c in cc.calls()}
@@ -867,8 +875,8 @@ def test_a_successful_operation_has_its_documented_effect(
         assert cc.agent(supervisor).status == "monitoring"
 
 
-def test_concurrent_callers_keep_the_invariants() -> None:
-    cc = CallCenter(DEMO)
+def test_concurrent_callers_keep_the_invariants(make_center: MakeCenter) -> None:
+    cc = make_center(DEMO)
     errors: list[BaseException] = []
 
     def worker(seed: int) -> None:
@@ -888,3 +896,63 @@ def test_concurrent_callers_keep_the_invariants() -> None:
         thread.join()
     assert errors == []
     check_invariants(cc)
+
+
+def _at_once(*actions: Callable[[], object]) -> list[object]:
+    """Run ``actions`` in threads released together; each result or the exception raised."""
+    barrier = threading.Barrier(len(actions))
+    results: list[object] = [None] * len(actions)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = actions[index]()
+        except CallStateError as refused:
+            results[index] = refused
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_of_two_supervisors_racing_for_one_call_exactly_one_wins(
+    make_center: MakeCenter,
+) -> None:
+    """No lost update: the loser is refused (40905), never told it succeeded."""
+    cc = make_center(DEMO)
+    for _ in range(15):
+        cc.reset()
+        first, second = _at_once(
+            lambda: cc.listen("2000", "9527"), lambda: cc.whisper("2002", "9527")
+        )
+        outcomes = sorted(type(r).__name__ for r in (first, second))
+        assert outcomes == ["CallStateError", "CallView"], (first, second)
+        winner = next(r for r in (first, second) if isinstance(r, CallView))
+        loser = next(r for r in (first, second) if isinstance(r, CallStateError))
+        assert loser.code == "40905"
+        assert cc.call("call-0001").supervisor == winner.supervisor
+
+
+def test_one_supervisor_racing_for_two_calls_gets_exactly_one(make_center: MakeCenter) -> None:
+    cc = make_center(DEMO)
+    for _ in range(15):
+        cc.reset()
+        results = _at_once(lambda: cc.listen("2000", "9527"), lambda: cc.loot_call("2000", "9528"))
+        assert sum(isinstance(r, CallView) for r in results) <= 1, results
+        monitored = [c.id for c in cc.calls() if c.supervisor == "2000"]
+        assert len(monitored) == sum(isinstance(r, CallView) for r in results)
+
+
+def test_concurrent_new_calls_are_all_kept(make_center: MakeCenter) -> None:
+    cc = make_center(DEMO)
+    hired = [f"80{i:02d}" for i in range(12)]
+    for number in hired:
+        cc.put_agent(number)
+    started = _at_once(*(functools.partial(cc.start_call, n, customer="1") for n in hired))
+    assert all(isinstance(r, CallView) for r in started), started
+    ids = {c.id for c in cc.calls()}
+    assert {r.id for r in started if isinstance(r, CallView)} <= ids
+    assert len(ids) == 3 + len(hired)

@@ -164,3 +164,55 @@ def test_the_banner_leads_to_the_console_and_says_whether_pages_sign() -> None:
     assert "/ui/  (signs every request in the page)" in local
     exposed = banner(Settings(host="0.0.0.0", admin_token="t"))  # noqa: S104 - a test value
     assert "(in-page signing off: --page-signing on allows it)" in exposed
+
+
+def test_state_and_workers_from_options_and_environment() -> None:
+    assert (parse_settings([], {}).state, parse_settings([], {}).workers) == ("memory", 1)
+    env = {"M7_MOCK_STATE": "redis://127.0.0.1:6379/2", "M7_MOCK_WORKERS": "3"}
+    settings = parse_settings([], env)
+    assert (settings.state, settings.workers) == ("redis://127.0.0.1:6379/2", 3)
+    settings = parse_settings(["--state", "redis://h:1/0", "--workers", "2"], env)
+    assert (settings.state, settings.workers) == ("redis://h:1/0", 2)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--workers", "2"], "workers: more than 1 needs a shared state"),
+        (["--workers", "0", "--state", "redis://h:1/0"], "workers: 0 is not a number"),
+        (["--state", "postgres://h/db"], "state: must be 'memory' or a URL"),
+        (["--state", "redis://"], "state: must be 'memory' or a URL"),
+    ],
+)
+def test_unusable_state_options(argv: list[str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_settings(argv, {})
+
+
+def test_an_unreachable_redis_at_start_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.support.processes import free_port
+
+    url = f"redis://user:hunter2@127.0.0.1:{free_port()}/0"
+    assert main(["--state", url, "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("m7-mock: state store: cannot reach redis at 127.0.0.1:")
+    assert "hunter2" not in err
+
+
+def test_a_scenario_file_declaring_accounts(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.yaml"
+    path.write_text(
+        "accounts:\n"
+        "  - {appKey: job-a, secret: sa}\n"
+        "  - {appKey: job-b, secret: sb, agents: [{number: '1', role: supervisor}]}\n"
+    )
+    settings = parse_settings(["--scenario", str(path)], {})
+    assert settings.scenario is None  # no shared call center: the demo serves the others
+    assert settings.scenario_file is not None
+    assert [a.app_key for a in settings.scenario_file.accounts] == ["job-a", "job-b"]
+    path.write_text("accounts:\n  - {appKey: job-a}\n")
+    with pytest.raises(ConfigError, match=r"accounts.yaml: accounts\[0\]\.secret: is required"):
+        parse_settings(["--scenario", str(path)], {})

@@ -1,0 +1,163 @@
+-- One supervisor action on an account's call center, atomically (Redis runs a script alone).
+-- The rules are those of mock_server/model/callcenter.py (its docstring's table, steps 1-9,
+-- in order); the unit tests of the call center run against both, so the two cannot drift.
+-- What the request still owes (mock_server/model/owed.py) is settled first, in the order of
+-- the in-memory layers: its faults, then its replay check; and its journal entry is written
+-- here too. So a vendor request costs one round trip.
+--
+-- KEYS: 1 the center document, 2 the account's events channel, 3 the fault plan,
+--       4 the journal stream, 5 the request's replay key
+-- ARGV: 1 action (listen|whisper|loot_call|hangup_channel|pickup_channel), 2 supervisor,
+--       3 agent, 4 the supervisor's field name, 5 the clock in milliseconds,
+--       6 decide the faults (1|0), 7 the latency was waited (1|0), 8 check the replay (1|0),
+--       9 the replay window in seconds, 10 the journal entry (JSON with "@@S@@" for the status
+--       and @@O@@ for the outcome; '' for none), 11 the journal's capacity,
+--       12 a uniform draw for the latency, 13 one for a status ratio,
+--       14 request id, 15 method, 16 path (for the journal event)
+-- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer},
+--   {'refused', status, code, field, message}, {'latency', ms} (wait, then call again with
+--   ARGV[7] = 1), {'drop'}, {'status', status}, {'replay'}, or {'missing'} (no such account).
+-- A call is [id, customer, agent, state, supervisor, mode, startedMs, answeredMs].
+local raw = redis.call('GET', KEYS[1])
+if not raw then return {'missing'} end
+local doc = cjson.decode(raw)
+local null = cjson.null
+
+local function journal(status, outcome)
+  if ARGV[10] == nil or ARGV[10] == '' then return end
+  local entry = string.gsub(ARGV[10], '"@@S@@"', status and tostring(status) or 'null', 1)
+  entry = string.gsub(entry, '@@O@@', outcome, 1)
+  redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[11], '*', 'e', entry)
+  redis.call('PUBLISH', KEYS[2], cjson.encode({kind = 'journal', payload = {
+    requestId = ARGV[14], method = ARGV[15], path = ARGV[16],
+    status = status or null, outcome = outcome}}))
+end
+
+local function save_plan(plan)
+  if next(plan) == nil then
+    redis.call('DEL', KEYS[3])
+  else
+    redis.call('SET', KEYS[3], cjson.encode(plan))
+  end
+  redis.call('PUBLISH', KEYS[2], cjson.encode({kind = 'faults', payload = plan}))
+end
+
+if ARGV[6] == '1' then
+  local raw_plan = redis.call('GET', KEYS[3])
+  if raw_plan then
+    local plan = cjson.decode(raw_plan)
+    if plan.latency and ARGV[7] ~= '1' then
+      local low, high = plan.latency.fixedMs, plan.latency.fixedMs
+      if not low then low, high = plan.latency.minMs, plan.latency.maxMs end
+      return {'latency', low + math.floor(tonumber(ARGV[12]) * (high - low + 1))}
+    end
+    if plan.drop then
+      plan.drop.count = plan.drop.count - 1
+      if plan.drop.count <= 0 then plan.drop = nil end
+      save_plan(plan)
+      journal(nil, 'fault:drop')
+      return {'drop'}
+    elseif plan.status then
+      local forced = plan.status.status
+      if plan.status.ratio then
+        if tonumber(ARGV[13]) < plan.status.ratio then
+          journal(forced, 'fault:' .. forced)
+          return {'status', forced}
+        end
+      else
+        plan.status.count = plan.status.count - 1
+        if plan.status.count <= 0 then plan.status = nil end
+        save_plan(plan)
+        journal(forced, 'fault:' .. forced)
+        return {'status', forced}
+      end
+    end
+  end
+end
+if ARGV[8] == '1' then
+  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[9]) then
+    journal(401, 'auth:replay')
+    return {'replay'}
+  end
+end
+local action, sup, agent, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+
+local function refuse(status, code, at, message)
+  journal(status, code)
+  return {'refused', status, code, at, message}
+end
+
+if sup == agent then
+  return refuse(400, '40001', field,
+    field .. ': supervisor and agentNumber are the same agent ' .. sup)
+end
+local supervisor, agent_known = nil, false
+for _, a in ipairs(doc.agents) do
+  if a[1] == sup then supervisor = a end
+  if a[1] == agent then agent_known = true end
+end
+if not supervisor then return refuse(404, '40401', field, field .. ': no agent ' .. sup) end
+if not agent_known then
+  return refuse(404, '40402', 'agentNumber', 'agentNumber: no agent ' .. agent)
+end
+if supervisor[3] ~= 'supervisor' then
+  return refuse(403, '40301', field, field .. ': agent ' .. sup .. ' is not a supervisor')
+end
+if not supervisor[4] then
+  return refuse(409, '40901', field, field .. ': supervisor ' .. sup .. ' is offline')
+end
+local call, index, own, monitored = nil, nil, nil, nil
+for i, c in ipairs(doc.calls) do
+  if not call and c[3] == agent then call, index = c, i end
+  if not own and c[3] == sup then own = c end
+  if not monitored and c[5] == sup then monitored = c end
+end
+if own then
+  return refuse(409, '40902', field,
+    field .. ': supervisor ' .. sup .. ' is busy on call ' .. own[1])
+end
+if monitored and monitored ~= call then
+  return refuse(409, '40902', field,
+    field .. ': supervisor ' .. sup .. ' is busy monitoring call ' .. monitored[1])
+end
+if not call then
+  return refuse(409, '40903', 'agentNumber', 'agentNumber: agent ' .. agent .. ' has no live call')
+end
+local mode = ({listen = 'listen', whisper = 'whisper', loot_call = 'barge'})[action]
+if mode and call[4] == 'ringing' then
+  return refuse(409, '40904', 'agentNumber',
+    'agentNumber: call ' .. call[1] .. ' of agent ' .. agent .. ' is still ringing')
+end
+if mode and call[5] ~= null and call[5] ~= sup then
+  return refuse(409, '40905', 'agentNumber',
+    'agentNumber: call ' .. call[1] .. ' of agent ' .. agent .. ' is monitored by supervisor '
+    .. call[5])
+end
+
+local shown
+if action == 'hangup_channel' then
+  shown = cjson.encode(call)
+  table.remove(doc.calls, index)
+elseif action == 'pickup_channel' then
+  call[3] = sup
+  if call[4] == 'ringing' then
+    call[4] = 'talking'
+    call[8] = tonumber(ARGV[5])
+  end
+  call[5] = null
+  call[6] = null
+  shown = cjson.encode(call)
+elseif mode then
+  call[5] = sup
+  call[6] = mode
+  shown = cjson.encode(call)
+else
+  return redis.error_reply('unknown action ' .. action)
+end
+redis.call('SET', KEYS[1], cjson.encode(doc))
+redis.call('PUBLISH', KEYS[2], cjson.encode({
+  kind = 'callcenter',
+  payload = {action = action, supervisor = sup, agent = agent, callId = call[1]},
+}))
+journal(200, 'ok')
+return {'ok', shown, doc.mediaServer}

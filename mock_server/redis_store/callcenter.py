@@ -1,0 +1,340 @@
+"""The call center of one account, kept in Redis and changed atomically.
+
+The state is one JSON document (``CallCenter.export``) under the account's ``center`` key.
+Every action is one optimistic transaction: ``WATCH`` the key, read it, apply the action with
+the very rules of ``mock_server.model.callcenter`` (so both backends cannot disagree), and write the
+result in ``MULTI``/``EXEC``; when another worker changed the key meanwhile, ``EXEC`` fails and
+the action is retried on the new state. So two workers can never both put one supervisor on
+two calls, or two supervisors on one call. A refused action writes nothing.
+
+One document per account keeps every action a single read and write, at the price that an
+action costs time in proportion to the size of the call center (fine for hundreds of agents).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Final, Literal, TypeVar
+
+import orjson
+import redis.asyncio
+from redis.exceptions import WatchError
+
+from mock_server.model.callcenter import (
+    AgentView,
+    CallCenter,
+    CallState,
+    CallStateError,
+    CallView,
+    Role,
+)
+from mock_server.model.faults import Decision
+from mock_server.model.journal import JournalEntry
+from mock_server.model.owed import FaultFired, Owed, Replayed
+from mock_server.model.scenario import Scenario, parse_scenario
+from mock_server.redis_store.connection import LOST, lost
+from mock_server.redis_store.keys import AccountKeys
+from mock_server.redis_store.messages import event_message
+
+__all__ = ["RedisCallCenter"]
+
+T = TypeVar("T")
+
+#: The five supervisor actions, by the call center's method names.
+Action = Literal["listen", "whisper", "loot_call", "hangup_channel", "pickup_channel"]
+
+#: Optimistic retries before giving up (each retry means another worker won a race).
+_MAX_ATTEMPTS: Final = 100
+
+
+class RedisCallCenter:
+    """``CallCenter``'s methods, async, on the state shared by every worker of the mock."""
+
+    def __init__(
+        self,
+        client: redis.asyncio.Redis,
+        keys: AccountKeys,
+        *,
+        scenario: Scenario | None = None,
+        clock: Callable[[], float] = time.time,
+        where: str = "redis",
+        replay_window: int = 300,
+        journal_capacity: int = 1000,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._replay_window = replay_window
+        self._journal_capacity = journal_capacity
+        self._rng = rng or random.Random()  # noqa: S311 - faults, not secrets
+        self._client = client
+        self._keys = keys
+        #: Where the account starts when Redis has no state for it (first use, a flushed Redis).
+        self._scenario = scenario
+        self._clock = clock
+        self._where = where
+        self._act = client.register_script(_ACT)
+        self._media_server: str | None = None
+
+    async def ensure(self, scenario: Scenario) -> None:
+        """Start from ``scenario`` unless the account already has a state (another worker's)."""
+        center = CallCenter(scenario, clock=self._clock)
+        await self._run(
+            self._client.msetnx(
+                {
+                    self._keys.scenario: orjson.dumps(scenario.to_data()),
+                    self._keys.center: orjson.dumps(center.export()),
+                }
+            )
+        )
+
+    # --- the five operations -------------------------------------------------------------
+
+    async def act(
+        self,
+        action: Action,
+        supervisor: str,
+        agent: str,
+        *,
+        supervisor_field: str,
+        owed: Owed | None = None,
+        entry: JournalEntry | None = None,
+    ) -> CallView:
+        """One supervisor action: one Lua script (``act.lua``), so one round trip, which also
+        settles what the request ``owed`` (faults, replay check: raising ``FaultFired`` or
+        ``Replayed``) and writes its journal ``entry`` (two round trips with a latency fault:
+        the wait comes before the action, as in memory)."""
+        keys = self._keys
+        faults = owed is not None and owed.faults is not None
+        replay = owed is not None and owed.replay is not None
+        template = _entry_template(entry) if entry is not None else b""
+        slept = False
+        now_ms = round(self._clock() * 1000)
+        for _ in range(3):
+            replay_key = (
+                keys.replay(owed.replay_key) if owed is not None and replay else keys.prefix
+            )
+            try:
+                reply = await self._act(
+                    keys=[keys.center, keys.events, keys.faults, keys.journal, replay_key],
+                    args=[
+                        action,
+                        supervisor,
+                        agent,
+                        supervisor_field,
+                        now_ms,
+                        int(faults),
+                        int(slept),
+                        int(replay),
+                        self._replay_window,
+                        template,
+                        self._journal_capacity,
+                        self._rng.random(),
+                        self._rng.random(),
+                        entry.request_id if entry is not None else "",
+                        entry.method if entry is not None else "",
+                        entry.path if entry is not None else "",
+                    ],
+                )
+            except LOST as exc:
+                raise lost(self._where, exc) from None
+            kind = reply[0]
+            if kind == b"missing":
+                await self._seed()
+            elif kind == b"latency":
+                slept = True
+                if owed is not None and owed.sleep is not None:
+                    await owed.sleep(int(reply[1]) / 1000)
+            else:
+                break
+        if owed is not None:
+            owed.faults = owed.replay = None
+        if kind == b"ok":
+            self._media_server = reply[2].decode()
+            return _call_view(orjson.loads(reply[1]))
+        if kind == b"refused":
+            status, code, field, message = reply[1:]
+            raise CallStateError(int(status), code.decode(), field.decode(), message.decode())
+        if kind == b"drop":
+            raise FaultFired(Decision(drop=True))
+        if kind == b"status":
+            raise FaultFired(Decision(status=int(reply[1])))
+        if kind == b"replay":
+            raise Replayed
+        raise LookupError(f"state store: account {keys.account} has no state")
+
+    # --- admin -----------------------------------------------------------------------------
+
+    async def media_server(self) -> str:
+        """The media server; the one the last action saw, which saves a read per request (it
+        changes only when a scenario is loaded)."""
+        if self._media_server is None:
+            self._media_server = str((await self._state())["mediaServer"])
+        return self._media_server
+
+    async def reset(self) -> None:
+        await self._change(lambda c: c.reset(), {"action": "reset"}, resets=True)
+
+    async def load(self, scenario: Scenario) -> None:
+        """Replace the scenario and reset to it, in one transaction."""
+        center = CallCenter(scenario, clock=self._clock)  # validates: raises ScenarioError
+        self._media_server = None
+        pipe = self._client.pipeline(transaction=True)
+        pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
+        pipe.set(self._keys.center, orjson.dumps(center.export()))
+        pipe.publish(self._keys.events, event_message("callcenter", {"action": "load"}))
+        await self._run(pipe.execute())
+
+    async def agents(self) -> list[AgentView]:
+        return (await self._read()).agents()
+
+    async def agent(self, number: str) -> AgentView:
+        return (await self._read()).agent(number)
+
+    async def calls(self) -> list[CallView]:
+        return (await self._read()).calls()
+
+    async def call(self, call_id: str) -> CallView:
+        return (await self._read()).call(call_id)
+
+    async def snapshot(self) -> dict[str, object]:
+        return (await self._read()).snapshot()
+
+    async def put_agent(
+        self,
+        number: str,
+        *,
+        name: str | None = None,
+        role: Role | None = None,
+        online: bool | None = None,
+    ) -> AgentView:
+        return await self._change(
+            lambda c: c.put_agent(number, name=name, role=role, online=online),
+            {"action": "put_agent", "number": number},
+        )
+
+    async def remove_agent(self, number: str) -> None:
+        await self._change(
+            lambda c: c.remove_agent(number), {"action": "remove_agent", "number": number}
+        )
+
+    async def start_call(
+        self, agent: str, *, customer: str, state: CallState = "ringing"
+    ) -> CallView:
+        return await self._change(
+            lambda c: c.start_call(agent, customer=customer, state=state),
+            lambda view: {"action": "start_call", "callId": view.id},
+        )
+
+    async def answer_call(self, call_id: str) -> CallView:
+        return await self._change(
+            lambda c: c.answer_call(call_id), {"action": "answer_call", "callId": call_id}
+        )
+
+    async def end_call(self, call_id: str) -> CallView:
+        return await self._change(
+            lambda c: c.end_call(call_id), {"action": "end_call", "callId": call_id}
+        )
+
+    # --- internals -----------------------------------------------------------------------
+
+    async def _run(self, command: Any) -> Any:
+        try:
+            return await command
+        except LOST as exc:
+            raise lost(self._where, exc) from None
+
+    async def _seed(self) -> None:
+        """Start the account from its scenario, unless another worker just did."""
+        if self._scenario is None:
+            raise LookupError(f"state store: account {self._keys.account} has no state")
+        await self.ensure(self._scenario)
+
+    async def _state(self) -> dict[str, Any]:
+        raw = await self._run(self._client.get(self._keys.center))
+        if raw is None:
+            await self._seed()
+            raw = await self._run(self._client.get(self._keys.center))
+        if raw is None:
+            raise LookupError(f"state store: account {self._keys.account} has no state")
+        state: dict[str, Any] = orjson.loads(raw)
+        return state
+
+    async def _read(self) -> CallCenter:
+        """The center as it is now (for reads: nothing is written back)."""
+        return CallCenter.restore(_NO_SCENARIO, await self._state(), clock=self._clock)
+
+    async def _change(
+        self,
+        action: Callable[[CallCenter], T],
+        event: Mapping[str, Any] | Callable[[T], Mapping[str, Any]],
+        *,
+        resets: bool = False,
+    ) -> T:
+        """Apply ``action`` to the shared state in one optimistic transaction (see above),
+        publishing ``event`` (or what it makes of the result) in it; only a reset needs (and
+        watches) the scenario."""
+        keys = self._keys
+        watched = (keys.center, keys.scenario) if resets else (keys.center,)
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                for _ in range(_MAX_ATTEMPTS):
+                    try:
+                        await pipe.watch(*watched)
+                        raw_center, *raw_scenario = await pipe.mget(watched)
+                        if raw_center is None:
+                            await pipe.reset()  # type: ignore[no-untyped-call]
+                            await self._seed()
+                            continue
+                        scenario = (
+                            parse_scenario(orjson.loads(raw_scenario[0] or b"null"))
+                            if resets
+                            else _NO_SCENARIO
+                        )
+                        center = CallCenter.restore(
+                            scenario, orjson.loads(raw_center), clock=self._clock
+                        )
+                        result = action(center)  # a refusal raises; the pipe unwatches
+                        pipe.multi()  # type: ignore[no-untyped-call]
+                        pipe.set(keys.center, orjson.dumps(center.export()))
+                        payload = event(result) if callable(event) else event
+                        pipe.publish(keys.events, event_message("callcenter", payload))
+                        await pipe.execute()
+                        return result
+                    except WatchError:
+                        continue
+        except LOST as exc:
+            raise lost(self._where, exc) from None
+        raise RuntimeError(f"call center of {keys.account}: {_MAX_ATTEMPTS} conflicting writes")
+
+
+_ACT: Final = (Path(__file__).with_name("act.lua")).read_text(encoding="utf-8")
+
+
+def _entry_template(entry: JournalEntry) -> bytes:
+    """The entry's JSON with placeholders the script fills: the status and the outcome (the
+    first occurrences: they come before the headers and the body)."""
+    data = entry.to_dict()
+    data["status"] = "@@S@@"
+    data["outcome"] = "@@O@@"
+    return orjson.dumps(data)
+
+
+def _call_view(row: list[Any]) -> CallView:
+    """A call of the document (see ``act.lua``) as a view."""
+    call_id, customer, agent, state, supervisor, mode, started_ms, answered_ms = row
+    return CallView(
+        id=call_id,
+        customer=customer,
+        agent=agent,
+        state=state,
+        supervisor=supervisor,
+        mode=mode,
+        started_at=started_ms / 1000,
+        answered_at=None if answered_ms is None else answered_ms / 1000,
+    )
+
+
+#: Reads never reset, so they restore without a scenario.
+_NO_SCENARIO: Final = Scenario(media_server="", agents=())

@@ -1,0 +1,60 @@
+"""The key layout: every key of an account shares its hash tag, ``m7:{<app key>}:...``.
+
+=============================  =========  =================================================
+key                            type       holds
+=============================  =========  =================================================
+``m7:{K}:center``              string     the call center now: JSON (``CallCenter.export``)
+``m7:{K}:scenario``            string     the scenario a reset returns to (JSON, file format)
+``m7:{K}:faults``              string     the fault plan in force, counts remaining (JSON)
+``m7:{K}:journal``             stream     the last requests (``XADD MAXLEN <capacity>``)
+``m7:{K}:replay:<sign><nonce>`` string    an accepted signature (``SET NX EX 300``)
+``m7:{K}:events``              channel    pub/sub: "the state of account K changed"
+=============================  =========  =================================================
+
+The hash tag keeps every key of one account in one Redis Cluster slot, so a Lua script or a
+``MULTI`` may touch several of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["AccountKeys"]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountKeys:
+    """The names of one account's keys."""
+
+    account: str
+
+    @property
+    def prefix(self) -> str:
+        return f"m7:{{{self.account}}}:"
+
+    @property
+    def center(self) -> str:
+        return self.prefix + "center"
+
+    @property
+    def scenario(self) -> str:
+        return self.prefix + "scenario"
+
+    @property
+    def faults(self) -> str:
+        return self.prefix + "faults"
+
+    @property
+    def journal(self) -> str:
+        return self.prefix + "journal"
+
+    @property
+    def events(self) -> str:
+        return self.prefix + "events"
+
+    @property
+    def replay_prefix(self) -> str:
+        return self.prefix + "replay:"
+
+    def replay(self, key: str) -> str:
+        return self.replay_prefix + key

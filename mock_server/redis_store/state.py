@@ -1,0 +1,65 @@
+"""Every account's ``MockState`` with its parts in Redis: what ``--state redis://...`` serves.
+
+One client (one connection pool) per worker serves every account. Nothing is written at
+start: an account's call center is seeded from its scenario by the first request that finds
+none (``RedisCallCenter``), so starting a worker never resets what the others are using.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+import redis.asyncio
+
+from mock_server.model.accounts import AccountPlan, Accounts
+from mock_server.model.ids import SystemIds
+from mock_server.model.state import MockState
+from mock_server.redis_store.callcenter import RedisCallCenter
+from mock_server.redis_store.connection import connect, describe
+from mock_server.redis_store.events import RedisEventFeed
+from mock_server.redis_store.faults import RedisFaults
+from mock_server.redis_store.journal import RedisJournal
+from mock_server.redis_store.keys import AccountKeys
+from mock_server.redis_store.replay import RedisReplay
+
+__all__ = ["redis_accounts"]
+
+
+def redis_accounts(
+    url: str,
+    plan: AccountPlan,
+    *,
+    clock: Callable[[], float] = time.time,
+    rng: random.Random | None = None,
+    replay_window: int = 300,
+    journal_capacity: int = 1000,
+    client: redis.asyncio.Redis | None = None,
+) -> Accounts:
+    """The accounts of ``plan``, each on its own keys at ``url``."""
+    client = client if client is not None else connect(url)
+    where = describe(url)
+    rng = rng or random.Random()  # noqa: S311 - faults, not secrets
+    states: dict[str, MockState] = {}
+    for app_key, scenario in plan.scenarios.items():
+        keys = AccountKeys(app_key)
+        states[app_key] = MockState(
+            callcenter=RedisCallCenter(
+                client,
+                keys,
+                scenario=scenario,
+                clock=clock,
+                where=where,
+                replay_window=replay_window,
+                journal_capacity=journal_capacity,
+                rng=rng,
+            ),
+            replay=RedisReplay(client, keys, window=replay_window, where=where),
+            journal=RedisJournal(client, keys, capacity=journal_capacity, where=where),
+            faults=RedisFaults(client, keys, rng, where=where),
+            events=RedisEventFeed(client, keys, where=where),
+            ids=SystemIds(clock),
+            clock=clock,
+        )
+    return Accounts(states, plan.default)
