@@ -22,8 +22,8 @@ Layers 1-7 are the pure ASGI layers of ``mock_server.http``; 8 is ``mock_server.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 from functools import partial
+from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -91,6 +91,7 @@ def build_accounts(settings: Settings) -> Accounts:
             rng=settings.rng,
             replay_window=settings.auth_window_seconds,
             journal_capacity=settings.journal_capacity,
+            journal_value_chars=settings.journal_value_chars,
         )
     states = {
         app_key: MockState.in_memory(

@@ -28,7 +28,7 @@ from mock_server.model.journal_filter import JournalFilter
 from mock_server.model.json_depth import nests_deeper_than
 from mock_server.model.outcome import Outcome
 
-__all__ = ["LONGEST_BODY", "REDACTED", "Journal", "JournalEntry", "JournalStore"]
+__all__ = ["LONGEST_BODY", "REDACTED", "Journal", "JournalEntry", "JournalStore", "kept_entry"]
 
 REDACTED: Final = "[redacted]"
 #: Headers whose values are never shown: the signature and any other credential.
@@ -114,6 +114,30 @@ def _kept_body(body: bytes | None) -> bytes | None:
     return body
 
 
+def kept_entry(
+    entry: JournalEntry, *, value_chars: int = 1024, max_headers: int = 100
+) -> JournalEntry:
+    """``entry`` as a journal keeps it: over-long values cut, at most ``max_headers``
+    headers, bodies no longer than shown (a copy only when something was cut)."""
+    limit = value_chars
+    headers = entry.headers
+    if len(headers) > max_headers or any(len(v) > limit for v in headers.values()):
+        kept = list(headers.items())[:max_headers]  # the document's limit
+        headers = {name: _cut(value, limit) for name, value in kept}
+    body, response_body = _kept_body(entry.body), _kept_body(entry.response_body)
+    path = _cut(entry.path, limit)
+    if (
+        headers is entry.headers
+        and body is entry.body
+        and response_body is entry.response_body
+        and path is entry.path
+    ):
+        return entry
+    return dataclasses.replace(
+        entry, headers=headers, body=body, response_body=response_body, path=path
+    )
+
+
 def _size(entry: JournalEntry) -> int:
     """About how many bytes ``entry`` holds."""
     headers = sum(len(name) + len(value) for name, value in entry.headers.items())
@@ -160,24 +184,7 @@ class Journal:
         self._bytes = 0
 
     def _kept(self, entry: JournalEntry) -> JournalEntry:
-        """``entry`` with over-long values cut (a copy only when something was)."""
-        limit = self._value_chars
-        headers = entry.headers
-        if len(headers) > self._max_headers or any(len(v) > limit for v in headers.values()):
-            kept = list(headers.items())[: self._max_headers]  # the document's limit
-            headers = {name: _cut(value, limit) for name, value in kept}
-        body, response_body = _kept_body(entry.body), _kept_body(entry.response_body)
-        path = _cut(entry.path, limit)
-        if (
-            headers is entry.headers
-            and body is entry.body
-            and response_body is entry.response_body
-            and path is entry.path
-        ):
-            return entry
-        return dataclasses.replace(
-            entry, headers=headers, body=body, response_body=response_body, path=path
-        )
+        return kept_entry(entry, value_chars=self._value_chars, max_headers=self._max_headers)
 
     @property
     def capacity(self) -> int:
