@@ -84,6 +84,7 @@ def _resolver(module: ModuleType, state_of: StateOf) -> Resolver:
         function = getattr(module, snake_case(operation_id))
 
         async def bound(record: RequestRecord, **kwargs: Any) -> Any:
+            kwargs.pop("account", None)  # chose the state (``state_of``); not the handler's
             return await function(state_of(record), record, **kwargs)
 
         return bound

@@ -17,10 +17,17 @@ import orjson
 import pytest
 
 from mock_server.app import MockApp, create_app
+from mock_server.model.accounts import parse_scenario_file
 from mock_server.model.events import DEFAULT_SUBSCRIBERS
 from mock_server.settings import Settings
 from tests.api.helpers import client_for
 from tests.support.document import PATHS
+
+# Memory only for now: on Redis the stream tests pass, but a stream closed (its pub/sub
+# reader cancelled) leaves a task the test's event loop cannot cancel when it closes (the run
+# hangs in asyncio's _cancel_all_tasks): a defect of RedisEventFeed's reader teardown, to be
+# fixed; then this becomes ("memory", "redis").
+STATE_BACKENDS = ("memory",)
 
 WAIT = 10.0
 
@@ -63,7 +70,9 @@ class Stream:
 
 
 @asynccontextmanager
-async def open_stream(app: MockApp, headers: dict[str, str] | None = None) -> AsyncIterator[Stream]:
+async def open_stream(
+    app: MockApp, headers: dict[str, str] | None = None, query: bytes = b""
+) -> AsyncIterator[Stream]:
     stream = Stream()
     scope = {
         "type": "http",
@@ -73,7 +82,7 @@ async def open_stream(app: MockApp, headers: dict[str, str] | None = None) -> As
         "scheme": "http",
         "path": "/__mock/events",
         "raw_path": b"/__mock/events",
-        "query_string": b"",
+        "query_string": query,
         "root_path": "",
         "headers": [(k.encode(), v.encode()) for k, v in (headers or {}).items()],
         "client": ("127.0.0.1", 50000),
@@ -153,9 +162,9 @@ async def contextlib_stack(app: MockApp, count: int) -> AsyncIterator[list[Strea
 
 
 async def test_with_an_admin_token_the_stream_and_the_config_need_it(
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., Settings], state_setting: str
 ) -> None:
-    app = create_app(make_settings(admin_token="t0ken"))
+    app = create_app(make_settings(admin_token="t0ken", state=state_setting))
     async with open_stream(app) as refused:
         assert refused.start["status"] == 401
     async with open_stream(app, {"authorization": "Bearer t0ken"}) as stream:
@@ -175,3 +184,43 @@ async def test_other_methods_on_the_streams_path_are_405(
 ) -> None:
     response = await client.request(method, "/__mock/events")
     assert response.status_code == 405
+
+
+JOB_B = {
+    "appKey": "job-b",
+    "secret": "job-b-secret",
+    "agents": [{"number": "5000", "role": "supervisor"}],
+}
+
+
+async def test_the_stream_and_the_config_are_those_of_the_account_named(
+    make_settings: Callable[..., Settings], state_setting: str
+) -> None:
+    file = parse_scenario_file({"accounts": [JOB_B]})
+    app = create_app(make_settings(state=state_setting, scenario_file=file))
+    b_faults = {"status": {"status": 503, "count": 1}}
+    default_faults = {"status": {"status": 500, "count": 2}}
+    async with (
+        open_stream(app, query=b"account=job-b") as job_b,
+        open_stream(app) as default,
+        client_for(app) as client,
+    ):
+        assert await job_b.next_event() == await default.next_event() == ("hello", {})
+        await client.put("/__mock/faults", params={"account": "job-b"}, json=b_faults)
+        await client.put("/__mock/faults", json=default_faults)
+        await client.put("/__mock/faults", params={"account": "job-b"}, json={})
+        assert await default.event_of_kind("faults") == default_faults
+        assert await job_b.event_of_kind("faults") == b_faults
+        assert await job_b.event_of_kind("faults") == {}  # not the default account's
+
+        config = (await client.get("/__mock/config", params={"account": "job-b"})).json()
+        assert config["signing"]["accounts"] == [{"appKey": "job-b", "secretKey": "job-b-secret"}]
+        default_config = (await client.get("/__mock/config")).json()
+        assert [a["appKey"] for a in default_config["signing"]["accounts"]] == ["2100147"]
+
+        unknown = await client.get("/__mock/config", params={"account": "nobody"})
+        assert (unknown.status_code, unknown.json()["code"]) == (404, "40404")
+    async with open_stream(app, query=b"account=nobody") as refused:
+        assert refused.start["status"] == 404
+        body = await asyncio.wait_for(refused.sent.get(), WAIT)
+        assert orjson.loads(body["body"])["message"] == "account: no account nobody"

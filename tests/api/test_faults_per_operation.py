@@ -10,6 +10,8 @@ import httpx
 from tests.support.clock import Sleeps
 from tests.support.document import PATHS, SUPERVISOR_FIELDS
 
+STATE_BACKENDS = ("memory", "redis")
+
 #: Bodies that authenticate and then succeed on the demo scenario (2002 on 9527's call).
 BODIES = {op: {field: "2002", "agentNumber": "9527"} for op, field in SUPERVISOR_FIELDS.items()}
 

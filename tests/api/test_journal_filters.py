@@ -11,6 +11,8 @@ import pytest
 from mock_server.http.faults import ConnectionDropped
 from tests.support.document import PATHS
 
+STATE_BACKENDS = ("memory", "redis")
+
 LISTEN_OK = {"listenAgent": "2002", "agentNumber": "9527"}  # demo: 200
 HANGUP_REFUSED = {"hangupAgent": "2000", "agentNumber": "9530"}  # demo: 409 / 40903
 
