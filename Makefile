@@ -62,12 +62,13 @@ $(VENV)/.installed: requirements.lock $(VENV)/.runtime-installed
 	$(BIN)/pip check --disable-pip-version-check >/dev/null
 	@touch $@
 
-# Debian packages the tests start (a real Redis, headless Chromium for the browser tests):
+# Debian packages the tests start (a real Redis, headless Chromium for the browser tests, a
+# Chinese font so that the screenshots show the vendor's terms):
 # installed by scripts/ensure-debian-packages when missing (as root), else it says how.
-DEBIAN_PACKAGES := redis-server chromium chromium-driver wrk
+DEBIAN_PACKAGES := redis-server chromium chromium-driver fonts-wqy-microhei wrk
 
 .PHONY: system-packages
-system-packages: ## Install the Debian packages the tests need (redis-server, chromium), when missing
+system-packages: ## Install the Debian packages the tests need (redis-server, chromium, a Chinese font, wrk), when missing
 	scripts/ensure-debian-packages $(DEBIAN_PACKAGES)
 
 node_modules/.installed: package.json package-lock.json
@@ -101,6 +102,15 @@ test-node: $(VENV)/.installed node_modules/.installed ## The TypeScript client's
 	rm -rf $(TS_CLIENT)/build
 	$(NODE_BIN)/tsc -p $(TS_CLIENT)
 	node --test $(TS_CLIENT)/build/test/*.test.js
+
+#: The browser tests' screenshots shown in docs/console.md.
+DOC_SCREENSHOTS := console-listen swagger-ui-signed
+
+.PHONY: docs-screenshots
+docs-screenshots: $(VENV)/.installed system-packages ## Run the browser tests and copy their screenshots used by docs/console.md into docs/images
+	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
+	mkdir -p docs/images
+	for name in $(DOC_SCREENSHOTS); do cp build/screenshots/$$name.png docs/images/; done
 
 .PHONY: test-thorough
 test-thorough: $(VENV)/.installed node_modules/.installed system-packages ## The tests with far more Hypothesis examples

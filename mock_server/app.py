@@ -7,7 +7,9 @@ tells the whole way):
                         last-resort 500 envelope, access log and journal
 2. ``CorsMiddleware``   preflights answered here, before authentication
    ``LandingPage``      the start page ``/`` and the guides ``/docs/...``
+   ``Pages``            the console's files, the signing Swagger UI page, the documents
 3. ``AdminGuard``       the admin API's bearer token
+   ``ConsoleSupport``   the console's configuration and the event stream (``/__mock``)
 4. ``FaultsMiddleware`` latency, drops and forced statuses (vendor paths only)
 5. ``BodyGuard``        415 / 413, the body read once
 6. ``AuthMiddleware``   the vendor's signature rule (vendor operations only)
@@ -20,8 +22,9 @@ Layers 1-7 are the pure ASGI layers of ``mock_server.http``; 8 is ``mock_server.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
+from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -31,10 +34,12 @@ from mock_server.http.access_log import AccessLog
 from mock_server.http.admin_guard import AdminGuard
 from mock_server.http.auth import Authenticator, AuthMiddleware
 from mock_server.http.body_guard import BodyGuard
+from mock_server.http.console import ConsoleSupport, console_config
 from mock_server.http.cors import CorsMiddleware
 from mock_server.http.faults import FaultsMiddleware
 from mock_server.http.landing import LandingPage
 from mock_server.http.lifecycle import HeadLimits, RequestLifecycle
+from mock_server.http.pages import Pages
 from mock_server.http.record import RequestRecord
 from mock_server.http.vendor_dispatch import VendorDispatch
 from mock_server.model.accounts import AccountPlan, Accounts, plan_accounts
@@ -46,9 +51,11 @@ from mock_server.spec.documents import (
     ADMIN_BASE_PATH,
     VENDOR_DOCUMENT,
     load_document,
+    operation_facts,
     vendor_operations,
 )
 from mock_server.spec.prefer_answers import PreferredAnswers
+from mock_server.spec.validation import resolved_document
 from mock_server.spec.vendor_routes import vendor_routes
 
 __all__ = ["MockApp", "account_plan", "build_accounts", "build_state", "create_app"]
@@ -86,6 +93,7 @@ def build_accounts(settings: Settings) -> Accounts:
             rng=settings.rng,
             replay_window=settings.auth_window_seconds,
             journal_capacity=settings.journal_capacity,
+            journal_value_chars=settings.journal_value_chars,
         )
     states = {
         app_key: MockState.in_memory(
@@ -116,6 +124,20 @@ def _admin_account(record: RequestRecord) -> str | None:
     return values[-1] if values else None
 
 
+def _account_config(
+    settings: Settings,
+    plan: AccountPlan,
+    accounts: Accounts,
+    operations: Sequence[Mapping[str, str]],
+    record: RequestRecord,
+) -> dict[str, Any]:
+    """``GET /__mock/config`` for the account the request names (the default without one)."""
+    account = _admin_account(record)
+    accounts.named(account)  # an unknown account: 404
+    app_key = account or accounts.default
+    return console_config(settings, operations, {app_key: plan.secrets[app_key]})
+
+
 def create_app(settings: Settings | None = None, *, access_log: AccessLog | None = None) -> MockApp:
     """Build the mock for ``settings`` (the defaults of ``m7-mock`` when omitted).
 
@@ -131,6 +153,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
     accounts = build_accounts(settings)
     operations = vendor_operations()
     routes = frozenset((op.method, op.path) for op in operations.values())
+    operation_ids = {path: op.operation_id for path, op in operations.items()}
 
     def named_by_headers(record: RequestRecord) -> MockState:
         return accounts.of(record.app_key or record.headers.get(APPKEY_HEADER))
@@ -149,6 +172,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
             clock=settings.clock,
             auth_mode=settings.auth_mode,
             admin_prefix=ADMIN_BASE_PATH,
+            operations=operation_ids,
             head_limits=HeadLimits(
                 max_head_bytes=settings.server.max_head_bytes,
                 max_header_count=settings.server.max_header_count,
@@ -164,15 +188,28 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
         ),
         partial(LandingPage, admin_prefix=ADMIN_BASE_PATH),
         partial(
+            Pages,
+            settings=settings,
+            document=resolved_document(VENDOR_DOCUMENT),
+            vendor_paths=operation_ids,
+            admin_prefix=ADMIN_BASE_PATH,
+        ),
+        partial(
             AdminGuard,
             prefix=ADMIN_BASE_PATH,
             token=settings.admin_token,
             disabled=settings.admin_disabled,
         ),
         partial(
+            ConsoleSupport,
+            config_of=partial(_account_config, settings, plan, accounts, operation_facts()),
+            events_of=lambda record: accounts.named(_admin_account(record)).events,
+            admin_prefix=ADMIN_BASE_PATH,
+        ),
+        partial(
             FaultsMiddleware,
             faults_of=lambda record: named_by_headers(record).faults,
-            paths=frozenset(operations),
+            operations=operation_ids,
             sleep=settings.sleep,
         ),
         partial(

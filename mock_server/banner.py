@@ -53,6 +53,14 @@ def _credentials_lines(settings: Settings) -> list[str]:
     ]
 
 
+def _signing_note(settings: Settings) -> str:
+    if settings.auth_mode == "off":
+        return ""
+    if settings.pages_sign:
+        return "  (signs every request in the page)"
+    return "  (in-page signing off: --page-signing on allows it)"
+
+
 def banner(settings: Settings) -> str:
     """The banner text for ``settings``."""
     url = base_url(settings.host, settings.port)
@@ -60,7 +68,8 @@ def banner(settings: Settings) -> str:
         "m7 mock server: 7moor V7 call-monitoring API (监听 强拆 强插 耳语 抢接)",
         f"  API         {url}",
         f"  Start page  {url}/  (the UIs, documents and guides)",
-        f"  Swagger UI  {url}/ui/",
+        f"  Swagger UI  {url}/ui/{_signing_note(settings)}",
+        f"  Console     {url}{ADMIN_BASE_PATH}/console/",
         f"  Admin API   {_admin_line(settings, url)}",
         f"  Health      {url}{ADMIN_BASE_PATH}/health",
         f"  Auth mode   {_auth_line(settings)}",

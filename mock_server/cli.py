@@ -3,7 +3,8 @@
 Every option has an environment variable (the option wins): ``--host`` M7_MOCK_HOST,
 ``--port`` M7_MOCK_PORT, ``--auth-mode`` M7_MOCK_AUTH_MODE, ``--scenario`` M7_MOCK_SCENARIO,
 ``--credentials`` M7_MOCK_CREDENTIALS, ``--admin-token`` M7_MOCK_ADMIN_TOKEN,
-``--cors-origins`` M7_MOCK_CORS_ORIGINS, ``--log-level`` M7_MOCK_LOG_LEVEL, ``--state``
+``--cors-origins`` M7_MOCK_CORS_ORIGINS, ``--page-signing`` M7_MOCK_PAGE_SIGNING,
+``--log-level`` M7_MOCK_LOG_LEVEL, ``--state``
 M7_MOCK_STATE, ``--workers`` M7_MOCK_WORKERS, and the limits (``--max-head-bytes``
 M7_MOCK_MAX_HEAD_BYTES, ...; see ``_LIMITS`` and docs/mock-server.md).
 
@@ -32,8 +33,10 @@ from mock_server.model.scenario import DEMO, ScenarioError, read_scenario_data
 from mock_server.settings import (
     AUTH_MODES,
     DEMO_CREDENTIALS,
+    PAGE_SIGNING,
     AuthMode,
     CredentialsError,
+    PageSigning,
     ServerLimits,
     Settings,
     load_credentials,
@@ -131,6 +134,15 @@ def _parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help="comma-separated allowed origins, or * (M7_MOCK_CORS_ORIGINS; default *)",
     )
     parser.add_argument(
+        "--page-signing",
+        choices=PAGE_SIGNING,
+        default=env.get("M7_MOCK_PAGE_SIGNING", "auto"),
+        help=(
+            "whether the console and the Swagger UI get the secret and sign in the browser: "
+            "auto on a loopback bind only, on, off (M7_MOCK_PAGE_SIGNING; default auto)"
+        ),
+    )
+    parser.add_argument(
         "--state",
         default=env.get("M7_MOCK_STATE", "memory"),
         help=(
@@ -195,6 +207,8 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
     args = _parser(env).parse_args(argv)
     if args.auth_mode not in AUTH_MODES:
         raise ConfigError(f"auth mode: must be one of {', '.join(AUTH_MODES)}")
+    if args.page_signing not in PAGE_SIGNING:
+        raise ConfigError(f"page signing: must be one of {', '.join(PAGE_SIGNING)}")
     if args.log_level not in _LOG_LEVELS:
         raise ConfigError(f"log level: must be one of {', '.join(_LOG_LEVELS)}")
     if not 0 <= args.port <= 65535:
@@ -249,6 +263,7 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         scenario_source=scenario_source,
         admin_token=args.admin_token or None,
         cors_origins=origins or ("*",),
+        page_signing=cast(PageSigning, args.page_signing),
         admin_origins=tuple(o.strip() for o in args.admin_origins.split(",") if o.strip()),
         log_level=args.log_level,
         scenario_file=scenario_file,

@@ -27,8 +27,10 @@ __all__ = [
     "DEMO_APP_KEY",
     "DEMO_CREDENTIALS",
     "DEMO_SECRET",
+    "PAGE_SIGNING",
     "AuthMode",
     "CredentialsError",
+    "PageSigning",
     "ServerLimits",
     "Settings",
     "is_loopback",
@@ -37,6 +39,10 @@ __all__ = [
 
 AuthMode = Literal["strict", "presence", "off"]
 AUTH_MODES: Final[tuple[str, ...]] = get_args(AuthMode)
+#: Whether the browser pages (console, Swagger UI) get the secret to sign in the page:
+#: ``auto`` on a loopback bind only, ``on`` always, ``off`` never.
+PageSigning = Literal["auto", "on", "off"]
+PAGE_SIGNING: Final[tuple[str, ...]] = get_args(PageSigning)
 
 #: The built-in demo account. It is public on purpose: the banner prints it.
 DEMO_APP_KEY: Final = "2100147"
@@ -91,6 +97,7 @@ class Settings:
     #: Bearer token of the admin API; required when bound to a non-loopback interface.
     admin_token: str | None = None
     cors_origins: tuple[str, ...] = ("*",)
+    page_signing: PageSigning = "auto"
     log_level: str = "info"
     #: The accounts a scenario file declares (``None``: the credentials' accounts only).
     scenario_file: ScenarioFile | None = None
@@ -139,6 +146,17 @@ class Settings:
     def admin_open(self) -> bool:
         """Whether the admin API is reachable without a token (loopback bind, no token set)."""
         return self.admin_token is None and is_loopback(self.host)
+
+    @property
+    def pages_sign(self) -> bool:
+        """Whether pages served by the mock hold the secret and sign in the browser.
+
+        A page holding the secret hands it to whoever loads the page: on a loopback bind that
+        is this machine only; elsewhere only when the user asked for it.
+        """
+        if self.page_signing == "auto":
+            return is_loopback(self.host)
+        return self.page_signing == "on"
 
     @property
     def admin_disabled(self) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from mock_server.http.envelope import Answer, json_answer
 from mock_server.http.record import RequestRecord
 from mock_server.model.faults import FaultPlan
+from mock_server.model.journal_filter import JournalFilter
 from mock_server.model.scenario import ScenarioError, parse_scenario
 from mock_server.model.state import MockState
 
@@ -94,9 +95,29 @@ async def end_call(state: MockState, record: RequestRecord, call_id: str) -> Ans
     return json_answer(200, (await state.callcenter.end_call(call_id)).to_dict())
 
 
-async def get_journal(state: MockState, record: RequestRecord) -> Answer:
+async def get_journal(
+    state: MockState,
+    record: RequestRecord,
+    *,
+    operation: str | None = None,
+    path: str | None = None,
+    status: int | None = None,
+    outcome: str | None = None,
+    app_key: str | None = None,
+    limit: int | None = None,
+) -> Answer:
+    """The entries the query parameters select (all without one), oldest first."""
     journal = state.journal
-    return json_answer(200, {"capacity": journal.capacity, "entries": await journal.entries()})
+    selection = JournalFilter(
+        operation=operation,
+        path=path,
+        status=status,
+        outcome=outcome,
+        app_key=app_key,
+        limit=limit,
+    )
+    entries = await journal.entries(None if selection.is_everything() else selection)
+    return json_answer(200, {"capacity": journal.capacity, "entries": entries})
 
 
 async def clear_journal(state: MockState, record: RequestRecord) -> Answer:

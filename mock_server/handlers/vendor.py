@@ -12,7 +12,6 @@ from typing import Any, Final
 
 from mock_server.http.envelope import Answer, Span, error_answer, json_answer, success_body
 from mock_server.http.faults import DROPPED, apply_decision
-from mock_server.http.lifecycle import journal_entry
 from mock_server.http.record import RequestRecord
 from mock_server.model.callcenter import CallStateError
 from mock_server.model.callcenter_store import Action
@@ -34,12 +33,9 @@ async def _perform(
     clock = state.clock
     proxy_start = _ms(clock())
     owed = record.owed
-    entry = None
-    if owed is not None:
-        # The shared store settles the owed checks and writes the journal in the action's
-        # round trip: the entry is written there, with the status the script decides.
-        entry = journal_entry(record)
-        record.journaled = True
+    # The shared store settles the owed checks in the action's round trip. The journal entry
+    # is written after the answer (``mock_server.http.lifecycle``), since it carries the
+    # response body, which exists only then: a second round trip on Redis, after the answer.
     try:
         await state.callcenter.act(
             action,
@@ -47,7 +43,6 @@ async def _perform(
             body["agentNumber"],
             supervisor_field=field,
             owed=owed,
-            entry=entry,
         )
     except FaultFired as fired:
         return await apply_decision(record, fired.decision) or DROPPED

@@ -42,7 +42,12 @@ from mock_server.model.owed import Owed, defers
 from mock_server.model.replay import ReplayStore, StoreUnavailable
 from mock_server.settings import AuthMode
 
-__all__ = ["AuthError", "AuthMiddleware", "Authenticator"]
+__all__ = [
+    "AuthError",
+    "AuthMiddleware",
+    "Authenticator",
+    "signature_mismatch",
+]
 
 _M7_NAMES: Final = frozenset(name.encode() for name in HEADER_NAMES)
 
@@ -56,6 +61,19 @@ class AuthError(Exception):
 
     outcome: Outcome
     message: str
+
+
+def signature_mismatch(app_key: str, timestamp: str, nonce: str) -> str:
+    """The refusal of a wrong ``m7-sign``, saying what the server signed, so that someone
+    porting the signing to another language can compare strings. Never the secret (nor the
+    expected signature, which would let anyone sign without the secret); the app key is a
+    known one and the timestamp and nonce passed their format checks, so all three are
+    short."""
+    return (
+        f"{SIGN_HEADER}: signature does not match; the server signed appkey + timestamp + "
+        f'nonce = "{app_key}" + "{timestamp}" + "{nonce}" = "{app_key}{timestamp}{nonce}" '
+        "(HMAC-SHA256 keyed with the app key's secret key, then base64)"
+    )
 
 
 class Authenticator:
@@ -112,7 +130,7 @@ class Authenticator:
         if secret is None:
             raise AuthError(Outcome.AUTH_APPKEY, f"{APPKEY_HEADER}: unknown app key")
         if not signature_matches(app_key, secret, timestamp, nonce, sign):
-            raise AuthError(Outcome.AUTH_SIGNATURE, f"{SIGN_HEADER}: signature does not match")
+            raise AuthError(Outcome.AUTH_SIGNATURE, signature_mismatch(app_key, timestamp, nonce))
         # Recorded only now, after the signature verified, so garbage cannot fill the cache.
         replay = self._replay_of(app_key)
         message = (

@@ -15,7 +15,7 @@ is raised instead, which such clients surface as a transport error.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -71,13 +71,17 @@ class _Dropped(Answer):
 DROPPED: Final[Answer] = _Dropped(0, b"")
 
 
-def fault_answer(record: RequestRecord, status: int) -> Answer:
-    """The answer a forced status gives (``Retry-After`` where the document declares it)."""
+def fault_answer(record: RequestRecord, status: int, code: str | None = None) -> Answer:
+    """The answer a forced status gives, with the forced business ``code`` when one is
+    (``Retry-After`` where the document declares it)."""
     headers = [(b"retry-after", b"1")] if status in _RETRY_AFTER_STATUSES else []
+    code = code or str(status)
+    what = f"status {status}" if code == str(status) else f"status {status}, code {code}"
     return error_answer(
         record,
         status,
-        f"fault injected: status {status} forced",
+        f"fault injected: {what} forced",
+        code=code,
         outcome=Outcome.fault(status),
         headers=headers,
     )
@@ -91,7 +95,7 @@ async def apply_decision(record: RequestRecord, decision: Decision) -> Answer | 
             raise ConnectionDropped("drop fault: connection closed without a response")
         return None
     if decision.status is not None:
-        return fault_answer(record, decision.status)
+        return fault_answer(record, decision.status, decision.code)
     return None
 
 
@@ -103,16 +107,17 @@ class FaultsMiddleware:
         app: ASGIApp,
         *,
         faults_of: Callable[[RequestRecord], FaultStore],
-        paths: frozenset[str],
+        operations: Mapping[str, str],
         sleep: Callable[[float], Awaitable[None]],
     ) -> None:
         self.app = app
         self._faults_of = faults_of
-        self._paths = paths
+        self._operations = operations  # path -> operationId
         self._sleep = sleep
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] not in self._paths:
+        operation = self._operations.get(scope["path"]) if scope["type"] == "http" else None
+        if operation is None:
             await self.app(scope, receive, send)
             return
         record = record_of(scope)
@@ -120,10 +125,10 @@ class FaultsMiddleware:
         if defers(store):
             # A shared store decides inside the action's round trip; any other answer settles
             # first, in ``_settling`` (``mock_server.model.owed``).
-            record.owed = Owed(faults=store, sleep=self._sleep)
+            record.owed = Owed(faults=store, operation=operation, sleep=self._sleep)
             await self.app(scope, receive, _settling(record, send))
             return
-        decision = await store.decide()
+        decision = await store.decide(operation)
         if decision.delay:
             await self._sleep(decision.delay)
         answer = await apply_decision(record, decision)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -23,7 +23,7 @@ from mock_server.http.envelope import send_error
 from mock_server.http.faults import ConnectionDropped
 from mock_server.http.record import SCOPE_KEY, RequestRecord
 from mock_server.model.ids import new_request_id
-from mock_server.model.journal import JournalEntry, JournalStore
+from mock_server.model.journal import LONGEST_BODY, JournalEntry, JournalStore
 from mock_server.model.outcome import Outcome
 from mock_server.model.store_errors import StateStoreUnavailable
 
@@ -75,7 +75,12 @@ def journaled(path: str, admin_prefix: str) -> bool:
     return not (path == admin_prefix or path.startswith(admin_prefix + "/"))
 
 
-def journal_entry(record: RequestRecord) -> JournalEntry:
+def journal_entry(
+    record: RequestRecord,
+    *,
+    operation: str | None = None,
+    response_body: bytes | None = None,
+) -> JournalEntry:
     """The journal entry of ``record`` as it stands (its status once the answer started)."""
     return JournalEntry(
         time=record.started,
@@ -87,6 +92,8 @@ def journal_entry(record: RequestRecord) -> JournalEntry:
         app_key=record.app_key,
         headers=record.headers,
         body=record.body,
+        response_body=response_body,
+        operation=operation,
     )
 
 
@@ -103,8 +110,10 @@ class RequestLifecycle:
         auth_mode: str,
         admin_prefix: str,
         head_limits: HeadLimits | None = None,
+        operations: Mapping[str, str] | None = None,
     ) -> None:
         self.app = app
+        self._operations = operations or {}  # path -> operationId, for the journal
         self._journal_of = journal_of
         self._access_log = access_log
         self._clock = clock
@@ -132,11 +141,18 @@ class RequestLifecycle:
         scope[SCOPE_KEY] = record
         started = time.perf_counter()
         stamp = [(_REQUEST_ID, record.request_id.encode()), (_AUTH_MODE, self._auth_mode)]
+        recorded = journaled(record.path, self._admin_prefix)
+        # The response body for the journal: no more than the journal shows of it.
+        response_body = bytearray() if recorded else None
 
         async def stamped_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 record.status = message["status"]
                 message["headers"] = [*message.get("headers", ()), *stamp]
+            elif response_body is not None and message["type"] == "http.response.body":
+                room = LONGEST_BODY + 1 - len(response_body)
+                if room > 0:
+                    response_body.extend(message.get("body", b"")[:room])
             await send(message)
 
         try:
@@ -173,11 +189,15 @@ class RequestLifecycle:
         finally:
             if self._access_log.enabled:
                 self._access_log.write(record, (time.perf_counter() - started) * 1000)
-            if not record.journaled and journaled(record.path, self._admin_prefix):
-                await self._record(record)
+            if response_body is not None and not record.journaled:
+                await self._record(record, bytes(response_body))
 
-    async def _record(self, record: RequestRecord) -> None:
-        entry = journal_entry(record)
+    async def _record(self, record: RequestRecord, response_body: bytes) -> None:
+        entry = journal_entry(
+            record,
+            operation=self._operations.get(record.path),
+            response_body=response_body if record.status is not None else None,
+        )
         try:
             await self._journal_of(record).record(entry)
         except StateStoreUnavailable as exc:  # the answer is sent; only the entry is lost

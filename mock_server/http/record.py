@@ -13,7 +13,7 @@ the body guard ``body``; validation ``payload``; whoever answers ``outcome`` (th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from starlette.types import Scope, Send
@@ -47,6 +47,8 @@ class RequestRecord:
     body: bytes | None = None
     #: The body parsed and validated (set by the validation), for the handler.
     payload: Any = None
+    #: The declared query parameters, converted and validated (set by the validation).
+    query: dict[str, Any] = field(default_factory=dict)
     #: How the request ended, for the access log and the journal.
     outcome: Outcome = Outcome.OK
     #: The status sent (``None`` until the response starts, or when the request was dropped).

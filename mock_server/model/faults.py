@@ -4,7 +4,10 @@ Set through ``PUT /__mock/faults`` so that a client's timeouts, retries and erro
 be exercised against the mock (``mock_server.http.faults`` applies the decisions to the
 vendor API's requests). For each request, in order: the latency is waited; a pending drop
 closes the connection without a response; a forced status answers with the error envelope
-of that status instead of processing the request.
+of that status (and business code, when one is given) instead of processing the request.
+A plan may also hold faults for one operation (``operations``): for a request to that
+operation, each of its parts (latency, status, drop) takes the place of the plan's own part
+of the same kind, with its own count.
 
 ``FaultStore`` is the interface; its methods are async so that a shared backend can keep
 the counts (a Redis backend: one script per decision). The in-memory ``Faults`` publishes a
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Protocol
 
 from mock_server.model.events import EventFeed
@@ -54,11 +57,13 @@ class LatencyFault:
 
 @dataclass(frozen=True, slots=True)
 class StatusFault:
-    """Answer ``status`` for the next ``remaining`` requests, or for a ``ratio`` of them."""
+    """Answer ``status`` for the next ``remaining`` requests, or for a ``ratio`` of them;
+    the envelope's ``code`` is the status unless a business code (``40903``) is given."""
 
     status: int
     remaining: int | None = None
     ratio: float | None = None
+    code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +73,46 @@ class DropFault:
     remaining: int
 
 
+#: The kinds of fault, each a field of ``FaultPlan``.
+_KINDS: Final = ("latency", "status", "drop")
+
+
 @dataclass(frozen=True, slots=True)
 class FaultPlan:
-    """The faults in force; all ``None``: none."""
+    """The faults in force; all ``None`` and no operation: none.
+
+    ``operations`` holds, by operationId, plans for one operation (without operations of
+    their own); their parts take precedence over this plan's.
+    """
 
     latency: LatencyFault | None = None
     status: StatusFault | None = None
     drop: DropFault | None = None
+    operations: Mapping[str, FaultPlan] = field(default_factory=dict)
+
+    def part(self, kind: str, operation: str | None) -> tuple[Any, str | None]:
+        """The fault of ``kind`` for a request to ``operation``, and whose it is (the
+        operation, or ``None`` for this plan's own)."""
+        own = self.operations.get(operation) if operation is not None else None
+        if own is not None and getattr(own, kind) is not None:
+            return getattr(own, kind), operation
+        return getattr(self, kind), None
+
+    def with_part(self, kind: str, owner: str | None, value: Any) -> FaultPlan:
+        """This plan with the part of ``kind`` of ``owner`` (see ``part``) set to ``value``;
+        an operation left without faults is dropped."""
+        if owner is None:
+            return replace(self, **{kind: value})
+        operations = dict(self.operations)
+        changed = replace(operations[owner], **{kind: value})
+        if changed.is_empty():
+            del operations[owner]
+        else:
+            operations[owner] = changed
+        return replace(self, operations=operations)
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, kind) is None for kind in _KINDS) and not self.operations
 
     def to_dict(self) -> dict[str, Any]:
         """The admin API's ``Faults`` shape (counts are what remains)."""
@@ -88,61 +126,82 @@ class FaultPlan:
                 status["count"] = self.status.remaining
             if self.status.ratio is not None:
                 status["ratio"] = self.status.ratio
+            if self.status.code is not None:
+                status["code"] = self.status.code
             data["status"] = status
         if self.drop is not None:
             data["drop"] = {"count": self.drop.remaining}
+        if self.operations:
+            data["operations"] = {op: plan.to_dict() for op, plan in self.operations.items()}
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FaultPlan:
+    def from_dict(cls, data: Mapping[str, Any], *, at: str = "body") -> FaultPlan:
         """Build from the admin API's (schema-valid) ``Faults``; raise ``FaultsError`` on
         combinations a schema cannot express (fixed vs. range, count vs. ratio)."""
         errors: list[FieldError] = []
-        latency = _latency(data.get("latency"), errors)
-        status = _status(data.get("status"), errors)
-        drop = DropFault(int(data["drop"]["count"])) if "drop" in data else None
+        plan = cls._parse(data, at, errors)
+        operations: dict[str, FaultPlan] = {}
+        for operation, part in data.get("operations", {}).items():
+            parsed = cls._parse(part, f"{at}.operations.{operation}", errors)
+            if not parsed.is_empty():
+                operations[operation] = parsed
         if errors:
             raise FaultsError(errors)
+        return replace(plan, operations=operations)
+
+    @classmethod
+    def _parse(cls, data: Mapping[str, Any], at: str, errors: list[FieldError]) -> FaultPlan:
+        latency = _latency(data.get("latency"), errors, at)
+        status = _status(data.get("status"), errors, at)
+        drop = DropFault(int(data["drop"]["count"])) if "drop" in data else None
         return cls(latency=latency, status=status, drop=drop)
 
 
-def _latency(data: Mapping[str, Any] | None, errors: list[FieldError]) -> LatencyFault | None:
+def _latency(
+    data: Mapping[str, Any] | None, errors: list[FieldError], at: str
+) -> LatencyFault | None:
     if data is None:
         return None
     if "fixedMs" in data:
         if "minMs" in data or "maxMs" in data:
-            errors.append(FieldError("body.latency", "give fixedMs, or minMs and maxMs, not both"))
+            errors.append(FieldError(f"{at}.latency", "give fixedMs, or minMs and maxMs, not both"))
             return None
         return LatencyFault(int(data["fixedMs"]), int(data["fixedMs"]))
     if "minMs" not in data or "maxMs" not in data:
-        errors.append(FieldError("body.latency", "give fixedMs, or both minMs and maxMs"))
+        errors.append(FieldError(f"{at}.latency", "give fixedMs, or both minMs and maxMs"))
         return None
     low, high = int(data["minMs"]), int(data["maxMs"])
     if low > high:
-        errors.append(FieldError("body.latency.minMs", f"{low} is more than maxMs {high}"))
+        errors.append(FieldError(f"{at}.latency.minMs", f"{low} is more than maxMs {high}"))
         return None
     return LatencyFault(low, high)
 
 
-def _status(data: Mapping[str, Any] | None, errors: list[FieldError]) -> StatusFault | None:
+def _status(
+    data: Mapping[str, Any] | None, errors: list[FieldError], at: str
+) -> StatusFault | None:
     if data is None:
         return None
     if ("count" in data) == ("ratio" in data):
-        errors.append(FieldError("body.status", "give exactly one of count and ratio"))
+        errors.append(FieldError(f"{at}.status", "give exactly one of count and ratio"))
         return None
+    code = str(data["code"]) if "code" in data else None
     if "count" in data:
-        return StatusFault(int(data["status"]), remaining=int(data["count"]))
-    return StatusFault(int(data["status"]), ratio=float(data["ratio"]))
+        return StatusFault(int(data["status"]), remaining=int(data["count"]), code=code)
+    return StatusFault(int(data["status"]), ratio=float(data["ratio"]), code=code)
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What the plan does to one request: wait ``delay`` seconds, then drop it, or answer
-    ``status``, or (neither) serve it."""
+    ``status`` (with the envelope's ``code``, the status unless a business code is forced),
+    or (neither) serve it."""
 
     delay: float = 0.0
     drop: bool = False
     status: int | None = None
+    code: str | None = None
 
 
 NO_FAULT: Final = Decision()
@@ -160,8 +219,9 @@ class FaultStore(Protocol):
     async def clear(self) -> None:
         """No faults."""
 
-    async def decide(self) -> Decision:
-        """The decision for one request, using up one of a count when it fires."""
+    async def decide(self, operation: str | None = None) -> Decision:
+        """The decision for one request to ``operation`` (an operationId), using up one of a
+        count when it fires."""
 
 
 class Faults:
@@ -183,15 +243,17 @@ class Faults:
         self._plan = FaultPlan()
         await self._changed()
 
-    async def decide(self) -> Decision:
+    async def decide(self, operation: str | None = None) -> Decision:
         plan = self._plan
-        if plan.latency is None and plan.drop is None and plan.status is None:
+        if plan.is_empty():
             return NO_FAULT
-        delay = self._delay_seconds()
-        if self._take_drop():
+        delay = self._delay_seconds(operation)
+        if self._take_drop(operation):
             decision = Decision(delay, drop=True)
+        elif (forced := self._take_status(operation)) is not None:
+            decision = Decision(delay, status=forced.status, code=forced.code or str(forced.status))
         else:
-            decision = Decision(delay, status=self._take_status())
+            decision = Decision(delay)
         if self._plan is not plan:
             await self._changed()
         return decision
@@ -199,29 +261,30 @@ class Faults:
     async def _changed(self) -> None:
         await self._events.publish("faults", self._plan.to_dict())
 
-    def _delay_seconds(self) -> float:
-        latency = self._plan.latency
+    def _delay_seconds(self, operation: str | None) -> float:
+        latency, _ = self._plan.part("latency", operation)
         if latency is None:
             return 0.0
         return self._rng.randint(latency.min_ms, latency.max_ms) / 1000
 
-    def _take_drop(self) -> bool:
+    def _take_drop(self, operation: str | None) -> bool:
         """Whether this request is dropped (consuming one of the count)."""
-        drop = self._plan.drop
+        drop, owner = self._plan.part("drop", operation)
         if drop is None:
             return False
         left = drop.remaining - 1
-        self._plan = replace(self._plan, drop=DropFault(left) if left > 0 else None)
+        self._plan = self._plan.with_part("drop", owner, DropFault(left) if left > 0 else None)
         return True
 
-    def _take_status(self) -> int | None:
-        """The status forced on this request, if any (consuming one of the count)."""
-        forced = self._plan.status
+    def _take_status(self, operation: str | None) -> StatusFault | None:
+        """The status (and code) forced on this request, if any (consuming one of the count)."""
+        found, owner = self._plan.part("status", operation)
+        forced: StatusFault | None = found
         if forced is None:
             return None
         if forced.ratio is not None:
-            return forced.status if self._rng.random() < forced.ratio else None
+            return forced if self._rng.random() < forced.ratio else None
         left = (forced.remaining or 1) - 1
         kept = replace(forced, remaining=left) if left > 0 else None
-        self._plan = replace(self._plan, status=kept)
-        return forced.status
+        self._plan = self._plan.with_part("status", owner, kept)
+        return forced

@@ -24,16 +24,17 @@ from typing import Any, Final, Protocol
 import orjson
 
 from mock_server.model.events import EventFeed
+from mock_server.model.journal_filter import JournalFilter
 from mock_server.model.json_depth import nests_deeper_than
 from mock_server.model.outcome import Outcome
 
-__all__ = ["REDACTED", "Journal", "JournalEntry", "JournalStore"]
+__all__ = ["LONGEST_BODY", "REDACTED", "Journal", "JournalEntry", "JournalStore", "kept_entry"]
 
 REDACTED: Final = "[redacted]"
 #: Headers whose values are never shown: the signature and any other credential.
 _SECRET_HEADERS: Final = frozenset({"m7-sign", "authorization", "cookie", "proxy-authorization"})
-#: Bodies longer than this are shown as text, cut here.
-_LONGEST_BODY: Final = 8 * 1024
+#: Bodies longer than this are shown as text, cut here (so no more need be kept).
+LONGEST_BODY: Final = 8 * 1024
 #: The mark after a value the journal kept only the start of.
 CUT: Final = "…[cut]"
 #: Bodies nested deeper are shown as text (orjson writes at most 255 levels).
@@ -55,6 +56,19 @@ class JournalEntry:
     app_key: str | None
     headers: Mapping[str, str]
     body: bytes | None
+    #: The response body as sent (its first ``LONGEST_BODY`` + 1 bytes); ``None``: no response.
+    response_body: bytes | None = None
+    #: The vendor operation (``listen``, ...) of the path; ``None`` for any other path.
+    operation: str | None = None
+
+    def matches(self, selection: JournalFilter) -> bool:
+        return selection.matches(
+            operation=self.operation,
+            path=self.path,
+            status=self.status,
+            outcome=self.outcome.value,
+            app_key=self.app_key,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, camelCase, secrets redacted."""
@@ -71,6 +85,8 @@ class JournalEntry:
                 for name, value in self.headers.items()
             },
             "body": _shown_body(self.body),
+            "operation": self.operation,
+            "responseBody": _shown_body(self.response_body),
         }
 
 
@@ -78,23 +94,55 @@ def _shown_body(body: bytes | None) -> Any:
     """The body as JSON when it is JSON, else as (cut) text; ``None`` when not read."""
     if body is None or not body:
         return None
-    if len(body) <= _LONGEST_BODY and not nests_deeper_than(body, _DEEPEST_SHOWN):
+    if len(body) <= LONGEST_BODY and not nests_deeper_than(body, _DEEPEST_SHOWN):
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
             pass
-    text = body[:_LONGEST_BODY].decode("utf-8", "replace")
-    return text if len(body) <= _LONGEST_BODY else text + CUT
+    text = body[:LONGEST_BODY].decode("utf-8", "replace")
+    return text if len(body) <= LONGEST_BODY else text + CUT
 
 
 def _cut(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[:limit] + CUT
 
 
+def _kept_body(body: bytes | None) -> bytes | None:
+    """``body``, or its start when longer than shown (still "longer than shown": shown cut)."""
+    if body is not None and len(body) > LONGEST_BODY:
+        return body[: LONGEST_BODY + 1]
+    return body
+
+
+def kept_entry(
+    entry: JournalEntry, *, value_chars: int = 1024, max_headers: int = 100
+) -> JournalEntry:
+    """``entry`` as a journal keeps it: over-long values cut, at most ``max_headers``
+    headers, bodies no longer than shown (a copy only when something was cut)."""
+    limit = value_chars
+    headers = entry.headers
+    if len(headers) > max_headers or any(len(v) > limit for v in headers.values()):
+        kept = list(headers.items())[:max_headers]  # the document's limit
+        headers = {name: _cut(value, limit) for name, value in kept}
+    body, response_body = _kept_body(entry.body), _kept_body(entry.response_body)
+    path = _cut(entry.path, limit)
+    if (
+        headers is entry.headers
+        and body is entry.body
+        and response_body is entry.response_body
+        and path is entry.path
+    ):
+        return entry
+    return dataclasses.replace(
+        entry, headers=headers, body=body, response_body=response_body, path=path
+    )
+
+
 def _size(entry: JournalEntry) -> int:
     """About how many bytes ``entry`` holds."""
     headers = sum(len(name) + len(value) for name, value in entry.headers.items())
-    return _ENTRY_OVERHEAD + len(entry.path) + headers + len(entry.body or b"")
+    bodies = len(entry.body or b"") + len(entry.response_body or b"")
+    return _ENTRY_OVERHEAD + len(entry.path) + headers + bodies
 
 
 class JournalStore(Protocol):
@@ -107,8 +155,9 @@ class JournalStore(Protocol):
     async def record(self, entry: JournalEntry) -> None:
         """Append ``entry`` (the oldest falls off when full)."""
 
-    async def entries(self) -> list[dict[str, Any]]:
-        """Every entry, JSON-ready, oldest first."""
+    async def entries(self, selection: JournalFilter | None = None) -> list[dict[str, Any]]:
+        """The entries ``selection`` keeps (every entry without one), JSON-ready, oldest
+        first."""
 
     async def clear(self) -> int:
         """Forget every entry; returns how many there were."""
@@ -135,19 +184,7 @@ class Journal:
         self._bytes = 0
 
     def _kept(self, entry: JournalEntry) -> JournalEntry:
-        """``entry`` with over-long values cut (a copy only when something was)."""
-        limit = self._value_chars
-        headers = entry.headers
-        if len(headers) > self._max_headers or any(len(v) > limit for v in headers.values()):
-            kept = list(headers.items())[: self._max_headers]  # the document's limit
-            headers = {name: _cut(value, limit) for name, value in kept}
-        body = entry.body
-        if body is not None and len(body) > _LONGEST_BODY:
-            body = body[: _LONGEST_BODY + 1]  # still "longer than shown": shown cut
-        path = _cut(entry.path, limit)
-        if headers is entry.headers and body is entry.body and path is entry.path:
-            return entry
-        return dataclasses.replace(entry, headers=headers, body=body, path=path)
+        return kept_entry(entry, value_chars=self._value_chars, max_headers=self._max_headers)
 
     @property
     def capacity(self) -> int:
@@ -178,8 +215,11 @@ class Journal:
             },
         )
 
-    async def entries(self) -> list[dict[str, Any]]:
-        return [entry.to_dict() for entry, _ in self._entries]
+    async def entries(self, selection: JournalFilter | None = None) -> list[dict[str, Any]]:
+        if selection is None:
+            return [entry.to_dict() for entry, _ in self._entries]
+        kept = [entry for entry, _ in self._entries if entry.matches(selection)]
+        return [entry.to_dict() for entry in selection.newest(kept)]
 
     async def clear(self) -> int:
         count = len(self._entries)

@@ -26,6 +26,8 @@ class Owed:
 
     #: The account's faults, not decided yet (``None``: decided, or not a faulted path).
     faults: FaultStore | None = None
+    #: The vendor operation (operationId) the faults are decided for.
+    operation: str | None = None
     #: How a latency fault is waited (the faults layer's sleep).
     sleep: Callable[[float], Awaitable[None]] | None = None
     #: The account's replay store and the request's ``sign + nonce``, not checked yet.
@@ -44,7 +46,7 @@ class Owed:
         raises ``Replayed``."""
         faults, self.faults = self.faults, None
         if faults is not None:
-            decision = await faults.decide()
+            decision = await faults.decide(self.operation)
             if decision.delay and self.sleep is not None:
                 await self.sleep(decision.delay)
             if decision.drop or decision.status is not None:

@@ -13,10 +13,11 @@
 --       9 the replay window in seconds, 10 the journal entry (JSON with "@@S@@" for the status
 --       and @@O@@ for the outcome; '' for none), 11 the journal's capacity,
 --       12 a uniform draw for the latency, 13 one for a status ratio,
---       14 request id, 15 method, 16 path (for the journal event)
+--       14 request id, 15 method, 16 path (for the journal event), 17 the operation
+--       (operationId, for its own faults; take_faults comes from faults.lua, prepended)
 -- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer},
 --   {'refused', status, code, field, message}, {'latency', ms} (wait, then call again with
---   ARGV[7] = 1), {'drop'}, {'status', status}, {'replay'}, or {'missing'} (no such account).
+--   ARGV[7] = 1), {'drop'}, {'status', status, code ('' : the status)}, {'replay'}, or {'missing'} (no such account).
 -- A call is [id, customer, agent, state, supervisor, mode, startedMs, answeredMs].
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {'missing'} end
@@ -46,31 +47,17 @@ if ARGV[6] == '1' then
   local raw_plan = redis.call('GET', KEYS[3])
   if raw_plan then
     local plan = cjson.decode(raw_plan)
-    if plan.latency and ARGV[7] ~= '1' then
-      local low, high = plan.latency.fixedMs, plan.latency.fixedMs
-      if not low then low, high = plan.latency.minMs, plan.latency.maxMs end
+    local low, high, drop, status, code, ratio, changed = take_faults(plan, ARGV[17])
+    if low >= 0 and ARGV[7] ~= '1' then
       return {'latency', low + math.floor(tonumber(ARGV[12]) * (high - low + 1))}
     end
-    if plan.drop then
-      plan.drop.count = plan.drop.count - 1
-      if plan.drop.count <= 0 then plan.drop = nil end
-      save_plan(plan)
+    if changed then save_plan(plan) end
+    if drop == 1 then
       journal(nil, 'fault:drop')
       return {'drop'}
-    elseif plan.status then
-      local forced = plan.status.status
-      if plan.status.ratio then
-        if tonumber(ARGV[13]) < plan.status.ratio then
-          journal(forced, 'fault:' .. forced)
-          return {'status', forced}
-        end
-      else
-        plan.status.count = plan.status.count - 1
-        if plan.status.count <= 0 then plan.status = nil end
-        save_plan(plan)
-        journal(forced, 'fault:' .. forced)
-        return {'status', forced}
-      end
+    elseif status > 0 and (ratio == '' or tonumber(ARGV[13]) < tonumber(ratio)) then
+      journal(status, 'fault:' .. status)
+      return {'status', status, code}
     end
   end
 end

@@ -36,6 +36,7 @@ from mock_server.model.journal import JournalEntry
 from mock_server.model.owed import FaultFired, Owed, Replayed
 from mock_server.model.scenario import Scenario, parse_scenario
 from mock_server.redis_store.connection import LOST, lost
+from mock_server.redis_store.faults import TAKE_FAULTS
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
 
@@ -135,6 +136,7 @@ class RedisCallCenter:
                         entry.request_id if entry is not None else "",
                         entry.method if entry is not None else "",
                         entry.path if entry is not None else "",
+                        (owed.operation or "") if owed is not None else "",
                     ],
                 )
             except LOST as exc:
@@ -159,7 +161,8 @@ class RedisCallCenter:
         if kind == b"drop":
             raise FaultFired(Decision(drop=True))
         if kind == b"status":
-            raise FaultFired(Decision(status=int(reply[1])))
+            status, code = int(reply[1]), reply[2].decode()
+            raise FaultFired(Decision(status=status, code=code or str(status)))
         if kind == b"replay":
             raise Replayed
         raise LookupError(f"state store: account {keys.account} has no state")
@@ -309,7 +312,7 @@ class RedisCallCenter:
         raise RuntimeError(f"call center of {keys.account}: {_MAX_ATTEMPTS} conflicting writes")
 
 
-_ACT: Final = (Path(__file__).with_name("act.lua")).read_text(encoding="utf-8")
+_ACT: Final = TAKE_FAULTS + (Path(__file__).with_name("act.lua")).read_text(encoding="utf-8")
 
 
 def _entry_template(entry: JournalEntry) -> bytes:

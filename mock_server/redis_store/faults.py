@@ -10,6 +10,7 @@ is drawn by the worker, as in memory.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Final
 
 import orjson
@@ -23,38 +24,19 @@ from mock_server.redis_store.messages import event_message
 __all__ = ["RedisFaults"]
 
 
-#: KEYS[1] the plan, KEYS[2] the events channel (told when a count is used). Returns
-#: {min ms, max ms, drop 0/1, status or 0, ratio as text or ""}; min ms is -1 without latency. The drop comes before the status, as in ``Faults``.
-TAKE: Final = """
+#: How one request's faults are taken (``faults.lua``, also prepended to ``act.lua``).
+TAKE_FAULTS: Final = (Path(__file__).with_name("faults.lua")).read_text(encoding="utf-8")
+
+#: KEYS[1] the plan, KEYS[2] the events channel (told when a count is used); ARGV[1] the
+#: operation. Returns {min ms, max ms, drop 0/1, status or 0, code or "", ratio as text or
+#: ""}; min ms is -1 without latency.
+TAKE: Final = (
+    TAKE_FAULTS
+    + """
 local raw = redis.call('GET', KEYS[1])
-if not raw then return {-1, -1, 0, 0, ''} end
+if not raw then return {-1, -1, 0, 0, '', ''} end
 local plan = cjson.decode(raw)
-local low, high, drop, status, ratio = -1, -1, 0, 0, ''
-if plan.latency then
-  if plan.latency.fixedMs then
-    low = plan.latency.fixedMs
-    high = low
-  else
-    low = plan.latency.minMs
-    high = plan.latency.maxMs
-  end
-end
-local changed = false
-if plan.drop then
-  drop = 1
-  plan.drop.count = plan.drop.count - 1
-  if plan.drop.count <= 0 then plan.drop = nil end
-  changed = true
-elseif plan.status then
-  status = plan.status.status
-  if plan.status.ratio then
-    ratio = tostring(plan.status.ratio)
-  else
-    plan.status.count = plan.status.count - 1
-    if plan.status.count <= 0 then plan.status = nil end
-    changed = true
-  end
-end
+local low, high, drop, status, code, ratio, changed = take_faults(plan, ARGV[1])
 if changed then
   if next(plan) == nil then
     redis.call('DEL', KEYS[1])
@@ -63,8 +45,9 @@ if changed then
   end
   redis.call('PUBLISH', KEYS[2], cjson.encode({kind = 'faults', payload = plan}))
 end
-return {low, high, drop, status, ratio}
+return {low, high, drop, status, code, ratio}
 """
+)
 
 
 class RedisFaults:
@@ -110,11 +93,12 @@ class RedisFaults:
     async def clear(self) -> None:
         await self.set(FaultPlan())
 
-    async def decide(self) -> Decision:
-        """This request's faults, consuming one of each count that fires."""
+    async def decide(self, operation: str | None = None) -> Decision:
+        """This request's faults (``operation``'s own first), consuming one of each count
+        that fires."""
         try:
-            low, high, drop, status, ratio = await self._take(
-                keys=[self._keys.faults, self._keys.events]
+            low, high, drop, status, code, ratio = await self._take(
+                keys=[self._keys.faults, self._keys.events], args=[operation or ""]
             )
         except LOST as exc:
             raise lost(self._where, exc) from None
@@ -122,4 +106,6 @@ class RedisFaults:
         forced: int | None = int(status) or None
         if forced is not None and ratio and self._rng.random() >= float(ratio):
             forced = None
-        return Decision(delay, drop=bool(drop), status=forced)
+        if forced is None:
+            return Decision(delay, drop=bool(drop))
+        return Decision(delay, status=forced, code=code.decode() if code else str(forced))

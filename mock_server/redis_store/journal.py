@@ -1,7 +1,10 @@
 """The journal of one account as a capped Redis stream (``XADD ... MAXLEN <capacity>``).
 
 Entries are stored as the JSON the admin API shows (credentials already redacted: no secret
-is ever written to Redis), so reading needs no decoding of requests.
+is ever written to Redis), so reading needs no decoding of requests. They are kept as the
+in-memory journal keeps them (``kept_entry``: long values and bodies, the response body
+included, cut and marked), so the stream is bounded by its capacity times what an entry
+can hold; filters are applied as the entries are read.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from typing import Any
 import orjson
 import redis.asyncio
 
-from mock_server.model.journal import JournalEntry
+from mock_server.model.journal import JournalEntry, kept_entry
+from mock_server.model.journal_filter import JournalFilter
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
@@ -30,8 +34,12 @@ class RedisJournal:
         keys: AccountKeys,
         *,
         capacity: int = 1000,
+        value_chars: int = 1024,
+        max_headers: int = 100,
         where: str = "redis",
     ) -> None:
+        self._value_chars = value_chars
+        self._max_headers = max_headers
         self._client = client
         self._keys = keys
         self._capacity = capacity
@@ -43,6 +51,7 @@ class RedisJournal:
 
     async def record(self, entry: JournalEntry) -> None:
         """Append ``entry`` and tell the change feed, in one round trip (a pipeline)."""
+        entry = kept_entry(entry, value_chars=self._value_chars, max_headers=self._max_headers)
         pipe = self._client.pipeline(transaction=False)
         pipe.xadd(
             self._keys.journal,
@@ -63,13 +72,27 @@ class RedisJournal:
         except LOST as exc:
             raise lost(self._where, exc) from None
 
-    async def entries(self) -> list[dict[str, Any]]:
-        """Oldest first, as ``Journal.entries``."""
+    async def entries(self, selection: JournalFilter | None = None) -> list[dict[str, Any]]:
+        """Oldest first, those ``selection`` keeps, as ``Journal.entries``."""
         try:
             rows = await self._client.xrange(self._keys.journal)
         except LOST as exc:
             raise lost(self._where, exc) from None
-        return [orjson.loads(fields[_FIELD]) for _id, fields in rows or () if fields]
+        entries = [orjson.loads(fields[_FIELD]) for _id, fields in rows or () if fields]
+        if selection is None:
+            return entries
+        kept = [
+            entry
+            for entry in entries
+            if selection.matches(
+                operation=entry.get("operation"),
+                path=entry["path"],
+                status=entry["status"],
+                outcome=entry["outcome"],
+                app_key=entry["appKey"],
+            )
+        ]
+        return selection.newest(kept)
 
     async def clear(self) -> int:
         """Forget every entry; returns how many there were (read and deleted atomically)."""

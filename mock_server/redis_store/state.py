@@ -35,6 +35,7 @@ def redis_accounts(
     rng: random.Random | None = None,
     replay_window: int = 300,
     journal_capacity: int = 1000,
+    journal_value_chars: int = 1024,
     client: redis.asyncio.Redis | None = None,
 ) -> Accounts:
     """The accounts of ``plan``, each on its own keys at ``url``."""
@@ -56,7 +57,13 @@ def redis_accounts(
                 rng=rng,
             ),
             replay=RedisReplay(client, keys, window=replay_window, where=where),
-            journal=RedisJournal(client, keys, capacity=journal_capacity, where=where),
+            journal=RedisJournal(
+                client,
+                keys,
+                capacity=journal_capacity,
+                value_chars=journal_value_chars,
+                where=where,
+            ),
             faults=RedisFaults(client, keys, rng, where=where),
             events=RedisEventFeed(client, keys, where=where),
             ids=SystemIds(clock),

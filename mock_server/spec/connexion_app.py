@@ -21,6 +21,7 @@ default but:
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from types import ModuleType
 from typing import Any, Final
 
@@ -34,6 +35,7 @@ from connexion.resolver import Resolver
 from starlette.types import ASGIApp
 
 from mock_server.handlers import admin, vendor
+from mock_server.http.envelope import Answer, error_answer
 from mock_server.http.record import RequestRecord
 from mock_server.model.state import MockState
 from mock_server.spec.connexion_glue import (
@@ -63,6 +65,11 @@ _STACK: Final[list[Any]] = [
 ]
 
 
+#: Admin operations answered by a pure ASGI layer in front of connexion
+#: (``mock_server.http.console``): the event stream must see the client disconnect, and the
+#: configuration comes from the settings, which handlers do not get.
+ANSWERED_IN_FRONT: Final = frozenset({"getConfig", "getEvents"})
+
 #: Which account's state a request acts on.
 StateOf = Callable[[RequestRecord], MockState]
 
@@ -72,14 +79,22 @@ def _resolver(module: ModuleType, state_of: StateOf) -> Resolver:
     the state of the request's account (``state_of``)."""
 
     def function_for(operation_id: str) -> Callable[..., Any]:
+        if operation_id in ANSWERED_IN_FRONT:
+            return partial(_answered_in_front, operation_id)
         function = getattr(module, snake_case(operation_id))
 
         async def bound(record: RequestRecord, **kwargs: Any) -> Any:
+            kwargs.pop("account", None)  # chose the state (``state_of``); not the handler's
             return await function(state_of(record), record, **kwargs)
 
         return bound
 
     return Resolver(function_resolver=function_for)
+
+
+async def _answered_in_front(operation_id: str, record: RequestRecord, **_: Any) -> Answer:
+    """Reached only if the layer answering ``operation_id`` is missing from the stack."""
+    return error_answer(record, 500, f"internal error: {operation_id} is not served")
 
 
 def connexion_app(vendor_state_of: StateOf, admin_state_of: StateOf) -> ASGIApp:

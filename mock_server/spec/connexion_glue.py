@@ -69,6 +69,11 @@ def _checks_of(operation: Any) -> OperationChecks:
         has_body=has_body,
         body_required=bool(operation.request_body.get("required", False)),
         body_schema=operation.body_schema("application/json") if has_body else {},
+        query_params=(
+            (param["name"], param.get("schema", {}))
+            for param in operation.parameters
+            if param.get("in") == "query"
+        ),
     )
 
 
@@ -79,7 +84,9 @@ class _ValidationOperation:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         record = record_of(scope)
-        record.payload = await self._checks.validate(record, scope.get("path_params", {}), receive)
+        record.payload = await self._checks.validate(
+            record, scope.get("path_params", {}), receive, scope.get("query_string", b"")
+        )
         await self.next_app(scope, receive, send)
 
 
@@ -102,19 +109,29 @@ class ValidationMiddleware(RoutedMiddleware[_ValidationAPI]):  # type: ignore[mi
 
 
 class _HandlerOperation:
-    """Calls one handler with the record, the path parameters and the body; sends its answer."""
+    """Calls one handler with the record, the path parameters, the query parameters present
+    (validated) and the body; sends its answer."""
 
     def __init__(
-        self, function: BoundHandler, *, takes_body: bool, params: tuple[tuple[str, str], ...]
+        self,
+        function: BoundHandler,
+        *,
+        takes_body: bool,
+        params: tuple[tuple[str, str], ...],
+        query: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self._function = function
         self._takes_body = takes_body
         self._params = params
+        self._query = query
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path_params: dict[str, Any] = scope.get("path_params", {})
         kwargs = {argument: path_params[name] for name, argument in self._params}
         record = record_of(scope)
+        for name, argument in self._query:
+            if name in record.query:
+                kwargs[argument] = record.query[name]
         if self._takes_body:
             kwargs["body"] = record.payload
         answer = await self._function(record, **kwargs)
@@ -137,8 +154,16 @@ class HandlerApi(RoutedAPI[_HandlerOperation]):  # type: ignore[misc]
             for param in operation.parameters
             if param.get("in") == "path"
         )
+        query = tuple(
+            (param["name"], self._argument(param["name"]))
+            for param in operation.parameters
+            if param.get("in") == "query"
+        )
         return _HandlerOperation(
-            operation.function, takes_body=bool(operation.is_request_body_defined), params=params
+            operation.function,
+            takes_body=bool(operation.is_request_body_defined),
+            params=params,
+            query=query,
         )
 
     def _argument(self, name: str) -> str:

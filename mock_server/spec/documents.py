@@ -22,6 +22,7 @@ __all__ = [
     "Operation",
     "document_path",
     "load_document",
+    "operation_facts",
     "resolve",
     "vendor_operations",
 ]
@@ -95,3 +96,23 @@ def vendor_operations() -> dict[str, Operation]:
                 spec = item[method]
                 operations[path] = Operation(method.upper(), path, spec["operationId"], spec)
     return operations
+
+
+def operation_facts() -> list[dict[str, str]]:
+    """The five operations as the console shows them: operationId, path, the body field
+    naming the acting supervisor, and the vendor's term (the summary's last parenthesis)."""
+    document = load_document(VENDOR_DOCUMENT)
+    facts = []
+    for path, operation in vendor_operations().items():
+        media = operation.spec["requestBody"]["content"]["application/json"]
+        schema = resolve(document, media["schema"])
+        summary = str(operation.spec.get("summary", ""))
+        facts.append(
+            {
+                "operationId": operation.operation_id,
+                "path": path,
+                "supervisorField": next(f for f in schema["required"] if f != "agentNumber"),
+                "term": summary[summary.rfind("(") + 1 : -1] if summary.endswith(")") else "",
+            }
+        )
+    return facts

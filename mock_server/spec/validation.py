@@ -10,15 +10,18 @@ routes connexion serves.
 Values the client sent are masked in messages (``… is longer than 40 characters``), so a
 64 KiB string is not echoed back.
 
-The documents have no query, header or cookie parameters besides the authentication
-headers (which ``AuthMiddleware`` checks), so bodies and path parameters are all there is
-to validate.
+Besides bodies and path parameters, the query parameters an operation declares (the admin
+API's journal filters) are checked, each converted first to its schema's type (a query
+string is text); undeclared query parameters are ignored, as OpenAPI has it. The documents
+have no header or cookie parameters besides the authentication headers (which
+``AuthMiddleware`` checks).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
+from urllib.parse import parse_qsl
 
 import jsonschema_rs
 import orjson
@@ -106,7 +109,8 @@ def resolved_document(name: str) -> dict[str, Any]:
 
 
 class OperationChecks:
-    """The compiled checks of one operation: its path parameters and its JSON body."""
+    """The compiled checks of one operation: its path and query parameters and its JSON
+    body."""
 
     def __init__(
         self,
@@ -115,8 +119,13 @@ class OperationChecks:
         has_body: bool,
         body_required: bool,
         body_schema: Any,
+        query_params: Iterable[tuple[str, Any]] = (),
     ) -> None:
         self._params = tuple((name, _compile(schema)) for name, schema in path_params)
+        self._query = tuple(
+            (name, schema.get("type") == "integer", _compile(schema))
+            for name, schema in query_params
+        )
         self._has_body = has_body
         self._body_required = body_required
         self._body = _compile(body_schema) if body_schema else None
@@ -135,14 +144,51 @@ class OperationChecks:
             has_body=bool(request_body),
             body_required=bool(request_body.get("required", False)),
             body_schema=media.get("schema", {}),
+            query_params=(
+                (param["name"], param.get("schema", {}))
+                for param in operation.get("parameters", ())
+                if param.get("in") == "query"
+            ),
         )
 
+    @property
+    def has_query(self) -> bool:
+        return bool(self._query)
+
+    def query(self, query_string: bytes, errors: list[FieldError]) -> dict[str, Any]:
+        """The declared query parameters present in ``query_string``, converted and checked
+        (the last of a repeated one counts); each violation is added to ``errors``."""
+        sent = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+        values: dict[str, Any] = {}
+        for name, integer, validator in self._query:
+            if name not in sent:
+                continue
+            value: Any = sent[name]
+            if integer:
+                try:
+                    value = int(value)
+                except ValueError:
+                    errors.append(FieldError(f"query.{name}", "must be an integer"))
+                    continue
+            if validator.is_valid(value):
+                values[name] = value
+            else:
+                errors.extend(field_errors(validator.iter_errors(value), f"query.{name}"))
+        return values
+
     async def validate(
-        self, record: RequestRecord, path_params: Mapping[str, Any], receive: Receive
+        self,
+        record: RequestRecord,
+        path_params: Mapping[str, Any],
+        receive: Receive,
+        query_string: bytes = b"",
     ) -> Any:
         """The parsed body (``None`` without one); ``InvalidRequest`` listing every
-        violation, ``MalformedBody``, or a 415 ``HTTPException``."""
+        violation, ``MalformedBody``, or a 415 ``HTTPException``. The checked query
+        parameters go to ``record.query``."""
         errors: list[FieldError] = []
+        if self._query:
+            record.query = self.query(query_string, errors)
         for name, validator in self._params:
             value = path_params.get(name)
             if not validator.is_valid(value):

@@ -74,7 +74,10 @@ def _admin_templates() -> list[tuple[re.Pattern[str], str, str]]:
 
 
 _ADMIN_TEMPLATES = _admin_templates()
-_DOCS = re.compile(r"^(/__mock)?/(ui(/.*)?|openapi\.(json|yaml))$")
+#: Documentation and the browser pages (HTML, scripts, styles): no JSON schema to match.
+_DOCS = re.compile(
+    r"^(/__mock)?/(ui(/.*)?|openapi\.(json|yaml))$|^/__mock/((console|assets)(/.*)?)?$"
+)
 #: The start page and the guides (``mock_server/http/landing.py``): pages when they exist.
 _PAGES = re.compile(r"^/(docs/.+)?$")
 

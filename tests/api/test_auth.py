@@ -41,6 +41,16 @@ def assert_refused(response: httpx.Response, message: str) -> None:
     assert body["requestId"] == response.headers["x-request-id"]
 
 
+def mismatch(sent: dict[str, str]) -> str:
+    """The refusal of a wrong signature over the values ``sent``."""
+    key, timestamp, nonce = sent["m7-appkey"], sent["m7-timestamp"], sent["m7-nonce"]
+    return (
+        "m7-sign: signature does not match; the server signed appkey + timestamp + nonce = "
+        f'"{key}" + "{timestamp}" + "{nonce}" = "{key}{timestamp}{nonce}" '
+        "(HMAC-SHA256 keyed with the app key's secret key, then base64)"
+    )
+
+
 def assert_accepted(response: httpx.Response) -> None:
     assert response.status_code == 409, response.text
     assert response.json()["code"] == "40903"
@@ -100,8 +110,8 @@ async def test_an_unknown_app_key_is_refused(
 async def test_a_wrong_signature_is_refused(
     client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
 ) -> None:
-    response = await post(client, headers(secret="not-the-secret"))
-    assert_refused(response, "m7-sign: signature does not match")
+    sent = headers(secret="not-the-secret")
+    assert_refused(await post(client, sent), mismatch(sent))
 
 
 async def test_a_signature_over_other_values_is_refused(
@@ -109,7 +119,7 @@ async def test_a_signature_over_other_values_is_refused(
 ) -> None:
     sent = headers()
     sent["m7-nonce"] = next_nonce()  # signed for another nonce
-    assert_refused(await post(client, sent), "m7-sign: signature does not match")
+    assert_refused(await post(client, sent), mismatch(sent))
 
 
 @pytest.mark.parametrize("skew", [-300, 300, 0, -1, 299])
@@ -162,10 +172,8 @@ async def test_only_verified_requests_are_remembered(
         await post(client, headers(secret="forged"))
     assert len(app.state.replay) == 0
     nonce = next_nonce()
-    assert_refused(
-        await post(client, headers(nonce=nonce, secret="forged")),
-        "m7-sign: signature does not match",
-    )
+    forged = headers(nonce=nonce, secret="forged")
+    assert_refused(await post(client, forged), mismatch(forged))
     assert_accepted(await post(client, headers(nonce=nonce)))
     assert len(app.state.replay) == 1
 

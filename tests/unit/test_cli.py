@@ -158,6 +158,14 @@ def test_a_bad_port_in_the_environment_is_a_usage_error_not_a_traceback(
     assert "argument --port: invalid int value: 'abc'" in capsys.readouterr().err
 
 
+def test_the_banner_leads_to_the_console_and_says_whether_pages_sign() -> None:
+    local = banner(Settings())
+    assert "  Console     http://127.0.0.1:4010/__mock/console/" in local
+    assert "/ui/  (signs every request in the page)" in local
+    exposed = banner(Settings(host="0.0.0.0", admin_token="t"))  # noqa: S104 - a test value
+    assert "(in-page signing off: --page-signing on allows it)" in exposed
+
+
 def test_state_and_workers_from_options_and_environment() -> None:
     assert (parse_settings([], {}).state, parse_settings([], {}).workers) == ("memory", 1)
     env = {"M7_MOCK_STATE": "redis://127.0.0.1:6379/2", "M7_MOCK_WORKERS": "3"}

@@ -1,0 +1,52 @@
+"""The vendor API's Swagger UI at /ui/, which signs every request itself, in a real browser."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.support.browser import Page
+
+LISTEN = "#operations-call-monitoring-listen"
+LIVE_STATUS = f"{LISTEN} .live-responses-table tbody .response-col_status"
+
+
+def execute_and_wait_for_status(page: Page) -> str:
+    page.click(f"{LISTEN} button.execute")
+    return page.wait_until(lambda: page.text(LIVE_STATUS).strip(), "a live response")
+
+
+def test_try_it_out_on_listen_answers_200_twice_in_a_row_in_strict_mode(
+    page: Page, mock_url: str
+) -> None:
+    page.open("/ui/#/call-monitoring/listen")
+    assert page.wait_text("#m7-auth-mode", "strict") == "auth mode: strict"
+    assert "signs every request itself as app key 2100147" in page.text("#m7-signing")
+    server = ".servers select option"
+    assert page.attribute(server, "value") == mock_url
+    assert "auth mode: strict" in page.text(server)
+
+    # Swagger UI may still be wiring the opened operation: click until the form opens.
+    def try_it_out() -> bool | None:
+        if page.attributes(f"{LISTEN} button.execute", "class"):
+            return True
+        page.click(f"{LISTEN} button.try-out__btn")
+        return None
+
+    page.wait_until(try_it_out, "the Try it out form")
+    first = execute_and_wait_for_status(page)
+    page.click(f"{LISTEN} button.btn-clear")
+    page.wait_until(lambda: not page.text(LIVE_STATUS), "the response to be cleared")
+    second = execute_and_wait_for_status(page)
+    page.script(
+        "arguments[0].scrollIntoView({block: 'start'})", page.find(f"{LISTEN} .curl-command")
+    )
+    page.screenshot("swagger-ui-signed")
+
+    assert (first, second) == ("200", "200")
+    entries = httpx.get(f"{mock_url}/__mock/journal", timeout=10).json()["entries"]
+    assert [(e["path"], e["status"], e["outcome"]) for e in entries] == [
+        ("/openapi/v1/call/listen", 200, "ok")
+    ] * 2
+    nonces = {e["headers"]["m7-nonce"] for e in entries}
+    assert len(nonces) == 2
+    assert page.foreign_requests() == []
