@@ -49,16 +49,10 @@ class RedisJournal:
     def capacity(self) -> int:
         return self._capacity
 
-    async def record(self, entry: JournalEntry) -> None:
-        """Append ``entry`` and tell the change feed, in one round trip (a pipeline)."""
+    def encode(self, entry: JournalEntry) -> tuple[bytes, bytes]:
+        """``entry`` as the stream stores it, and its change-feed message (for ``record``
+        and for the call center's script, which writes the entry of an accepted action)."""
         entry = kept_entry(entry, value_chars=self._value_chars, max_headers=self._max_headers)
-        pipe = self._client.pipeline(transaction=False)
-        pipe.xadd(
-            self._keys.journal,
-            {_FIELD: orjson.dumps(entry.to_dict())},
-            maxlen=self._capacity,
-            approximate=False,
-        )
         summary = {
             "requestId": entry.request_id,
             "method": entry.method,
@@ -66,7 +60,14 @@ class RedisJournal:
             "status": entry.status,
             "outcome": entry.outcome.value,
         }
-        pipe.publish(self._keys.events, event_message("journal", summary))
+        return orjson.dumps(entry.to_dict()), event_message("journal", summary)
+
+    async def record(self, entry: JournalEntry) -> None:
+        """Append ``entry`` and tell the change feed, in one round trip (a pipeline)."""
+        stored, message = self.encode(entry)
+        pipe = self._client.pipeline(transaction=False)
+        pipe.xadd(self._keys.journal, {_FIELD: stored}, maxlen=self._capacity, approximate=False)
+        pipe.publish(self._keys.events, message)
         try:
             await pipe.execute()
         except LOST as exc:

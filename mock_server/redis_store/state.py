@@ -16,7 +16,8 @@ import redis.asyncio
 from mock_server.model.accounts import AccountPlan, Accounts
 from mock_server.model.ids import SystemIds
 from mock_server.model.state import MockState
-from mock_server.redis_store.callcenter import RedisCallCenter
+from mock_server.redis_store.batches import ScriptBatches
+from mock_server.redis_store.callcenter import ACT, RedisCallCenter
 from mock_server.redis_store.connection import connect, describe
 from mock_server.redis_store.events import RedisEventFeed
 from mock_server.redis_store.faults import RedisFaults
@@ -43,8 +44,13 @@ def redis_accounts(
     where = describe(url)
     rng = rng or random.Random()  # noqa: S311 - faults, not secrets
     states: dict[str, MockState] = {}
+    # One batcher for every account: concurrent actions of any accounts share pipelines.
+    batches = ScriptBatches(client, ACT, where=where)
     for app_key, scenario in plan.scenarios.items():
         keys = AccountKeys(app_key)
+        journal = RedisJournal(
+            client, keys, capacity=journal_capacity, value_chars=journal_value_chars, where=where
+        )
         states[app_key] = MockState(
             callcenter=RedisCallCenter(
                 client,
@@ -53,17 +59,12 @@ def redis_accounts(
                 clock=clock,
                 where=where,
                 replay_window=replay_window,
-                journal_capacity=journal_capacity,
+                journal=journal,
                 rng=rng,
+                batches=batches,
             ),
             replay=RedisReplay(client, keys, window=replay_window, where=where),
-            journal=RedisJournal(
-                client,
-                keys,
-                capacity=journal_capacity,
-                value_chars=journal_value_chars,
-                where=where,
-            ),
+            journal=journal,
             faults=RedisFaults(client, keys, rng, where=where),
             events=RedisEventFeed(client, keys, where=where),
             ids=SystemIds(clock),
