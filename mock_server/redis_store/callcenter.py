@@ -34,12 +34,12 @@ from mock_server.model.callcenter import (
 from mock_server.model.faults import Decision
 from mock_server.model.owed import FaultFired, Owed, Replayed
 from mock_server.model.scenario import Scenario, parse_scenario
-from mock_server.redis_store.batches import ScriptBatches
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.faults import TAKE_FAULTS
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
+from mock_server.redis_store.pipeline import AutoPipeline
 
 __all__ = ["ACT", "RedisCallCenter"]
 
@@ -66,7 +66,7 @@ class RedisCallCenter:
         replay_window: int = 300,
         journal: RedisJournal | None = None,
         rng: random.Random | None = None,
-        batches: ScriptBatches | None = None,
+        pipeline: AutoPipeline | None = None,
     ) -> None:
         self._replay_window = replay_window
         #: Encodes the entry of an accepted action, which the script writes.
@@ -79,8 +79,8 @@ class RedisCallCenter:
         self._scenario = scenario
         self._clock = clock
         self._where = where
-        #: One script for every account: a worker's concurrent actions share pipelines.
-        self._act = batches if batches is not None else ScriptBatches(client, ACT, where=where)
+        #: The request path's commands (the action's script), auto-pipelined.
+        self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
         self._media_server: str | None = None
 
     async def ensure(self, scenario: Scenario) -> None:
@@ -110,7 +110,7 @@ class RedisCallCenter:
         settles what the request ``owed`` (faults, replay check: raising ``FaultFired`` or
         ``Replayed``) and, when accepted, writes its ``journal`` entry (two round trips with
         a latency fault: the wait comes before the action, as in memory). Concurrent actions
-        of this worker share pipelines (``ScriptBatches``)."""
+        of this worker share writes (``AutoPipeline``)."""
         keys = self._keys
         entry, message = b"", b""
         if owed is not None and owed.journal is not None and self._journal is not None:
@@ -132,7 +132,8 @@ class RedisCallCenter:
         }
         replay_key = keys.replay(owed.replay_key) if request["replay"] and owed else keys.prefix
         for _ in range(3):
-            reply = await self._act(
+            reply = await self._pipeline.script(
+                ACT,
                 [keys.center, keys.events, keys.faults, keys.journal, replay_key],
                 [orjson.dumps(request), entry, message],
             )

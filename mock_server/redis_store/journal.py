@@ -19,6 +19,7 @@ from mock_server.model.journal_filter import JournalFilter
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
+from mock_server.redis_store.pipeline import AutoPipeline
 
 __all__ = ["RedisJournal"]
 
@@ -37,7 +38,10 @@ class RedisJournal:
         value_chars: int = 1024,
         max_headers: int = 100,
         where: str = "redis",
+        pipeline: AutoPipeline | None = None,
     ) -> None:
+        #: Entries are written on the request path: auto-pipelined with its other commands.
+        self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
         self._value_chars = value_chars
         self._max_headers = max_headers
         self._client = client
@@ -63,15 +67,13 @@ class RedisJournal:
         return orjson.dumps(entry.to_dict()), event_message("journal", summary)
 
     async def record(self, entry: JournalEntry) -> None:
-        """Append ``entry`` and tell the change feed, in one round trip (a pipeline)."""
+        """Append ``entry`` and tell the change feed, in one round trip (one write)."""
         stored, message = self.encode(entry)
-        pipe = self._client.pipeline(transaction=False)
-        pipe.xadd(self._keys.journal, {_FIELD: stored}, maxlen=self._capacity, approximate=False)
-        pipe.publish(self._keys.events, message)
-        try:
-            await pipe.execute()
-        except LOST as exc:
-            raise lost(self._where, exc) from None
+        keys = self._keys
+        await self._pipeline.execute_all(
+            ("XADD", keys.journal, "MAXLEN", self._capacity, "*", _FIELD, stored),
+            ("PUBLISH", keys.events, message),
+        )
 
     async def entries(self, selection: JournalFilter | None = None) -> list[dict[str, Any]]:
         """Oldest first, those ``selection`` keeps, as ``Journal.entries``."""

@@ -16,13 +16,13 @@ import redis.asyncio
 from mock_server.model.accounts import AccountPlan, Accounts
 from mock_server.model.ids import SystemIds
 from mock_server.model.state import MockState
-from mock_server.redis_store.batches import ScriptBatches
-from mock_server.redis_store.callcenter import ACT, RedisCallCenter
+from mock_server.redis_store.callcenter import RedisCallCenter
 from mock_server.redis_store.connection import connect, describe
 from mock_server.redis_store.events import RedisEventFeed
 from mock_server.redis_store.faults import RedisFaults
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import AccountKeys
+from mock_server.redis_store.pipeline import AutoPipeline
 from mock_server.redis_store.replay import RedisReplay
 
 __all__ = ["redis_accounts"]
@@ -44,12 +44,17 @@ def redis_accounts(
     where = describe(url)
     rng = rng or random.Random()  # noqa: S311 - faults, not secrets
     states: dict[str, MockState] = {}
-    # One batcher for every account: concurrent actions of any accounts share pipelines.
-    batches = ScriptBatches(client, ACT, where=where)
+    # One connection for the request path's commands of every account (auto-pipelined).
+    pipeline = AutoPipeline(client, where=where)
     for app_key, scenario in plan.scenarios.items():
         keys = AccountKeys(app_key)
         journal = RedisJournal(
-            client, keys, capacity=journal_capacity, value_chars=journal_value_chars, where=where
+            client,
+            keys,
+            capacity=journal_capacity,
+            value_chars=journal_value_chars,
+            where=where,
+            pipeline=pipeline,
         )
         states[app_key] = MockState(
             callcenter=RedisCallCenter(
@@ -61,7 +66,7 @@ def redis_accounts(
                 replay_window=replay_window,
                 journal=journal,
                 rng=rng,
-                batches=batches,
+                pipeline=pipeline,
             ),
             replay=RedisReplay(client, keys, window=replay_window, where=where),
             journal=journal,
