@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 import orjson
+import redis
 import redis.asyncio
 
 from mock_server.model.events import (
@@ -54,9 +55,8 @@ class RedisEventFeed:
         self._client = client
         pool = client.connection_pool
         self._connection_class: Any = pool.connection_class
-        # A subscribed connection waits for messages as long as it must (no read timeout);
-        # RESP2, where a message is a plain reply (RESP3 would push it past the reader).
-        self._connection_kwargs = {**pool.connection_kwargs, "socket_timeout": None, "protocol": 2}
+        # A subscribed connection waits for messages as long as it must (no read timeout).
+        self._connection_kwargs = {**pool.connection_kwargs, "socket_timeout": None}
         self._channel = keys.events
         self._queue_capacity = queue_capacity
         self._max_subscribers = max_subscribers
@@ -102,22 +102,27 @@ class RedisEventFeed:
         task hanging in its clean-up, which a bare connection's ``disconnect(nowait=True)``
         never does."""
         while self._subscribers:
-            connection = self._connection_class(**self._connection_kwargs)
+            connection: Any = None
             try:
+                connection = self._connection_class(**self._connection_kwargs)
                 await connection.connect()
                 await connection.send_command("SUBSCRIBE", self._channel, check_health=False)
                 while self._subscribers:
-                    reply = await connection.read_response(timeout=math.inf)
+                    # A message: a reply on RESP2, a push on RESP3 (asked for, not handled).
+                    reply = await connection.read_response(timeout=math.inf, push_request=True)
                     if isinstance(reply, list) and len(reply) == 3 and reply[0] == b"message":
                         event = _event(reply[2])
                         if event is not None:
                             self._offer(event)
-            except LOST:
-                logger.warning("change feed: %s lost; reconnecting", self._where)
+            except (*LOST, redis.RedisError) as exc:
+                logger.warning(
+                    "change feed: %s lost (%s); reconnecting", self._where, type(exc).__name__
+                )
                 self._offer(Event("resync", {"dropped": 0}))
                 await asyncio.sleep(_RECONNECT_SECONDS)
             finally:
-                await connection.disconnect(nowait=True)
+                if connection is not None:
+                    await connection.disconnect(nowait=True)
 
 
 def _event(data: object) -> Event | None:
