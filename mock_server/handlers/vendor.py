@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from mock_server.http.envelope import Answer, Span, error_answer, json_answer, success_body
 from mock_server.http.faults import DROPPED, apply_decision
+from mock_server.http.lifecycle import journal_entry
 from mock_server.http.record import RequestRecord
 from mock_server.model.callcenter import CallStateError
 from mock_server.model.callcenter_store import Action
@@ -31,11 +32,19 @@ async def _perform(
 ) -> Answer:
     """Run one action of the call center for ``body`` (``field`` names the supervisor)."""
     clock = state.clock
+    media_server = await state.callcenter.media_server()
     proxy_start = _ms(clock())
     owed = record.owed
-    # The shared store settles the owed checks in the action's round trip. The journal entry
-    # is written after the answer (``mock_server.http.lifecycle``), since it carries the
-    # response body, which exists only then: a second round trip on Redis, after the answer.
+    success: Answer | None = None
+    if owed is not None:
+        # A shared store settles the owed checks in the action's round trip, and writes the
+        # journal entry of the success there too: so the success is made before the action
+        # (its span ends as the action is sent), and the lifecycle leaves the entry alone.
+        success = _success(state, record, body, media_server, proxy_start, proxy_start)
+        owed.journal = journal_entry(
+            record, operation=owed.operation, response_body=success.body, status=200
+        )
+        owed.media_server = media_server
     try:
         await state.callcenter.act(
             action,
@@ -58,14 +67,31 @@ async def _perform(
             outcome=Outcome.code(refused.code),
             action_id=body.get("actionId"),
         )
+    if owed is not None and owed.journaled and success is not None:
+        record.journaled = True
+        return success
+    # In memory, or the media server changed meanwhile (a scenario loaded by another worker).
     proxy_end = _ms(clock())
+    media_server = await state.callcenter.media_server()
+    return _success(state, record, body, media_server, proxy_start, proxy_end)
+
+
+def _success(
+    state: MockState,
+    record: RequestRecord,
+    body: dict[str, Any],
+    media_server: str,
+    proxy_start: int,
+    proxy_end: int,
+) -> Answer:
+    """The success envelope, its request's end read now."""
     envelope = success_body(
         body=body,
         path=record.path,
         request_id=record.request_id,
         system_id=state.ids.next(),
-        media_server=await state.callcenter.media_server(),
-        span=Span(_ms(record.started), proxy_start, proxy_end, _ms(clock())),
+        media_server=media_server,
+        span=Span(_ms(record.started), proxy_start, proxy_end, _ms(state.clock())),
     )
     return json_answer(200, envelope)
 

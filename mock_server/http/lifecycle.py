@@ -80,14 +80,16 @@ def journal_entry(
     *,
     operation: str | None = None,
     response_body: bytes | None = None,
+    status: int | None = None,
 ) -> JournalEntry:
-    """The journal entry of ``record`` as it stands (its status once the answer started)."""
+    """The journal entry of ``record`` as it stands (its status once the answer started), or
+    with the ``status`` of an answer not sent yet (a handler's, for a shared store)."""
     return JournalEntry(
         time=record.started,
         request_id=record.request_id,
         method=record.method,
         path=record.path,
-        status=record.status,
+        status=status if status is not None else record.status,
         outcome=record.outcome,
         app_key=record.app_key,
         headers=record.headers,

@@ -13,7 +13,6 @@ from typing import Any, Final, Literal, Protocol
 
 from mock_server.model.callcenter import AgentView, CallCenter, CallView
 from mock_server.model.events import EventFeed
-from mock_server.model.journal import JournalEntry
 from mock_server.model.owed import Owed
 from mock_server.model.scenario import CallState, Role, Scenario
 
@@ -44,14 +43,13 @@ class CallCenterStore(Protocol):
         *,
         supervisor_field: str,
         owed: Owed | None = None,
-        entry: JournalEntry | None = None,
     ) -> CallView:
         """One of the five supervisor actions (``supervisor_field`` names the supervisor).
 
         A backend whose stores defer (``mock_server.model.owed``) also settles what the
-        request ``owed`` first (raising ``FaultFired`` or ``Replayed``) and writes its
-        journal ``entry``; in memory nothing is ever owed and the entry is left to the
-        caller."""
+        request ``owed`` first (raising ``FaultFired`` or ``Replayed``) and, when the action
+        is accepted, writes the journal entry it carries; in memory nothing is ever owed
+        and the journal is left to the caller."""
 
     async def snapshot(self) -> dict[str, object]:
         """The whole state, JSON-ready (the admin API's ``State``)."""
@@ -106,7 +104,6 @@ class InMemoryCallCenter:
         *,
         supervisor_field: str,
         owed: Owed | None = None,
-        entry: JournalEntry | None = None,
     ) -> CallView:
         perform = getattr(self.center, action)
         view: CallView = perform(supervisor, agent, supervisor_field=supervisor_field)

@@ -6,7 +6,9 @@ journal entry in one Lua script: one round trip per request instead of four. So 
 stores say they can (``defers``), those layers leave the work ``Owed`` on the request, and
 whoever answers settles it: the call center's ``act`` for a vendor operation, else the
 faults layer before any other answer goes out. The outcomes are those of the memory order:
-a fault first, then a replay, then the action.
+a fault first, then a replay, then the action. The handler adds the journal entry of its
+success response (``journal``), which the action writes only if it is accepted with that
+response's media server; otherwise the entry is written after the answer, as in memory.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from mock_server.model.faults import Decision, FaultStore
+from mock_server.model.journal import JournalEntry
 from mock_server.model.replay import ReplayStore
 
 __all__ = ["FaultFired", "Owed", "Replayed", "defers"]
@@ -35,6 +38,11 @@ class Owed:
     replay_key: str = ""
     #: The 401 message of a replay (authentication words it).
     replay_message: str = ""
+    #: The journal entry of the success response, and the media server it names.
+    journal: JournalEntry | None = None
+    media_server: str = ""
+    #: Whether the action wrote ``journal`` (accepted, and the media server was the same).
+    journaled: bool = False
 
     @property
     def anything(self) -> bool:

@@ -2,37 +2,30 @@
 -- The rules are those of mock_server/model/callcenter.py (its docstring's table, steps 1-9,
 -- in order); the unit tests of the call center run against both, so the two cannot drift.
 -- What the request still owes (mock_server/model/owed.py) is settled first, in the order of
--- the in-memory layers: its faults, then its replay check; and its journal entry is written
--- here too. So a vendor request costs one round trip.
+-- the in-memory layers: its faults, then its replay check; and when the action is accepted,
+-- its journal entry is written here too. So an accepted request costs one round trip.
 --
 -- KEYS: 1 the center document, 2 the account's events channel, 3 the fault plan,
 --       4 the journal stream, 5 the request's replay key
--- ARGV: 1 action (listen|whisper|loot_call|hangup_channel|pickup_channel), 2 supervisor,
---       3 agent, 4 the supervisor's field name, 5 the clock in milliseconds,
---       6 decide the faults (1|0), 7 the latency was waited (1|0), 8 check the replay (1|0),
---       9 the replay window in seconds, 10 the journal entry (JSON with "@@S@@" for the status
---       and @@O@@ for the outcome; '' for none), 11 the journal's capacity,
---       12 a uniform draw for the latency, 13 one for a status ratio,
---       14 request id, 15 method, 16 path (for the journal event), 17 the operation
---       (operationId, for its own faults; take_faults comes from faults.lua, prepended)
--- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer},
---   {'refused', status, code, field, message}, {'latency', ms} (wait, then call again with
---   ARGV[7] = 1), {'drop'}, {'status', status, code ('' : the status)}, {'replay'}, or {'missing'} (no such account).
+-- ARGV: 1 the request, JSON: action (listen|whisper|loot_call|hangup_channel|pickup_channel),
+--       supervisor, agent, field (the supervisor's field name), now (the clock in ms),
+--       faults (decide them), slept (the latency was waited), replay (check it), window (the
+--       replay window in s), draws (two uniform draws: the latency, a status ratio),
+--       operation (operationId, for its own faults), mediaServer (the one the response
+--       names), capacity (the journal's);
+--       2 the journal entry of the success response, as stored ('' : none), written only
+--       when the action is accepted and the document's media server is the response's;
+--       3 its change-feed message. take_faults comes from faults.lua, prepended.
+-- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer,
+--   journaled (1|0)}, {'refused', status, code, field, message}, {'latency', ms} (wait, then
+--   call again with slept), {'drop'}, {'status', status, code ('' : the status)},
+--   {'replay'}, or {'missing'} (no such account).
 -- A call is [id, customer, agent, state, supervisor, mode, startedMs, answeredMs].
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {'missing'} end
 local doc = cjson.decode(raw)
+local req = cjson.decode(ARGV[1])
 local null = cjson.null
-
-local function journal(status, outcome)
-  if ARGV[10] == nil or ARGV[10] == '' then return end
-  local entry = string.gsub(ARGV[10], '"@@S@@"', status and tostring(status) or 'null', 1)
-  entry = string.gsub(entry, '@@O@@', outcome, 1)
-  redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[11], '*', 'e', entry)
-  redis.call('PUBLISH', KEYS[2], cjson.encode({kind = 'journal', payload = {
-    requestId = ARGV[14], method = ARGV[15], path = ARGV[16],
-    status = status or null, outcome = outcome}}))
-end
 
 local function save_plan(plan)
   if next(plan) == nil then
@@ -43,34 +36,30 @@ local function save_plan(plan)
   redis.call('PUBLISH', KEYS[2], cjson.encode({kind = 'faults', payload = plan}))
 end
 
-if ARGV[6] == '1' then
+if req.faults then
   local raw_plan = redis.call('GET', KEYS[3])
   if raw_plan then
     local plan = cjson.decode(raw_plan)
-    local low, high, drop, status, code, ratio, changed = take_faults(plan, ARGV[17])
-    if low >= 0 and ARGV[7] ~= '1' then
-      return {'latency', low + math.floor(tonumber(ARGV[12]) * (high - low + 1))}
+    local low, high, drop, status, code, ratio, changed = take_faults(plan, req.operation)
+    if low >= 0 and not req.slept then
+      return {'latency', low + math.floor(req.draws[1] * (high - low + 1))}
     end
     if changed then save_plan(plan) end
     if drop == 1 then
-      journal(nil, 'fault:drop')
       return {'drop'}
-    elseif status > 0 and (ratio == '' or tonumber(ARGV[13]) < tonumber(ratio)) then
-      journal(status, 'fault:' .. status)
+    elseif status > 0 and (ratio == '' or req.draws[2] < tonumber(ratio)) then
       return {'status', status, code}
     end
   end
 end
-if ARGV[8] == '1' then
-  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[9]) then
-    journal(401, 'auth:replay')
+if req.replay then
+  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', req.window) then
     return {'replay'}
   end
 end
-local action, sup, agent, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local action, sup, agent, field = req.action, req.supervisor, req.agent, req.field
 
 local function refuse(status, code, at, message)
-  journal(status, code)
   return {'refused', status, code, at, message}
 end
 
@@ -129,7 +118,7 @@ elseif action == 'pickup_channel' then
   call[3] = sup
   if call[4] == 'ringing' then
     call[4] = 'talking'
-    call[8] = tonumber(ARGV[5])
+    call[8] = req.now
   end
   call[5] = null
   call[6] = null
@@ -146,5 +135,10 @@ redis.call('PUBLISH', KEYS[2], cjson.encode({
   kind = 'callcenter',
   payload = {action = action, supervisor = sup, agent = agent, callId = call[1]},
 }))
-journal(200, 'ok')
-return {'ok', shown, doc.mediaServer}
+local journaled = 0
+if ARGV[2] ~= '' and doc.mediaServer == req.mediaServer then
+  redis.call('XADD', KEYS[4], 'MAXLEN', req.capacity, '*', 'e', ARGV[2])
+  redis.call('PUBLISH', KEYS[2], ARGV[3])
+  journaled = 1
+end
+return {'ok', shown, doc.mediaServer, journaled}

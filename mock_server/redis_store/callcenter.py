@@ -32,15 +32,16 @@ from mock_server.model.callcenter import (
     Role,
 )
 from mock_server.model.faults import Decision
-from mock_server.model.journal import JournalEntry
 from mock_server.model.owed import FaultFired, Owed, Replayed
 from mock_server.model.scenario import Scenario, parse_scenario
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.faults import TAKE_FAULTS
+from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
+from mock_server.redis_store.pipeline import AutoPipeline
 
-__all__ = ["RedisCallCenter"]
+__all__ = ["ACT", "RedisCallCenter"]
 
 T = TypeVar("T")
 
@@ -63,11 +64,14 @@ class RedisCallCenter:
         clock: Callable[[], float] = time.time,
         where: str = "redis",
         replay_window: int = 300,
-        journal_capacity: int = 1000,
+        journal: RedisJournal | None = None,
         rng: random.Random | None = None,
+        pipeline: AutoPipeline | None = None,
     ) -> None:
         self._replay_window = replay_window
-        self._journal_capacity = journal_capacity
+        #: Encodes the entry of an accepted action, which the script writes.
+        self._journal = journal
+        self._journal_capacity = journal.capacity if journal is not None else 1000
         self._rng = rng or random.Random()  # noqa: S311 - faults, not secrets
         self._client = client
         self._keys = keys
@@ -75,7 +79,8 @@ class RedisCallCenter:
         self._scenario = scenario
         self._clock = clock
         self._where = where
-        self._act = client.register_script(_ACT)
+        #: The request path's commands (the action's script), auto-pipelined.
+        self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
         self._media_server: str | None = None
 
     async def ensure(self, scenario: Scenario) -> None:
@@ -100,52 +105,43 @@ class RedisCallCenter:
         *,
         supervisor_field: str,
         owed: Owed | None = None,
-        entry: JournalEntry | None = None,
     ) -> CallView:
         """One supervisor action: one Lua script (``act.lua``), so one round trip, which also
         settles what the request ``owed`` (faults, replay check: raising ``FaultFired`` or
-        ``Replayed``) and writes its journal ``entry`` (two round trips with a latency fault:
-        the wait comes before the action, as in memory)."""
+        ``Replayed``) and, when accepted, writes its ``journal`` entry (two round trips with
+        a latency fault: the wait comes before the action, as in memory). Concurrent actions
+        of this worker share writes (``AutoPipeline``)."""
         keys = self._keys
-        faults = owed is not None and owed.faults is not None
-        replay = owed is not None and owed.replay is not None
-        template = _entry_template(entry) if entry is not None else b""
-        slept = False
-        now_ms = round(self._clock() * 1000)
+        entry, message = b"", b""
+        if owed is not None and owed.journal is not None and self._journal is not None:
+            entry, message = self._journal.encode(owed.journal)
+        request: dict[str, Any] = {
+            "action": action,
+            "supervisor": supervisor,
+            "agent": agent,
+            "field": supervisor_field,
+            "now": round(self._clock() * 1000),
+            "faults": owed is not None and owed.faults is not None,
+            "slept": False,
+            "replay": owed is not None and owed.replay is not None,
+            "window": self._replay_window,
+            "draws": [self._rng.random(), self._rng.random()],
+            "operation": (owed.operation or "") if owed is not None else "",
+            "mediaServer": owed.media_server if owed is not None else "",
+            "capacity": self._journal_capacity,
+        }
+        replay_key = keys.replay(owed.replay_key) if request["replay"] and owed else keys.prefix
         for _ in range(3):
-            replay_key = (
-                keys.replay(owed.replay_key) if owed is not None and replay else keys.prefix
+            reply = await self._pipeline.script(
+                ACT,
+                [keys.center, keys.events, keys.faults, keys.journal, replay_key],
+                [orjson.dumps(request), entry, message],
             )
-            try:
-                reply = await self._act(
-                    keys=[keys.center, keys.events, keys.faults, keys.journal, replay_key],
-                    args=[
-                        action,
-                        supervisor,
-                        agent,
-                        supervisor_field,
-                        now_ms,
-                        int(faults),
-                        int(slept),
-                        int(replay),
-                        self._replay_window,
-                        template,
-                        self._journal_capacity,
-                        self._rng.random(),
-                        self._rng.random(),
-                        entry.request_id if entry is not None else "",
-                        entry.method if entry is not None else "",
-                        entry.path if entry is not None else "",
-                        (owed.operation or "") if owed is not None else "",
-                    ],
-                )
-            except LOST as exc:
-                raise lost(self._where, exc) from None
             kind = reply[0]
             if kind == b"missing":
                 await self._seed()
             elif kind == b"latency":
-                slept = True
+                request["slept"] = True
                 if owed is not None and owed.sleep is not None:
                     await owed.sleep(int(reply[1]) / 1000)
             else:
@@ -154,6 +150,8 @@ class RedisCallCenter:
             owed.faults = owed.replay = None
         if kind == b"ok":
             self._media_server = reply[2].decode()
+            if owed is not None:
+                owed.journaled = bool(reply[3])
             return _call_view(orjson.loads(reply[1]))
         if kind == b"refused":
             status, code, field, message = reply[1:]
@@ -312,16 +310,8 @@ class RedisCallCenter:
         raise RuntimeError(f"call center of {keys.account}: {_MAX_ATTEMPTS} conflicting writes")
 
 
-_ACT: Final = TAKE_FAULTS + (Path(__file__).with_name("act.lua")).read_text(encoding="utf-8")
-
-
-def _entry_template(entry: JournalEntry) -> bytes:
-    """The entry's JSON with placeholders the script fills: the status and the outcome (the
-    first occurrences: they come before the headers and the body)."""
-    data = entry.to_dict()
-    data["status"] = "@@S@@"
-    data["outcome"] = "@@O@@"
-    return orjson.dumps(data)
+#: The action script (see ``act.lua``), with ``take_faults`` before it.
+ACT: Final = TAKE_FAULTS + (Path(__file__).with_name("act.lua")).read_text(encoding="utf-8")
 
 
 def _call_view(row: list[Any]) -> CallView:

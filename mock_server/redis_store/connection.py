@@ -18,9 +18,17 @@ from redis.backoff import NoBackoff
 
 from mock_server.model.store_errors import StateStoreUnavailable
 
-__all__ = ["LOST", "StateStoreUnavailable", "check_reachable", "connect", "describe", "lost"]
+__all__ = [
+    "LOST",
+    "TIMEOUT_SECONDS",
+    "StateStoreUnavailable",
+    "check_reachable",
+    "connect",
+    "describe",
+    "lost",
+]
 
-_TIMEOUT_SECONDS: Final = 2.0
+TIMEOUT_SECONDS: Final = 2.0
 #: What redis-py raises when the server is gone or too slow.
 LOST: Final = (redis.ConnectionError, redis.TimeoutError, OSError)
 
@@ -38,8 +46,8 @@ def connect(url: str) -> redis.asyncio.Redis:
     """An asyncio client with a connection pool; no retries (see the module docstring)."""
     return redis.asyncio.Redis.from_url(
         url,
-        socket_timeout=_TIMEOUT_SECONDS,
-        socket_connect_timeout=_TIMEOUT_SECONDS,
+        socket_timeout=TIMEOUT_SECONDS,
+        socket_connect_timeout=TIMEOUT_SECONDS,
         retry=Retry(NoBackoff(), 0),
         decode_responses=False,
     )
@@ -49,7 +57,7 @@ def check_reachable(url: str) -> None:
     """Raise ``StateStoreUnavailable`` (one line) unless Redis answers PING at ``url``."""
     try:
         with redis.Redis.from_url(
-            url, socket_timeout=_TIMEOUT_SECONDS, socket_connect_timeout=_TIMEOUT_SECONDS
+            url, socket_timeout=TIMEOUT_SECONDS, socket_connect_timeout=TIMEOUT_SECONDS
         ) as client:
             client.ping()
     except (*LOST, redis.RedisError) as exc:

@@ -19,6 +19,7 @@ from mock_server.model.journal_filter import JournalFilter
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
+from mock_server.redis_store.pipeline import AutoPipeline
 
 __all__ = ["RedisJournal"]
 
@@ -37,7 +38,10 @@ class RedisJournal:
         value_chars: int = 1024,
         max_headers: int = 100,
         where: str = "redis",
+        pipeline: AutoPipeline | None = None,
     ) -> None:
+        #: Entries are written on the request path: auto-pipelined with its other commands.
+        self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
         self._value_chars = value_chars
         self._max_headers = max_headers
         self._client = client
@@ -49,16 +53,10 @@ class RedisJournal:
     def capacity(self) -> int:
         return self._capacity
 
-    async def record(self, entry: JournalEntry) -> None:
-        """Append ``entry`` and tell the change feed, in one round trip (a pipeline)."""
+    def encode(self, entry: JournalEntry) -> tuple[bytes, bytes]:
+        """``entry`` as the stream stores it, and its change-feed message (for ``record``
+        and for the call center's script, which writes the entry of an accepted action)."""
         entry = kept_entry(entry, value_chars=self._value_chars, max_headers=self._max_headers)
-        pipe = self._client.pipeline(transaction=False)
-        pipe.xadd(
-            self._keys.journal,
-            {_FIELD: orjson.dumps(entry.to_dict())},
-            maxlen=self._capacity,
-            approximate=False,
-        )
         summary = {
             "requestId": entry.request_id,
             "method": entry.method,
@@ -66,11 +64,16 @@ class RedisJournal:
             "status": entry.status,
             "outcome": entry.outcome.value,
         }
-        pipe.publish(self._keys.events, event_message("journal", summary))
-        try:
-            await pipe.execute()
-        except LOST as exc:
-            raise lost(self._where, exc) from None
+        return orjson.dumps(entry.to_dict()), event_message("journal", summary)
+
+    async def record(self, entry: JournalEntry) -> None:
+        """Append ``entry`` and tell the change feed, in one round trip (one write)."""
+        stored, message = self.encode(entry)
+        keys = self._keys
+        await self._pipeline.execute_all(
+            ("XADD", keys.journal, "MAXLEN", self._capacity, "*", _FIELD, stored),
+            ("PUBLISH", keys.events, message),
+        )
 
     async def entries(self, selection: JournalFilter | None = None) -> list[dict[str, Any]]:
         """Oldest first, those ``selection`` keeps, as ``Journal.entries``."""

@@ -22,6 +22,7 @@ from mock_server.redis_store.events import RedisEventFeed
 from mock_server.redis_store.faults import RedisFaults
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import AccountKeys
+from mock_server.redis_store.pipeline import AutoPipeline
 from mock_server.redis_store.replay import RedisReplay
 
 __all__ = ["redis_accounts"]
@@ -43,8 +44,18 @@ def redis_accounts(
     where = describe(url)
     rng = rng or random.Random()  # noqa: S311 - faults, not secrets
     states: dict[str, MockState] = {}
+    # One connection for the request path's commands of every account (auto-pipelined).
+    pipeline = AutoPipeline(client, where=where)
     for app_key, scenario in plan.scenarios.items():
         keys = AccountKeys(app_key)
+        journal = RedisJournal(
+            client,
+            keys,
+            capacity=journal_capacity,
+            value_chars=journal_value_chars,
+            where=where,
+            pipeline=pipeline,
+        )
         states[app_key] = MockState(
             callcenter=RedisCallCenter(
                 client,
@@ -53,17 +64,12 @@ def redis_accounts(
                 clock=clock,
                 where=where,
                 replay_window=replay_window,
-                journal_capacity=journal_capacity,
+                journal=journal,
                 rng=rng,
+                pipeline=pipeline,
             ),
             replay=RedisReplay(client, keys, window=replay_window, where=where),
-            journal=RedisJournal(
-                client,
-                keys,
-                capacity=journal_capacity,
-                value_chars=journal_value_chars,
-                where=where,
-            ),
+            journal=journal,
             faults=RedisFaults(client, keys, rng, where=where),
             events=RedisEventFeed(client, keys, where=where),
             ids=SystemIds(clock),

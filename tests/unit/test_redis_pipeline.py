@@ -1,0 +1,134 @@
+"""The request path's auto-pipeline: many commands in one write, each reply to its own caller.
+
+Run on the session's real ``redis-server``. The writes are counted at redis-py's connection
+(``send_packed_command``), which is what reaches the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+import redis
+import redis.asyncio
+from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import ResponseError
+
+from mock_server.model.store_errors import StateStoreUnavailable
+from mock_server.redis_store.connection import connect
+from mock_server.redis_store.pipeline import AutoPipeline
+
+SCRIPT = "return {'echo', ARGV[1], KEYS[1]}"
+
+
+@pytest.fixture
+async def client(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
+    opened = connect(redis_url)
+    try:
+        yield opened
+    finally:
+        await opened.aclose()
+
+
+@pytest.fixture
+def writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many commands each write to Redis carried (one entry per write)."""
+    counted: list[int] = []
+    original = AbstractConnection.send_packed_command
+
+    async def counting(
+        self: AbstractConnection, command: object, check_health: bool = True
+    ) -> None:
+        if isinstance(command, list):
+            counted.append(sum(bytes(chunk).count(b"\r\n*") for chunk in command) + 1)
+        else:
+            counted.append(1)
+        await original(self, command, check_health)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    return counted
+
+
+async def test_concurrent_commands_share_writes_and_each_gets_its_own_reply(
+    client: redis.asyncio.Redis, writes: list[int]
+) -> None:
+    pipeline = AutoPipeline(client)
+    await pipeline.execute("PING")  # connected (the handshake's writes not counted)
+    writes.clear()
+    replies = await asyncio.gather(*(pipeline.execute("ECHO", f"n{i}") for i in range(200)))
+    assert replies == [f"n{i}".encode() for i in range(200)]
+    assert writes == [200]  # asked in one loop turn: one write
+
+
+async def test_a_command_alone_goes_at_once_in_one_write(
+    client: redis.asyncio.Redis, writes: list[int]
+) -> None:
+    pipeline = AutoPipeline(client)
+    await pipeline.execute("PING")
+    writes.clear()
+    for i in range(5):
+        assert await pipeline.execute("ECHO", str(i)) == str(i).encode()
+    assert writes == [1, 1, 1, 1, 1]
+
+
+async def test_an_error_reply_fails_only_its_own_command(client: redis.asyncio.Redis) -> None:
+    pipeline = AutoPipeline(client)
+    await client.set("text", "not a number")
+    results = await asyncio.gather(
+        pipeline.execute("INCR", "counter"),
+        pipeline.execute("INCR", "text"),
+        pipeline.execute("INCR", "counter"),
+        return_exceptions=True,
+    )
+    assert results[0] == 1
+    assert isinstance(results[1], ResponseError)
+    assert results[2] == 2
+
+
+async def test_a_script_the_server_forgot_is_loaded_again(client: redis.asyncio.Redis) -> None:
+    pipeline = AutoPipeline(client)
+    assert await pipeline.script(SCRIPT, ["k"], ["a"]) == [b"echo", b"a", b"k"]
+    await client.script_flush()
+    replies = await asyncio.gather(*(pipeline.script(SCRIPT, ["k"], [str(i)]) for i in range(10)))
+    assert [reply[1] for reply in replies] == [str(i).encode() for i in range(10)]
+
+
+async def test_a_cancelled_caller_leaves_the_order_of_the_others(
+    client: redis.asyncio.Redis,
+) -> None:
+    pipeline = AutoPipeline(client)
+    calls = [asyncio.ensure_future(pipeline.execute("ECHO", str(i))) for i in range(30)]
+    await asyncio.sleep(0)
+    calls[7].cancel()
+    calls[20].cancel()
+    results = await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 5)
+    for i, result in enumerate(results):
+        if i in (7, 20):
+            assert isinstance(result, asyncio.CancelledError)
+        else:
+            assert result == str(i).encode()
+    assert await asyncio.wait_for(pipeline.execute("ECHO", "after"), 5) == b"after"
+
+
+async def test_a_killed_connection_fails_its_commands_as_unavailable_then_service_resumes(
+    client: redis.asyncio.Redis, redis_url: str
+) -> None:
+    pipeline = AutoPipeline(client, where="redis at test")
+    pending = asyncio.ensure_future(pipeline.execute("BLPOP", "nothing", 5))  # no reply yet
+    await asyncio.sleep(0.2)
+    with redis.Redis.from_url(redis_url) as admin:
+        killed = await asyncio.to_thread(admin.client_kill_filter, _type="normal", skipme=True)
+    assert killed >= 1
+    with pytest.raises(StateStoreUnavailable, match="redis at test is unreachable"):
+        await asyncio.wait_for(pending, 2)
+    assert await pipeline.execute("ECHO", "back") == b"back"
+
+
+async def test_replies_slower_than_the_timeout_fail_as_unavailable(
+    client: redis.asyncio.Redis,
+) -> None:
+    pipeline = AutoPipeline(client, where="redis at test", timeout=0.3)
+    with pytest.raises(StateStoreUnavailable, match="TimeoutError"):
+        await asyncio.wait_for(pipeline.execute("BLPOP", "nothing", 3), 2)
+    assert await pipeline.execute("ECHO", "back") == b"back"
