@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, TypeVar
 
 import orjson
 import redis.asyncio
@@ -31,6 +31,7 @@ from mock_server.model.callcenter import (
     CallView,
     Role,
 )
+from mock_server.model.callcenter_store import Action
 from mock_server.model.faults import Decision
 from mock_server.model.owed import FaultFired, Owed, Replayed
 from mock_server.model.scenario import Scenario, parse_scenario
@@ -45,8 +46,6 @@ __all__ = ["ACT", "RedisCallCenter"]
 
 T = TypeVar("T")
 
-#: The five supervisor actions, by the call center's method names.
-Action = Literal["listen", "whisper", "loot_call", "hangup_channel", "pickup_channel"]
 
 #: Optimistic retries before giving up (each retry means another worker won a race).
 _MAX_ATTEMPTS: Final = 100

@@ -1,9 +1,9 @@
 """The change feed of one account across every worker: Redis pub/sub on ``m7:{K}:events``.
 
 Changes are published by the Redis stores in the same round trip as the change itself (the
-call center's Lua script, the journal's ``XADD`` pipeline, the faults' script), so watching
-costs the request path nothing more. Each worker that has subscribers (a browser console's
-server-sent events) runs one reader: one pub/sub connection per account, started with the
+call center's Lua script, the journal's ``XADD``, the faults' script), so watching costs the
+request path nothing more. Each worker that has subscribers (a browser console's
+server-sent events) runs one reader: one subscribed connection per account, opened with the
 first subscriber and closed with the last. When the reader loses Redis it tells every
 subscriber to ``resync`` (read the state afresh) and reconnects by itself.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -51,6 +52,11 @@ class RedisEventFeed:
         where: str = "redis",
     ) -> None:
         self._client = client
+        pool = client.connection_pool
+        self._connection_class: Any = pool.connection_class
+        # A subscribed connection waits for messages as long as it must (no read timeout);
+        # RESP2, where a message is a plain reply (RESP3 would push it past the reader).
+        self._connection_kwargs = {**pool.connection_kwargs, "socket_timeout": None, "protocol": 2}
         self._channel = keys.events
         self._queue_capacity = queue_capacity
         self._max_subscribers = max_subscribers
@@ -90,21 +96,28 @@ class RedisEventFeed:
             subscriber.offer(event)
 
     async def _read(self) -> None:
-        """Hand every message of the channel to the subscribers, until the last one leaves."""
+        """Hand every message of the channel to the subscribers, until the last one leaves
+        (it cancels this task). On a connection of its own, read with redis-py's connection
+        and parser directly: cancelling redis-py's ``PubSub`` mid-subscribe could leave the
+        task hanging in its clean-up, which a bare connection's ``disconnect(nowait=True)``
+        never does."""
         while self._subscribers:
-            pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+            connection = self._connection_class(**self._connection_kwargs)
             try:
-                await pubsub.subscribe(self._channel)
-                async for message in pubsub.listen():
-                    event = _event(message.get("data"))
-                    if event is not None:
-                        self._offer(event)
+                await connection.connect()
+                await connection.send_command("SUBSCRIBE", self._channel, check_health=False)
+                while self._subscribers:
+                    reply = await connection.read_response(timeout=math.inf)
+                    if isinstance(reply, list) and len(reply) == 3 and reply[0] == b"message":
+                        event = _event(reply[2])
+                        if event is not None:
+                            self._offer(event)
             except LOST:
                 logger.warning("change feed: %s lost; reconnecting", self._where)
                 self._offer(Event("resync", {"dropped": 0}))
                 await asyncio.sleep(_RECONNECT_SECONDS)
             finally:
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                await connection.disconnect(nowait=True)
 
 
 def _event(data: object) -> Event | None:

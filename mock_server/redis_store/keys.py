@@ -9,6 +9,7 @@ key                            type       holds
 ``m7:{K}:journal``             stream     the last requests (``XADD MAXLEN <capacity>``)
 ``m7:{K}:replay:<sign><nonce>`` string    an accepted signature (``SET NX EX 300``)
 ``m7:{K}:events``              channel    pub/sub: "the state of account K changed"
+``m7:nodes``                   string     a counter: each worker takes its system-id node
 =============================  =========  =================================================
 
 The hash tag keeps every key of one account in one Redis Cluster slot, so a Lua script or a
@@ -18,8 +19,12 @@ The hash tag keeps every key of one account in one Redis Cluster slot, so a Lua 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
-__all__ = ["AccountKeys"]
+__all__ = ["NODES", "AccountKeys"]
+
+#: The counter workers number themselves from (``mock_server.model.ids``: the node).
+NODES: Final = "m7:nodes"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,9 @@ cost: a connection taken from the pool and given back, a timer task per write an
 a pipeline object; on this machine that was more than the command itself (about 100-200 µs
 of CPU against 20-40 µs). So the commands of the request path go through ``AutoPipeline``:
 what the requests of one event-loop turn ask is written at once, in one write, on one
-connection kept for it, while the replies of earlier writes are still coming; one reader
-hands the replies back in order (Redis answers a connection's commands in order). A request
+connection kept for it, while the replies of an earlier write are still coming (two writes
+out at most: later commands wait and go together); one reader hands the replies back in
+order (Redis answers a connection's commands in order). A request
 alone still costs one round trip. This is the auto-pipelining some Redis clients have
 (ioredis, Lettuce); redis-py has none, so it is written here, on redis-py's own connection,
 packing and parser.
@@ -36,6 +37,10 @@ __all__ = ["AutoPipeline"]
 
 #: Commands per write at most (what one write holds in memory and on the wire).
 MAX_WRITE: Final = 256
+#: Writes whose replies are still coming, at most: more commands wait for the next write,
+#: so that under load they go together (one write more than one keeps the connection busy
+#: while the replies of the other come back).
+MAX_WRITES_OUT: Final = 2
 
 Argument = str | bytes | int | float
 
@@ -49,6 +54,7 @@ class AutoPipeline:
         *,
         where: str = "redis",
         timeout: float = TIMEOUT_SECONDS,
+        max_writes_out: int = MAX_WRITES_OUT,
     ) -> None:
         pool = client.connection_pool
         # The pool's connection settings, without its per-read and per-write timers: the
@@ -59,7 +65,10 @@ class AutoPipeline:
         self._timeout = timeout
         self._connection: AbstractConnection | None = None
         self._unsent: list[tuple[tuple[Argument, ...], asyncio.Future[Any]]] = []
-        self._unanswered: deque[asyncio.Future[Any]] = deque()
+        #: Futures of the commands written, in order, each with whether it ends its write.
+        self._unanswered: deque[tuple[asyncio.Future[Any], bool]] = deque()
+        self._writes_out = 0
+        self._max_writes_out = max_writes_out
         self._writer: asyncio.Task[None] | None = None
         self._reader: asyncio.Task[None] | None = None
         self._shas: dict[str, str] = {}
@@ -79,7 +88,7 @@ class AutoPipeline:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._unsent.append((command, future))
-        if self._writer is None:
+        if self._writer is None and self._writes_out < self._max_writes_out:
             self._writer = loop.create_task(self._write())
         return future
 
@@ -103,7 +112,7 @@ class AutoPipeline:
     async def _write(self) -> None:
         """Write what the requests asked, a write per loop turn, until nothing is left."""
         try:
-            while self._unsent:
+            while self._unsent and self._writes_out < self._max_writes_out:
                 connection = self._connection
                 if connection is None:
                     connection = self._connection_class(**self._connection_kwargs)
@@ -113,7 +122,9 @@ class AutoPipeline:
                 batch = self._unsent[:MAX_WRITE]
                 del self._unsent[:MAX_WRITE]
                 packed = connection.pack_commands([command for command, _ in batch])
-                self._unanswered.extend(future for _, future in batch)
+                self._unanswered.extend((future, False) for _, future in batch[:-1])
+                self._unanswered.append((batch[-1][1], True))
+                self._writes_out += 1
                 if self._reader is None:
                     self._reader = asyncio.get_running_loop().create_task(self._read(connection))
                 async with asyncio.timeout(self._timeout):
@@ -135,7 +146,11 @@ class AutoPipeline:
                         reply: Any = await connection.read_response(disconnect_on_error=False)
                     except ResponseError as error:
                         reply = error
-                    future = self._unanswered.popleft()
+                    future, ends_write = self._unanswered.popleft()
+                    if ends_write:
+                        self._writes_out -= 1
+                        if self._unsent and self._writer is None:
+                            self._writer = loop.create_task(self._write())
                     if future.done():  # its request was cancelled (the client went away)
                         continue
                     if isinstance(reply, ResponseError):
@@ -155,8 +170,9 @@ class AutoPipeline:
             return
         self._connection = None
         self._reader = None  # a reader of the next connection starts with it
-        failed = [*self._unanswered, *(future for _, future in self._unsent)]
+        failed = [*(future for future, _ in self._unanswered), *(f for _, f in self._unsent)]
         self._unanswered.clear()
+        self._writes_out = 0
         self._unsent.clear()
         for future in failed:
             if not future.done():

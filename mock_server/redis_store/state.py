@@ -11,21 +11,22 @@ import random
 import time
 from collections.abc import Callable
 
+import redis
 import redis.asyncio
 
 from mock_server.model.accounts import AccountPlan, Accounts
-from mock_server.model.ids import SystemIds
+from mock_server.model.ids import NODE_BITS, SystemIds
 from mock_server.model.state import MockState
 from mock_server.redis_store.callcenter import RedisCallCenter
-from mock_server.redis_store.connection import connect, describe
+from mock_server.redis_store.connection import LOST, TIMEOUT_SECONDS, connect, describe
 from mock_server.redis_store.events import RedisEventFeed
 from mock_server.redis_store.faults import RedisFaults
 from mock_server.redis_store.journal import RedisJournal
-from mock_server.redis_store.keys import AccountKeys
+from mock_server.redis_store.keys import NODES, AccountKeys
 from mock_server.redis_store.pipeline import AutoPipeline
 from mock_server.redis_store.replay import RedisReplay
 
-__all__ = ["redis_accounts"]
+__all__ = ["redis_accounts", "worker_node"]
 
 
 def redis_accounts(
@@ -43,6 +44,7 @@ def redis_accounts(
     client = client if client is not None else connect(url)
     where = describe(url)
     rng = rng or random.Random()  # noqa: S311 - faults, not secrets
+    node = worker_node(url, rng)
     states: dict[str, MockState] = {}
     # One connection for the request path's commands of every account (auto-pipelined).
     pipeline = AutoPipeline(client, where=where)
@@ -72,7 +74,21 @@ def redis_accounts(
             journal=journal,
             faults=RedisFaults(client, keys, rng, where=where),
             events=RedisEventFeed(client, keys, where=where),
-            ids=SystemIds(clock),
+            ids=SystemIds(clock, node=node),
             clock=clock,
         )
     return Accounts(states, plan.default)
+
+
+def worker_node(url: str, rng: random.Random) -> int:
+    """This worker's node in its system ids: the next number of a counter every worker at
+    ``url`` takes one from (``NODES``), so up to 256 workers started in a row have distinct
+    nodes. Without Redis (it will answer 503 anyway) a random node."""
+    try:
+        with redis.Redis.from_url(
+            url, socket_timeout=TIMEOUT_SECONDS, socket_connect_timeout=TIMEOUT_SECONDS
+        ) as connection:
+            number = int(connection.incr(NODES))
+    except (*LOST, redis.RedisError):
+        return rng.randrange(1 << NODE_BITS)
+    return (number - 1) % (1 << NODE_BITS)

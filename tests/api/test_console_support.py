@@ -23,11 +23,7 @@ from mock_server.settings import Settings
 from tests.api.helpers import client_for
 from tests.support.document import PATHS
 
-# Memory only for now: on Redis the stream tests pass, but a stream closed (its pub/sub
-# reader cancelled) leaves a task the test's event loop cannot cancel when it closes (the run
-# hangs in asyncio's _cancel_all_tasks): a defect of RedisEventFeed's reader teardown, to be
-# fixed; then this becomes ("memory", "redis").
-STATE_BACKENDS = ("memory",)
+STATE_BACKENDS = ("memory", "redis")
 
 WAIT = 10.0
 

@@ -132,3 +132,19 @@ async def test_replies_slower_than_the_timeout_fail_as_unavailable(
     with pytest.raises(StateStoreUnavailable, match="TimeoutError"):
         await asyncio.wait_for(pipeline.execute("BLPOP", "nothing", 3), 2)
     assert await pipeline.execute("ECHO", "back") == b"back"
+
+
+async def test_while_two_writes_are_out_later_commands_wait_and_go_together(
+    client: redis.asyncio.Redis, writes: list[int]
+) -> None:
+    pipeline = AutoPipeline(client)
+    await pipeline.execute("PING")
+    writes.clear()
+    held = asyncio.ensure_future(pipeline.execute("BLPOP", "nothing", 0.3))  # out for 0.3 s
+    await asyncio.sleep(0.02)
+    calls = []
+    for word in ("a", "b", "c", "d"):
+        calls.append(asyncio.ensure_future(pipeline.execute("ECHO", word)))
+        await asyncio.sleep(0.02)  # each asked in a loop turn of its own
+    assert await asyncio.wait_for(asyncio.gather(held, *calls), 5) == [None, b"a", b"b", b"c", b"d"]
+    assert writes == [1, 1, 3]

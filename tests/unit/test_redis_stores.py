@@ -183,3 +183,45 @@ async def test_the_change_feed_reaches_subscribers_of_every_worker(redis_url: st
     finally:
         await first.aclose()
         await second.aclose()
+
+
+async def _subscribed(client: redis.asyncio.Redis, channel: str) -> int:
+    counts = await client.pubsub_numsub(channel)
+    return int(counts[0][1])
+
+
+async def test_the_feed_reader_leaves_with_the_last_subscriber(redis_url: str) -> None:
+    """No subscribed connection and no reader task outlive the subscribers (nor a stream
+    closed while its reader was still subscribing)."""
+    client = connect(redis_url)
+    try:
+        feed = RedisEventFeed(client, KEYS)
+        async with feed.subscribe():
+            pass  # closed at once: the reader is cancelled before it has subscribed
+        for _ in range(3):
+            async with feed.subscribe(), feed.subscribe():
+                await asyncio.sleep(0.2)
+                assert await _subscribed(client, KEYS.events) == 1  # one reader for both
+        await asyncio.sleep(0.2)
+        assert await _subscribed(client, KEYS.events) == 0
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        assert not [t for t in others if "_read" in repr(t.get_coro())]
+    finally:
+        await client.aclose()
+
+
+async def test_a_lost_subscription_tells_the_subscribers_to_resync_and_comes_back(
+    redis_url: str,
+) -> None:
+    client = connect(redis_url)
+    try:
+        feed = RedisEventFeed(client, KEYS)
+        async with feed.subscribe() as subscription:
+            await asyncio.sleep(0.2)
+            await client.client_kill_filter(_type="pubsub")
+            assert (await asyncio.wait_for(anext(subscription), 5)).kind == "resync"
+            await asyncio.sleep(1.0)  # the reader reconnects by itself
+            await RedisEventFeed(client, KEYS).publish("reset", {})
+            assert (await asyncio.wait_for(anext(subscription), 5)).kind == "reset"
+    finally:
+        await client.aclose()
