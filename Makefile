@@ -17,6 +17,12 @@ TS_CLIENT := generated_client/typescript
 DOCUMENTS := openapi/call-monitor.yaml openapi/mock-admin.yaml
 PRISM_PORT ?= 4011
 PYTEST_ARGS ?=
+# pytest-xdist workers of `make test` and `make test-thorough` (0: one process, no xdist). The
+# tests mostly wait on processes, sockets, Redis and the browser, so 2 workers pay off even on
+# 2 cores; each worker runs whole test files with its own session servers, the slow folders
+# first (tests/conftest.py orders them; --no-loadscope-reorder keeps that order).
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 # Options of `make mock`, e.g. `make mock PORT=4020 AUTH_MODE=off`. Each one left unset falls
 # back to m7-mock's environment variable (M7_MOCK_PORT, M7_MOCK_AUTH_MODE, ...) and then to
@@ -94,8 +100,8 @@ prism: node_modules/.installed ## Serve the document with Prism on 127.0.0.1:401
 	$(NODE_BIN)/prism mock --host 127.0.0.1 --port $(PRISM_PORT) openapi/call-monitor.yaml
 
 .PHONY: test
-test: lint check-generated version-gate system-packages test-node ## Lint, drift check, version gate and every test (what CI runs)
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: lint check-generated version-gate system-packages test-node ## Lint, drift check, version gate and every test (what CI runs; PYTEST_WORKERS=2 processes)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 .PHONY: test-node
 test-node: $(VENV)/.installed node_modules/.installed ## The TypeScript client's tests (Node's test runner, against the real mock)
@@ -114,7 +120,7 @@ docs-screenshots: $(VENV)/.installed system-packages ## Run the browser tests an
 
 .PHONY: test-thorough
 test-thorough: $(VENV)/.installed node_modules/.installed system-packages ## The tests with far more Hypothesis examples
-	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: $(VENV)/.installed node_modules/.installed ## ruff, mypy --strict, tsc --noEmit, Spectral, openapi-spec-validator

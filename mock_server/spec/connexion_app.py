@@ -41,6 +41,7 @@ from mock_server.model.state import MockState
 from mock_server.spec.connexion_glue import (
     ValidationMiddleware,
     build_now,
+    check_documents_once,
     snake_case,
     use_handler_api,
 )
@@ -100,6 +101,7 @@ async def _answered_in_front(operation_id: str, record: RequestRecord, **_: Any)
 def connexion_app(vendor_state_of: StateOf, admin_state_of: StateOf) -> ASGIApp:
     """The connexion app (documents checked before it is returned); the vendor operations act
     on ``vendor_state_of(record)``, the admin operations on ``admin_state_of(record)``."""
+    check_documents_once()
     vendor_document = load_document(VENDOR_DOCUMENT)
     app = AsyncApp(__name__, middlewares=list(_STACK))
     use_handler_api(app)

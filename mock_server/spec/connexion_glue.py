@@ -14,16 +14,22 @@ mock takes from beyond connexion's documented API, and why:
    broken document fails then, not on the first request.
 4. The built stack is walked to switch off Starlette's ``redirect_slashes`` on every router
    (see ``_no_slash_redirects``).
+5. ``connexion.spec.Specification._validate_spec`` is wrapped so that a document is checked
+   against the OpenAPI schema once per process rather than on every ``add_api`` (see
+   ``check_documents_once``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
+import orjson
 from connexion import AsyncApp
 from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
+from connexion.spec import Specification
 from starlette.routing import Mount, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -36,6 +42,7 @@ __all__ = [
     "HandlerApi",
     "ValidationMiddleware",
     "build_now",
+    "check_documents_once",
     "snake_case",
     "use_handler_api",
 ]
@@ -176,6 +183,36 @@ def use_handler_api(app: AsyncApp) -> None:
 
 
 # --- start-up ---------------------------------------------------------------------------
+
+#: Digests of the documents connexion's check has passed in this process.
+_CHECKED: Final[set[bytes]] = set()
+
+
+def check_documents_once() -> None:
+    """Make connexion check each distinct document against the OpenAPI schema once per
+    process (idempotent).
+
+    connexion re-checks a document on every ``add_api``: two thirds of ``create_app``'s time,
+    spent again on every app a process builds (one per test in tests/api, one per account
+    plan). The same content passes the same check, so a document whose digest has passed
+    skips it; a document that fails is checked (and fails) every time.
+    """
+    original = Specification._validate_spec
+    if getattr(original, "_checks_once", False):
+        return
+
+    def validate_once(cls: type[Specification], spec: Any) -> None:
+        try:
+            digest = hashlib.sha256(orjson.dumps(spec, option=orjson.OPT_SORT_KEYS)).digest()
+        except TypeError:  # not JSON-like (a YAML date, say): no digest, check it every time
+            original.__func__(cls, spec)
+            return
+        if digest not in _CHECKED:
+            original.__func__(cls, spec)
+            _CHECKED.add(digest)
+
+    validate_once._checks_once = True  # type: ignore[attr-defined]
+    Specification._validate_spec = classmethod(validate_once)
 
 
 def build_now(app: AsyncApp) -> ASGIApp:

@@ -10,6 +10,7 @@ or which status and code) and the state the admin API reports must be exactly th
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,10 @@ NOBODY = "0000"
 NO_CALL = "call-9999"
 
 
+@cache
 def _demo(path: Path = DEMO) -> dict[str, Any]:
+    """The demo scenario file's data, parsed once (every ``reset`` step reads it; treat it as
+    read-only)."""
     with path.open(encoding="utf-8") as handle:
         data: dict[str, Any] = yaml.safe_load(handle)
     return data
