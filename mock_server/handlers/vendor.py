@@ -67,7 +67,7 @@ async def _perform(
             outcome=Outcome.code(refused.code),
             action_id=body.get("actionId"),
         )
-    if owed is not None and owed.journaled and success is not None:
+    if success is not None and owed is not None and owed.journaled:
         record.journaled = True
         return success
     # In memory, or the media server changed meanwhile (a scenario loaded by another worker).

@@ -15,7 +15,7 @@
 --       names), capacity (the journal's);
 --       2 the journal entry of the success response, as stored ('' : none), written only
 --       when the action is accepted and the document's media server is the response's;
---       3 its change-feed message. take_faults comes from faults.lua, prepended.
+--       3 its change-feed message. take_faults and save_plan come from faults.lua, prepended.
 -- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer,
 --   journaled (1|0)}, {'refused', status, code, field, message}, {'latency', ms} (wait, then
 --   call again with slept), {'drop'}, {'status', status, code ('' : the status)},
@@ -27,15 +27,6 @@ local doc = cjson.decode(raw)
 local req = cjson.decode(ARGV[1])
 local null = cjson.null
 
-local function save_plan(plan)
-  if next(plan) == nil then
-    redis.call('DEL', KEYS[3])
-  else
-    redis.call('SET', KEYS[3], cjson.encode(plan))
-  end
-  redis.call('PUBLISH', KEYS[2], cjson.encode({kind = 'faults', payload = plan}))
-end
-
 if req.faults then
   local raw_plan = redis.call('GET', KEYS[3])
   if raw_plan then
@@ -44,7 +35,7 @@ if req.faults then
     if low >= 0 and not req.slept then
       return {'latency', low + math.floor(req.draws[1] * (high - low + 1))}
     end
-    if changed then save_plan(plan) end
+    if changed then save_plan(KEYS[3], KEYS[2], plan) end
     if drop == 1 then
       return {'drop'}
     elseif status > 0 and (ratio == '' or req.draws[2] < tonumber(ratio)) then

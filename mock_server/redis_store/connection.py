@@ -8,11 +8,12 @@ pool reconnects on the next command, so service resumes by itself once Redis is 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 import redis
 import redis.asyncio
+from redis.asyncio.connection import AbstractConnection
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
@@ -51,6 +52,16 @@ def connect(url: str) -> redis.asyncio.Redis:
         retry=Retry(NoBackoff(), 0),
         decode_responses=False,
     )
+
+
+def own_connection(client: redis.asyncio.Redis) -> AbstractConnection:
+    """A new connection with ``client``'s settings but no timer per read and write, outside
+    its pool: for a connection a class keeps for itself (the request path's pipeline, the
+    change feed's subscription), which bounds its own waits."""
+    pool = client.connection_pool
+    kwargs: dict[str, Any] = {**pool.connection_kwargs, "socket_timeout": None}
+    connection: AbstractConnection = pool.connection_class(**kwargs)
+    return connection
 
 
 def check_reachable(url: str) -> None:

@@ -29,7 +29,7 @@ from mock_server.model.events import (
     Subscription,
     TooManySubscribers,
 )
-from mock_server.redis_store.connection import LOST, lost
+from mock_server.redis_store.connection import LOST, lost, own_connection
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
 
@@ -53,10 +53,6 @@ class RedisEventFeed:
         where: str = "redis",
     ) -> None:
         self._client = client
-        pool = client.connection_pool
-        self._connection_class: Any = pool.connection_class
-        # A subscribed connection waits for messages as long as it must (no read timeout).
-        self._connection_kwargs = {**pool.connection_kwargs, "socket_timeout": None}
         self._channel = keys.events
         self._queue_capacity = queue_capacity
         self._max_subscribers = max_subscribers
@@ -104,7 +100,7 @@ class RedisEventFeed:
         while self._subscribers:
             connection: Any = None
             try:
-                connection = self._connection_class(**self._connection_kwargs)
+                connection = own_connection(self._client)  # waits as long as it must
                 await connection.connect()
                 await connection.send_command("SUBSCRIBE", self._channel, check_health=False)
                 while self._subscribers:

@@ -4,6 +4,7 @@
 -- comes before a status. Shared by redis_store/faults.py's TAKE and act.lua (prepended).
 -- Returns low ms (-1: no latency), high ms, drop (1|0), status (0: none), code ('' : the
 -- status), ratio as text ('' : counted), whether the plan changed (a count was used).
+-- save_plan writes a changed plan back (deleted when empty) and tells the change feed.
 local function take_faults(plan, operation)
   local ops = plan.operations
   local own = nil
@@ -49,4 +50,13 @@ local function take_faults(plan, operation)
     end
   end
   return low, high, drop, status, code, ratio, changed
+end
+
+local function save_plan(plan_key, channel, plan)
+  if next(plan) == nil then
+    redis.call('DEL', plan_key)
+  else
+    redis.call('SET', plan_key, cjson.encode(plan))
+  end
+  redis.call('PUBLISH', channel, cjson.encode({kind = 'faults', payload = plan}))
 end

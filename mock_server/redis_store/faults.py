@@ -37,14 +37,7 @@ local raw = redis.call('GET', KEYS[1])
 if not raw then return {-1, -1, 0, 0, '', ''} end
 local plan = cjson.decode(raw)
 local low, high, drop, status, code, ratio, changed = take_faults(plan, ARGV[1])
-if changed then
-  if next(plan) == nil then
-    redis.call('DEL', KEYS[1])
-  else
-    redis.call('SET', KEYS[1], cjson.encode(plan))
-  end
-  redis.call('PUBLISH', KEYS[2], cjson.encode({kind = 'faults', payload = plan}))
-end
+if changed then save_plan(KEYS[1], KEYS[2], plan) end
 return {low, high, drop, status, code, ratio}
 """
 )

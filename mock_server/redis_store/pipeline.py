@@ -31,7 +31,7 @@ import redis.asyncio
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import NoScriptError, ResponseError
 
-from mock_server.redis_store.connection import LOST, TIMEOUT_SECONDS, lost
+from mock_server.redis_store.connection import LOST, TIMEOUT_SECONDS, lost, own_connection
 
 __all__ = ["AutoPipeline"]
 
@@ -56,11 +56,7 @@ class AutoPipeline:
         timeout: float = TIMEOUT_SECONDS,
         max_writes_out: int = MAX_WRITES_OUT,
     ) -> None:
-        pool = client.connection_pool
-        # The pool's connection settings, without its per-read and per-write timers: the
-        # timeout is this class's, one deadline for the replies outstanding.
-        self._connection_class: Any = pool.connection_class
-        self._connection_kwargs = {**pool.connection_kwargs, "socket_timeout": None}
+        self._client = client  # its connection settings (the timeout is this class's)
         self._where = where
         self._timeout = timeout
         self._connection: AbstractConnection | None = None
@@ -115,9 +111,9 @@ class AutoPipeline:
             while self._unsent and self._writes_out < self._max_writes_out:
                 connection = self._connection
                 if connection is None:
-                    connection = self._connection_class(**self._connection_kwargs)
+                    connection = own_connection(self._client)
                     async with asyncio.timeout(self._timeout):
-                        await connection.connect()
+                        await connection.connect()  # type: ignore[no-untyped-call]
                     self._connection = connection
                 batch = self._unsent[:MAX_WRITE]
                 del self._unsent[:MAX_WRITE]
