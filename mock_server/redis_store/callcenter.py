@@ -1,11 +1,13 @@
 """The call center of one account, kept in Redis and changed atomically.
 
 The state is one JSON document (``CallCenter.export``) under the account's ``center`` key.
-Every action is one optimistic transaction: ``WATCH`` the key, read it, apply the action with
-the very rules of ``mock_server.model.callcenter`` (so both backends cannot disagree), and write the
-result in ``MULTI``/``EXEC``; when another worker changed the key meanwhile, ``EXEC`` fails and
-the action is retried on the new state. So two workers can never both put one supervisor on
-two calls, or two supervisors on one call. A refused action writes nothing.
+A supervisor action is one Lua script (``act.lua``: the rules of
+``mock_server.model.callcenter`` step by step, run by Redis alone). Every admin change is one
+optimistic transaction: ``WATCH`` the key, read it, apply the change with the very rules of
+``CallCenter``, and write the result in ``MULTI``/``EXEC``; when another worker changed the key
+meanwhile, ``EXEC`` fails and the change is retried on the new state. So two workers can never
+both put one supervisor on two calls, or two supervisors on one call. A refused action writes
+nothing.
 
 One document per account keeps every action a single read and write, at the price that an
 action costs time in proportion to the size of the call center (fine for hundreds of agents).
