@@ -7,15 +7,16 @@
 --
 -- KEYS: 1 the center document, 2 the account's events channel, 3 the fault plan,
 --       4 the journal stream, 5 the request's replay key
--- ARGV: 1 the request, JSON: action (listen|whisper|loot_call|hangup_channel|pickup_channel),
---       supervisor, agent, field (the supervisor's field name), now (the clock in ms),
---       faults (decide them), slept (the latency was waited), replay (check it), window (the
---       replay window in s), draws (two uniform draws: the latency, a status ratio),
---       operation (operationId, for its own faults), mediaServer (the one the response
---       names), capacity (the journal's);
---       2 the journal entry of the success response, as stored ('' : none), written only
---       when the action is accepted and the document's media server is the response's;
---       3 its change-feed message. take_faults and save_plan come from faults.lua, prepended.
+-- ARGV (positional: each packed in C by hiredis, none decoded here): 1 action
+--       (listen|whisper|loot_call|hangup_channel|pickup_channel), 2 supervisor, 3 agent,
+--       4 field (the supervisor's field name), 5 now (the clock in ms), 6 faults (1: decide
+--       them), 7 slept (1: the latency was waited), 8 replay (1: check it), 9 window (the
+--       replay window in s), 10 and 11 two uniform draws (the latency, a status ratio),
+--       12 operation (operationId, for its own faults), 13 mediaServer (the one the response
+--       names), 14 capacity (the journal's), 15 the journal entry of the success response,
+--       as stored ('' : none), written only when the action is accepted and the document's
+--       media server is the response's, 16 its change-feed message.
+--       take_faults and save_plan come from faults.lua, prepended.
 -- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer,
 --   journaled (1|0)}, {'refused', status, code, field, message}, {'latency', ms} (wait, then
 --   call again with slept), {'drop'}, {'status', status, code ('' : the status)},
@@ -24,31 +25,30 @@
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {'missing'} end
 local doc = cjson.decode(raw)
-local req = cjson.decode(ARGV[1])
 local null = cjson.null
 
-if req.faults then
+if ARGV[6] == '1' then
   local raw_plan = redis.call('GET', KEYS[3])
   if raw_plan then
     local plan = cjson.decode(raw_plan)
-    local low, high, drop, status, code, ratio, changed = take_faults(plan, req.operation)
-    if low >= 0 and not req.slept then
-      return {'latency', low + math.floor(req.draws[1] * (high - low + 1))}
+    local low, high, drop, status, code, ratio, changed = take_faults(plan, ARGV[12])
+    if low >= 0 and ARGV[7] ~= '1' then
+      return {'latency', low + math.floor(tonumber(ARGV[10]) * (high - low + 1))}
     end
     if changed then save_plan(KEYS[3], KEYS[2], plan) end
     if drop == 1 then
       return {'drop'}
-    elseif status > 0 and (ratio == '' or req.draws[2] < tonumber(ratio)) then
+    elseif status > 0 and (ratio == '' or tonumber(ARGV[11]) < tonumber(ratio)) then
       return {'status', status, code}
     end
   end
 end
-if req.replay then
-  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', req.window) then
+if ARGV[8] == '1' then
+  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[9]) then
     return {'replay'}
   end
 end
-local action, sup, agent, field = req.action, req.supervisor, req.agent, req.field
+local action, sup, agent, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
 local function refuse(status, code, at, message)
   return {'refused', status, code, at, message}
@@ -109,7 +109,7 @@ elseif action == 'pickup_channel' then
   call[3] = sup
   if call[4] == 'ringing' then
     call[4] = 'talking'
-    call[8] = req.now
+    call[8] = tonumber(ARGV[5])
   end
   call[5] = null
   call[6] = null
@@ -127,9 +127,9 @@ redis.call('PUBLISH', KEYS[2], cjson.encode({
   payload = {action = action, supervisor = sup, agent = agent, callId = call[1]},
 }))
 local journaled = 0
-if ARGV[2] ~= '' and doc.mediaServer == req.mediaServer then
-  redis.call('XADD', KEYS[4], 'MAXLEN', req.capacity, '*', 'e', ARGV[2])
-  redis.call('PUBLISH', KEYS[2], ARGV[3])
+if ARGV[15] ~= '' and doc.mediaServer == ARGV[13] then
+  redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[14], '*', 'e', ARGV[15])
+  redis.call('PUBLISH', KEYS[2], ARGV[16])
   journaled = 1
 end
 return {'ok', shown, doc.mediaServer, journaled}

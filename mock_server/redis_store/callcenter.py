@@ -51,6 +51,8 @@ T = TypeVar("T")
 
 #: Optimistic retries before giving up (each retry means another worker won a race).
 _MAX_ATTEMPTS: Final = 100
+#: The place of ``slept`` in act.lua's ARGV (0-based here).
+_SLEPT: Final = 6
 
 
 class RedisCallCenter:
@@ -116,33 +118,35 @@ class RedisCallCenter:
         entry, message = b"", b""
         if owed is not None and owed.journal is not None and self._journal is not None:
             entry, message = self._journal.encode(owed.journal)
-        request: dict[str, Any] = {
-            "action": action,
-            "supervisor": supervisor,
-            "agent": agent,
-            "field": supervisor_field,
-            "now": round(self._clock() * 1000),
-            "faults": owed is not None and owed.faults is not None,
-            "slept": False,
-            "replay": owed is not None and owed.replay is not None,
-            "window": self._replay_window,
-            "draws": [self._rng.random(), self._rng.random()],
-            "operation": (owed.operation or "") if owed is not None else "",
-            "mediaServer": owed.media_server if owed is not None else "",
-            "capacity": self._journal_capacity,
-        }
-        replay_key = keys.replay(owed.replay_key) if request["replay"] and owed else keys.prefix
+        replay = owed is not None and owed.replay is not None
+        replay_key = keys.replay(owed.replay_key) if replay and owed else keys.prefix
+        args: list[str | bytes | int | float] = [
+            action,
+            supervisor,
+            agent,
+            supervisor_field,
+            round(self._clock() * 1000),
+            int(owed is not None and owed.faults is not None),
+            0,  # slept: not yet
+            int(replay),
+            self._replay_window,
+            self._rng.random(),
+            self._rng.random(),
+            (owed.operation or "") if owed is not None else "",
+            owed.media_server if owed is not None else "",
+            self._journal_capacity,
+            entry,
+            message,
+        ]
         for _ in range(3):
             reply = await self._pipeline.script(
-                ACT,
-                [keys.center, keys.events, keys.faults, keys.journal, replay_key],
-                [orjson.dumps(request), entry, message],
+                ACT, [keys.center, keys.events, keys.faults, keys.journal, replay_key], args
             )
             kind = reply[0]
             if kind == b"missing":
                 await self._seed()
             elif kind == b"latency":
-                request["slept"] = True
+                args[_SLEPT] = 1
                 if owed is not None and owed.sleep is not None:
                     await owed.sleep(int(reply[1]) / 1000)
             else:

@@ -7,17 +7,22 @@ a pipeline object; on this machine that was more than the command itself (about 
 of CPU against 20-40 µs). So the commands of the request path go through ``AutoPipeline``:
 what the requests of one event-loop turn ask is written at once, in one write, on one
 connection kept for it, while the replies of an earlier write are still coming (two writes
-out at most: later commands wait and go together); one reader hands the replies back in
-order (Redis answers a connection's commands in order). A request
-alone still costs one round trip. This is the auto-pipelining some Redis clients have
-(ioredis, Lettuce); redis-py has none, so it is written here, on redis-py's own connection,
-packing and parser.
+out at most: later commands wait and go together); the replies are handed back in order as
+they arrive (Redis answers a connection's commands in order). A request alone still costs one
+round trip. This is the auto-pipelining some Redis clients have (ioredis, Lettuce); redis-py
+has none, so it is written here.
 
-Time is bounded as the pool's commands are: a reply that takes longer than the timeout, a
-write that cannot go out, or a lost connection fails every command waiting on that
-connection with ``StateStoreUnavailable`` (never retried: the command may have run), and the
-next command connects anew. Scripts go by ``EVALSHA``; one the server does not know
-(restarted, flushed) is loaded with ``SCRIPT LOAD`` and called again.
+Written by hand on purpose, and small: redis-py opens the connection (TLS, a Unix socket,
+``AUTH``, ``SELECT``: whatever the URL says), then its socket is read by an asyncio protocol
+of this module, with hiredis packing the commands and parsing the replies (both in C). No
+task, timer or coroutine runs per command: the Python cost per command was most of what
+Redis cost a request (``docs/scaling.md``).
+
+Time is bounded as the pool's commands are: when replies are owed and none has come for the
+timeout, or the connection is lost, every command waiting on it fails with
+``StateStoreUnavailable`` (never retried: the command may have run), and the next command
+connects anew. Scripts go by ``EVALSHA``; one the server does not know (restarted, flushed) is
+loaded with ``SCRIPT LOAD`` and called again.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import hashlib
 from collections import deque
 from typing import Any, Final
 
+import hiredis
 import redis.asyncio
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import NoScriptError, ResponseError
@@ -59,14 +65,18 @@ class AutoPipeline:
         self._client = client  # its connection settings (the timeout is this class's)
         self._where = where
         self._timeout = timeout
-        self._connection: AbstractConnection | None = None
-        self._unsent: list[tuple[tuple[Argument, ...], asyncio.Future[Any]]] = []
+        self._max_writes_out = max_writes_out
+        self._link: _Link | None = None
+        self._connecting: asyncio.Task[None] | None = None
+        #: Packed commands not written yet, each with its caller's future.
+        self._unsent: list[tuple[bytes, asyncio.Future[Any]]] = []
         #: Futures of the commands written, in order, each with whether it ends its write.
         self._unanswered: deque[tuple[asyncio.Future[Any], bool]] = deque()
         self._writes_out = 0
-        self._max_writes_out = max_writes_out
-        self._writer: asyncio.Task[None] | None = None
-        self._reader: asyncio.Task[None] | None = None
+        self._flush_soon: asyncio.Handle | None = None
+        #: When a reply last came (or the first write went out): the timeout runs from it.
+        self._progress = 0.0
+        self._watchdog: asyncio.TimerHandle | None = None
         self._shas: dict[str, str] = {}
 
     async def execute(self, *command: Argument) -> Any:
@@ -79,14 +89,6 @@ class AutoPipeline:
         for future in futures:
             future.add_done_callback(_retrieved)
         return [await future for future in futures]
-
-    def _queue(self, command: tuple[Argument, ...]) -> asyncio.Future[Any]:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
-        self._unsent.append((command, future))
-        if self._writer is None and self._writes_out < self._max_writes_out:
-            self._writer = loop.create_task(self._write())
-        return future
 
     async def script(self, source: str, keys: list[str], args: list[Argument]) -> Any:
         """``EVALSHA`` of ``source`` (loaded first when the server does not know it)."""
@@ -103,78 +105,149 @@ class AutoPipeline:
 
     async def aclose(self) -> None:
         """Close the connection (commands still waiting fail)."""
-        await self._drop(ConnectionError("closed"), self._connection)
+        if self._connecting is not None:
+            self._connecting.cancel()
+        self._drop(ConnectionError("closed"))
 
-    async def _write(self) -> None:
-        """Write what the requests asked, a write per loop turn, until nothing is left."""
-        try:
-            while self._unsent and self._writes_out < self._max_writes_out:
-                connection = self._connection
-                if connection is None:
-                    connection = own_connection(self._client)
-                    async with asyncio.timeout(self._timeout):
-                        await connection.connect()  # type: ignore[no-untyped-call]
-                    self._connection = connection
-                batch = self._unsent[:MAX_WRITE]
-                del self._unsent[:MAX_WRITE]
-                packed = connection.pack_commands([command for command, _ in batch])
-                self._unanswered.extend((future, False) for _, future in batch[:-1])
-                self._unanswered.append((batch[-1][1], True))
-                self._writes_out += 1
-                if self._reader is None:
-                    self._reader = asyncio.get_running_loop().create_task(self._read(connection))
-                async with asyncio.timeout(self._timeout):
-                    await connection.send_packed_command(packed, check_health=False)
-                await asyncio.sleep(0)  # let this turn's requests join the next write
-        except (*LOST, TimeoutError) as exc:
-            await self._drop(exc, self._connection)
-        finally:
-            self._writer = None
+    # --- writing ----------------------------------------------------------------------------
 
-    async def _read(self, connection: AbstractConnection) -> None:
-        """Hand each reply to its command, in order, while replies are owed."""
+    def _queue(self, command: tuple[Argument, ...]) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(None) as deadline:
-                while self._unanswered and self._connection is connection:
-                    deadline.reschedule(loop.time() + self._timeout)
-                    try:
-                        reply: Any = await connection.read_response(disconnect_on_error=False)
-                    except ResponseError as error:
-                        reply = error
-                    future, ends_write = self._unanswered.popleft()
-                    if ends_write:
-                        self._writes_out -= 1
-                        if self._unsent and self._writer is None:
-                            self._writer = loop.create_task(self._write())
-                    if future.done():  # its request was cancelled (the client went away)
-                        continue
-                    if isinstance(reply, ResponseError):
-                        future.set_exception(reply)
-                    else:
-                        future.set_result(reply)
-        except (*LOST, TimeoutError) as exc:
-            await self._drop(exc, connection)
-        finally:
-            if self._reader is asyncio.current_task():
-                self._reader = None
+        future: asyncio.Future[Any] = loop.create_future()
+        # hiredis's stub types its argument as a 1-tuple; it takes any tuple of these.
+        self._unsent.append((hiredis.pack_command(command), future))  # type: ignore[arg-type]
+        if self._flush_soon is None:
+            # After this loop turn's callbacks: the commands they ask join this write.
+            self._flush_soon = loop.call_soon(self._flush)
+        return future
 
-    async def _drop(self, exc: BaseException, connection: AbstractConnection | None) -> None:
-        """Fail every command of ``connection`` (the current one: a reader of a connection
-        dropped before has nothing left to fail) and close it; the next command reconnects."""
-        if connection is not self._connection:
+    def _flush(self) -> None:
+        """Write what waits, in writes of ``MAX_WRITE`` commands, while fewer are out than
+        allowed (the replies of one let the next go)."""
+        self._flush_soon = None
+        link = self._link
+        if link is None:
+            if self._connecting is None and self._unsent:
+                self._connecting = asyncio.get_running_loop().create_task(self._connect())
             return
-        self._connection = None
-        self._reader = None  # a reader of the next connection starts with it
+        while self._unsent and self._writes_out < self._max_writes_out:
+            batch = self._unsent[:MAX_WRITE]
+            del self._unsent[:MAX_WRITE]
+            if not self._unanswered:
+                self._progress = asyncio.get_running_loop().time()
+            self._unanswered.extend((future, False) for _, future in batch[:-1])
+            self._unanswered.append((batch[-1][1], True))
+            self._writes_out += 1
+            self._send(link.transport, b"".join(packed for packed, _ in batch))
+            self._arm()
+
+    def _send(self, transport: asyncio.WriteTransport, data: bytes) -> None:
+        """One write to Redis (the seam where tests and the bench count them)."""
+        transport.write(data)
+
+    async def _connect(self) -> None:
+        """Open a connection with redis-py (its handshake), then read it here."""
+        connection = own_connection(self._client)
+        try:
+            async with asyncio.timeout(self._timeout):
+                await connection.connect()  # type: ignore[no-untyped-call]
+            # redis-py has no public accessor for its stream; the handshake is done on it.
+            transport = connection._writer.transport  # type: ignore[union-attr]
+        except (*LOST, TimeoutError) as exc:
+            self._connecting = None
+            self._drop(exc)
+            await connection.disconnect(nowait=True)
+            return
+        link = _Link(self, transport, connection)
+        transport.set_protocol(link)
+        self._link = link
+        self._connecting = None
+        self._flush()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def _received(self, link: _Link, data: bytes) -> None:
+        """Hand each complete reply in ``data`` to its command, in order."""
+        if link is not self._link:
+            return
+        self._progress = asyncio.get_running_loop().time()
+        reader = link.reader
+        reader.feed(data)
+        unanswered = self._unanswered
+        try:
+            while (reply := reader.gets()) is not False:
+                future, ends_write = unanswered.popleft()
+                if ends_write:
+                    self._writes_out -= 1
+                if future.done():  # its request was cancelled (the client went away)
+                    continue
+                if isinstance(reply, ResponseError):
+                    future.set_exception(_error(reply))
+                else:
+                    future.set_result(reply)
+        except (hiredis.ProtocolError, IndexError) as exc:  # garbage, or a reply unasked
+            self._drop(ConnectionError(f"bad reply from Redis ({type(exc).__name__})"))
+            return
+        if self._unsent and self._flush_soon is None and self._writes_out < self._max_writes_out:
+            self._flush_soon = asyncio.get_running_loop().call_soon(self._flush)
+
+    def _arm(self) -> None:
+        if self._watchdog is None and self._unanswered:
+            loop = asyncio.get_running_loop()
+            self._watchdog = loop.call_at(self._progress + self._timeout, self._check)
+
+    def _check(self) -> None:
+        """The deadline: replies owed and none for the timeout fail everything waiting."""
+        self._watchdog = None
+        if not self._unanswered:
+            return
+        if asyncio.get_running_loop().time() - self._progress >= self._timeout:
+            self._drop(TimeoutError())
+        else:
+            self._arm()
+
+    def _drop(self, exc: BaseException) -> None:
+        """Fail every command waiting (written or not) and close the connection; the next
+        command reconnects."""
+        link, self._link = self._link, None
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         failed = [*(future for future, _ in self._unanswered), *(f for _, f in self._unsent)]
         self._unanswered.clear()
-        self._writes_out = 0
         self._unsent.clear()
+        self._writes_out = 0
         for future in failed:
             if not future.done():
                 future.set_exception(lost(self._where, exc))
-        if connection is not None:
-            await connection.disconnect(nowait=True)
+        if link is not None:
+            link.transport.abort()
+
+
+class _Link(asyncio.Protocol):
+    """One connection's bytes to the pipeline; its own parser, so that a dropped
+    connection's half-read reply can never be taken for the next connection's."""
+
+    def __init__(
+        self, pipeline: AutoPipeline, transport: asyncio.WriteTransport, opener: AbstractConnection
+    ) -> None:
+        self.pipeline = pipeline
+        self.transport = transport
+        #: Kept while the link lives: redis-py closes the socket when its connection is freed.
+        self.opener = opener
+        self.reader = hiredis.Reader(replyError=ResponseError)
+
+    def data_received(self, data: bytes) -> None:
+        self.pipeline._received(self, data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.pipeline._link is self:
+            self.pipeline._drop(exc or ConnectionError("closed by Redis"))
+
+
+def _error(reply: ResponseError) -> ResponseError:
+    """redis-py's exception for an error reply (the one ``script`` needs told apart)."""
+    return NoScriptError(*reply.args) if str(reply).startswith("NOSCRIPT") else reply
 
 
 def _retrieved(future: asyncio.Future[Any]) -> None:

@@ -1,15 +1,15 @@
 """Redis round trips per request: how many times the mock waits on Redis for one request.
 
 Measured in this process, exactly: the mock is built with ``--state redis://...`` and driven
-through an in-process ASGI client while every network write of redis-py (one per command,
-one per pipeline or transaction, one per Lua script call) is counted. Load numbers need a
+through an in-process ASGI client while every network write to Redis is counted: redis-py's
+(one per command, pipeline or transaction) and the request path's auto-pipeline's (one per
+write, which carries one script call here: the requests go one after another). Load numbers need a
 socket (``load.py``); a count does not, and in process nothing else writes to that Redis.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -17,6 +17,7 @@ import redis
 import redis.asyncio.connection
 
 from mock_server.app import create_app
+from mock_server.redis_store.pipeline import AutoPipeline
 from mock_server.settings import Settings
 
 from .common import ACTION_ID, AGENT, APP_KEY, LISTEN_PATH, SECRET, SUPERVISOR
@@ -39,27 +40,38 @@ def _kinds() -> dict[str, tuple[str, str, dict[str, Any] | None, bool]]:
 
 
 class _Counter:
-    """Counts redis-py's network writes while installed."""
+    """Counts the network writes to Redis while installed: redis-py's (the pool's commands,
+    pipelines, transactions) and the request path's auto-pipeline's (``AutoPipeline._send``)."""
 
     def __init__(self) -> None:
         self.writes = 0
-        self._original: Callable[..., Awaitable[None]] | None = None
+        self._originals: list[tuple[type, str, Any]] = []
 
     def __enter__(self) -> _Counter:
-        cls = redis.asyncio.connection.AbstractConnection
-        original = cls.send_packed_command
-        self._original = original
         counter = self
+        pooled = redis.asyncio.connection.AbstractConnection
+        pooled_send = pooled.send_packed_command
+        piped_send = AutoPipeline._send
 
         async def counted(self: Any, command: Any, check_health: bool = True) -> None:
             counter.writes += 1
-            await original(self, command, check_health)
+            await pooled_send(self, command, check_health)
 
-        cls.send_packed_command = counted  # type: ignore[method-assign]
+        def piped(self: AutoPipeline, transport: Any, data: bytes) -> None:
+            counter.writes += 1
+            piped_send(self, transport, data)
+
+        self._originals = [
+            (pooled, "send_packed_command", pooled_send),
+            (AutoPipeline, "_send", piped_send),
+        ]
+        pooled.send_packed_command = counted  # type: ignore[method-assign]
+        AutoPipeline._send = piped  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *exc: object) -> None:
-        redis.asyncio.connection.AbstractConnection.send_packed_command = self._original  # type: ignore[assignment,method-assign]
+        for owner, name, original in self._originals:
+            setattr(owner, name, original)
 
 
 _POOL = SignaturePool(APP_KEY, SECRET)

@@ -1,7 +1,7 @@
 """The request path's auto-pipeline: many commands in one write, each reply to its own caller.
 
-Run on the session's real ``redis-server``. The writes are counted at redis-py's connection
-(``send_packed_command``), which is what reaches the socket.
+Run on the session's real ``redis-server``. The writes are counted where the pipeline hands
+its bytes to the socket (``AutoPipeline._send``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 import pytest
 import redis
 import redis.asyncio
-from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import ResponseError
 
 from mock_server.model.store_errors import StateStoreUnavailable
@@ -35,18 +34,13 @@ async def client(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
 def writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many commands each write to Redis carried (one entry per write)."""
     counted: list[int] = []
-    original = AbstractConnection.send_packed_command
+    original = AutoPipeline._send
 
-    async def counting(
-        self: AbstractConnection, command: object, check_health: bool = True
-    ) -> None:
-        if isinstance(command, list):
-            counted.append(sum(bytes(chunk).count(b"\r\n*") for chunk in command) + 1)
-        else:
-            counted.append(1)
-        await original(self, command, check_health)  # type: ignore[arg-type]
+    def counting(self: AutoPipeline, transport: asyncio.WriteTransport, data: bytes) -> None:
+        counted.append(data.count(b"\r\n*") + 1)  # each command starts with "*<argc>"
+        original(self, transport, data)
 
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    monkeypatch.setattr(AutoPipeline, "_send", counting)
     return counted
 
 
@@ -148,3 +142,46 @@ async def test_while_two_writes_are_out_later_commands_wait_and_go_together(
         await asyncio.sleep(0.02)  # each asked in a loop turn of its own
     assert await asyncio.wait_for(asyncio.gather(held, *calls), 5) == [None, b"a", b"b", b"c", b"d"]
     assert writes == [1, 1, 3]
+
+
+async def test_a_reply_longer_than_one_read_is_put_together(client: redis.asyncio.Redis) -> None:
+    pipeline = AutoPipeline(client)
+    long = "x" * (3 << 20)  # far more than one socket read
+    replies = await asyncio.gather(
+        pipeline.execute("ECHO", "before"),
+        pipeline.execute("ECHO", long),
+        pipeline.execute("ECHO", "after"),
+    )
+    assert list(replies) == [b"before", long.encode(), b"after"]
+
+
+async def test_the_connection_is_the_urls_password_and_database(
+    redis_url: str,
+) -> None:
+    """redis-py opens the pipeline's connection: AUTH and SELECT are the URL's."""
+    base = redis_url.rsplit("/", 1)[0]
+    with redis.Redis.from_url(redis_url) as admin:
+        admin.config_set("requirepass", "s3cret")
+    try:
+        guarded = connect(base.replace("redis://", "redis://:s3cret@") + "/3")
+        pipeline = AutoPipeline(guarded)
+        assert await pipeline.execute("SET", "where", "db3") == b"OK"
+        with redis.Redis.from_url(base, password="s3cret", db=3) as db3:
+            assert db3.get("where") == b"db3"
+        with redis.Redis.from_url(base, password="s3cret", db=0) as db0:
+            assert db0.get("where") is None
+        await pipeline.aclose()
+        await guarded.aclose()
+    finally:
+        with redis.Redis.from_url(base, password="s3cret") as admin:
+            admin.config_set("requirepass", "")
+
+
+async def test_an_unreachable_redis_fails_its_commands_as_unavailable() -> None:
+    nothing = connect("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    pipeline = AutoPipeline(nothing, where="redis at test")
+    results = await asyncio.wait_for(
+        asyncio.gather(*(pipeline.execute("PING") for _ in range(3)), return_exceptions=True), 5
+    )
+    assert all(isinstance(r, StateStoreUnavailable) for r in results), results
+    assert "redis at test is unreachable" in str(results[0])
