@@ -138,7 +138,11 @@ class AutoPipeline:
             self._unanswered.extend((future, False) for _, future in batch[:-1])
             self._unanswered.append((batch[-1][1], True))
             self._writes_out += 1
-            self._send(link.transport, b"".join(packed for packed, _ in batch))
+            try:
+                self._send(link.transport, b"".join(packed for packed, _ in batch))
+            except (RuntimeError, OSError) as exc:  # closing, its loss not told yet
+                self._drop(exc)
+                return
             self._arm()
 
     def _send(self, transport: asyncio.WriteTransport, data: bytes) -> None:

@@ -185,3 +185,20 @@ async def test_an_unreachable_redis_fails_its_commands_as_unavailable() -> None:
     )
     assert all(isinstance(r, StateStoreUnavailable) for r in results), results
     assert "redis at test is unreachable" in str(results[0])
+
+
+async def test_a_write_that_fails_fails_its_commands_as_unavailable_then_service_resumes(
+    client: redis.asyncio.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline = AutoPipeline(client, where="redis at test")
+    await pipeline.execute("PING")
+    original = AutoPipeline._send
+
+    def closing(self: AutoPipeline, transport: asyncio.WriteTransport, data: bytes) -> None:
+        monkeypatch.setattr(AutoPipeline, "_send", original)  # this write only
+        raise RuntimeError("the transport is closing")
+
+    monkeypatch.setattr(AutoPipeline, "_send", closing)
+    with pytest.raises(StateStoreUnavailable, match="redis at test is unreachable"):
+        await asyncio.wait_for(pipeline.execute("ECHO", "lost"), 1)  # not the 2 s deadline
+    assert await pipeline.execute("ECHO", "back") == b"back"
