@@ -18,8 +18,17 @@ from typing import Final
 
 import httpx
 
-from .common import AGENT, APP_KEY, BODY, LISTEN_PATH, SUPERVISOR, TARGET_LABELS, log
-from .processes import Service
+from .common import (
+    AGENT,
+    APP_KEY,
+    BODY,
+    LISTEN_PATH,
+    REDIS_TARGETS,
+    SUPERVISOR,
+    TARGET_LABELS,
+    log,
+)
+from .processes import RedisServer, Service
 from .signatures import SignaturePool
 
 #: wrk's request script, beside this module.
@@ -59,6 +68,10 @@ class Round:
     statuses: dict[str, int]
     wrapped: int
     pool: int
+    #: CPU seconds the target's processes used during the round (``None``: not measured),
+    #: and Redis's for a target on Redis.
+    cpu_seconds: float | None = None
+    redis_cpu_seconds: float | None = None
 
     @property
     def rps(self) -> float:
@@ -128,6 +141,10 @@ def run_wrk(
     )
 
 
+def _used(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
 def preflight(service: Service, pool: SignaturePool) -> None:
     """One signed listen first: the load is only meaningful if it succeeds."""
     try:
@@ -165,6 +182,9 @@ class TargetSummary:
     wrapped: int
     round_rps: list[float]
     round_p99_ms: list[float]
+    #: CPU µs per request of the target's processes, and of Redis (``None``: not measured).
+    cpu_us: float | None = None
+    redis_cpu_us: float | None = None
     warmup_errors: int = 0
     warmup_statuses: dict[str, int] = field(default_factory=dict)
 
@@ -186,7 +206,16 @@ def summarise(target: str, rounds: Sequence[Round]) -> TargetSummary:
         wrapped=sum(r.wrapped for r in rounds),
         round_rps=[round(r.rps, 1) for r in rounds],
         round_p99_ms=[round(r.p99_ms, 2) for r in rounds],
+        cpu_us=_per_request_us([r.cpu_seconds for r in rounds], rounds),
+        redis_cpu_us=_per_request_us([r.redis_cpu_seconds for r in rounds], rounds),
     )
+
+
+def _per_request_us(seconds: Sequence[float | None], rounds: Sequence[Round]) -> float | None:
+    if any(value is None for value in seconds):
+        return None
+    requests = sum(r.requests for r in rounds)
+    return sum(value or 0.0 for value in seconds) / requests * 1e6 if requests else None
 
 
 def pool_size_for(
@@ -218,12 +247,17 @@ def measure_load(
     pool: SignaturePool,
     workdir: Path,
     wrk: str,
+    redis: RedisServer | None = None,
 ) -> dict[str, TargetSummary]:
     best: dict[str, float] = {}
     rounds: dict[str, list[Round]] = {name: [] for name in services}
     warmups: dict[str, list[Round]] = {name: [] for name in services}
 
     def one(name: str, seconds: int) -> Round:
+        service = services[name]
+        shared = redis.service if redis is not None and name in REDIS_TARGETS else None
+        cpu_before = service.cpu_seconds()
+        redis_before = shared.cpu_seconds() if shared is not None else None
         result = run_wrk(
             wrk,
             services[name],
@@ -234,6 +268,9 @@ def measure_load(
             connections=args.connections,
             pool_size=pool_size_for(best.get(name), seconds, args.pool_cap, name in REPLAY_CHECKED),
         )
+        result.cpu_seconds = _used(cpu_before, service.cpu_seconds())
+        if shared is not None:
+            result.redis_cpu_seconds = _used(redis_before, shared.cpu_seconds())
         best[name] = max(best.get(name, 0.0), result.rps)
         return result
 

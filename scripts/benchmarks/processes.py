@@ -88,6 +88,13 @@ class Service:
             time.sleep(0.005)
         raise SystemExit(f"{self.name} did not answer within {timeout:.0f} s:\n{self.tail()}")
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) used so far by this service's live processes, its
+        workers included (its process group), from ``/proc``; ``None`` where there is none."""
+        if self.process is None:
+            return None
+        return group_cpu_seconds(self.process.pid)
+
     def tail(self, lines: int = 30) -> str:
         try:
             text = self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -197,9 +204,35 @@ def running(name: str, workdir: Path, redis_url: str | None = None) -> Iterator[
         service.stop()
 
 
+def group_cpu_seconds(group: int) -> float | None:
+    """User + system CPU seconds of the live processes in process group ``group`` (Linux)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[2]) == group:  # fields after the name: state, ppid, pgrp, ...
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class RedisServer:
+    """The benchmark's redis-server: its URL, and its process (for its CPU time)."""
+
+    url: str
+    service: Service
+
+
 @contextlib.contextmanager
-def redis_server(workdir: Path) -> Iterator[str]:
-    """A redis-server on a free loopback port, no persistence; yields ``redis://127.0.0.1:P``."""
+def redis_server(workdir: Path) -> Iterator[RedisServer]:
+    """A redis-server on a free loopback port, no persistence (``url``: redis://127.0.0.1:P)."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise SystemExit(
@@ -223,7 +256,7 @@ def redis_server(workdir: Path) -> Iterator[str]:
             if time.perf_counter() > deadline:
                 raise SystemExit(f"redis-server did not start:\n{service.tail()}")
             time.sleep(0.02)
-        yield f"redis://127.0.0.1:{port}"
+        yield RedisServer(f"redis://127.0.0.1:{port}", service)
     finally:
         service.stop()
 

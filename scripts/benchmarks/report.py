@@ -54,6 +54,20 @@ def _fmt_ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}x"
 
 
+def _fmt_cpu(summary: TargetSummary) -> str:
+    if summary.cpu_us is None:
+        return "—"
+    if summary.redis_cpu_us is None:
+        return f"{summary.cpu_us:,.0f}"
+    return f"{summary.cpu_us:,.0f} + {summary.redis_cpu_us:,.0f}"
+
+
+def _total_cpu_us(summary: TargetSummary) -> float | None:
+    if summary.cpu_us is None:
+        return None
+    return summary.cpu_us + (summary.redis_cpu_us or 0.0)
+
+
 def render(results: dict[str, Any], args: argparse.Namespace) -> str:
     """The tables, as Markdown (printed as is, and written to docs/benchmarks.md)."""
     lines: list[str] = []
@@ -66,9 +80,10 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
     )
     lines.append("")
     lines.append(
-        "| target | req/s | p50 ms | p99 ms | errors | req/s vs Prism | p99 vs Prism | req/s per round |"
+        "| target | req/s | p50 ms | p99 ms | errors | req/s vs Prism | p99 vs Prism "
+        "| CPU µs/req | req/s per round |"
     )
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for name in ALL_TARGETS:
         s = load.get(name)
         if s is None:
@@ -78,10 +93,14 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
         per_round = ", ".join(f"{x:,.0f}" for x in s.round_rps)
         lines.append(
             f"| {s.label} | {s.rps:,.0f} | {s.p50_ms:.2f} | {s.p99_ms:.2f} | {s.errors} | "
-            f"{_fmt_ratio(rps_ratio)} | {_fmt_ratio(p99_ratio)} | {per_round} |"
+            f"{_fmt_ratio(rps_ratio)} | {_fmt_ratio(p99_ratio)} | {_fmt_cpu(s)} | {per_round} |"
         )
     lines.append("")
-    lines.append("errors = non-2xx answers + socket errors (connect, read, write, timeout).")
+    lines.append(
+        "errors = non-2xx answers + socket errors (connect, read, write, timeout). CPU µs/req = "
+        "CPU time (user + system) of the target's processes (every worker) per request, "
+        "+ Redis's for a target on Redis; wrk's own is not counted."
+    )
     lines.append("")
 
     rows: list[tuple[str, str, str, str]] = []
@@ -115,14 +134,30 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
                 "",
             )
         )
-    for name, label, floor in (
-        ("mock-redis", "mock on Redis, 1 worker / mock in memory, req/s", 0.6),
-        ("mock-redis-2w", "mock on Redis, 2 workers / mock in memory (1 worker), req/s", 1.0),
+    for name, label, floor, workers in (
+        ("mock-redis", "mock on Redis, 1 worker / mock in memory, req/s", 0.6, "1 worker"),
+        (
+            "mock-redis-2w",
+            "mock on Redis, 2 workers / mock in memory (1 worker), req/s",
+            1.0,
+            "2 workers",
+        ),
     ):
         shared = load.get(name)
         if mock and shared:
             ratio = shared.rps / mock.rps
             rows.append((label, f"{ratio:.2f}x", f">= {floor:.2f}x", verdict(ratio >= floor)))
+            # The same cost in CPU per request, which the machine's noise moves far less.
+            spent, base = _total_cpu_us(shared), _total_cpu_us(mock)
+            if spent is not None and base:
+                rows.append(
+                    (
+                        f"mock on Redis, {workers}: CPU per request (+ Redis's) / in memory",
+                        f"{spent / base:.2f}x ({spent:,.0f} vs {base:,.0f} µs)",
+                        "—",
+                        "",
+                    )
+                )
     round_trips: dict[str, float] | None = results.get("round_trips")
     for kind, count in (round_trips or {}).items():
         # an accepted action must reach Redis: no write at all is a broken count, not a pass

@@ -45,9 +45,10 @@ def run(args: argparse.Namespace) -> int:
         services: dict[str, Service] = {}
         needs_ceiling = bool(args.targets) or "client" not in args.skip
         names = [t for t in ALL_TARGETS if t in args.targets or (t == "ceiling" and needs_ceiling)]
-        redis_url = None
+        redis = None
         if REDIS_TARGETS & set(names) or "round-trips" not in args.skip:
-            redis_url = stack.enter_context(redis_server(workdir))
+            redis = stack.enter_context(redis_server(workdir))
+        redis_url = redis.url if redis is not None else None
         for name in names:
             services[name] = stack.enter_context(running(name, workdir, redis_url))
             services[name].start()
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             preflight(service, pool)
         if args.targets:
             load_services = {name: services[name] for name in args.targets}
-            results["load"] = measure_load(args, load_services, pool, workdir, wrk)
+            results["load"] = measure_load(args, load_services, pool, workdir, wrk, redis)
         else:
             results["load"] = {}
         if "round-trips" not in args.skip and redis_url is not None:
