@@ -54,12 +54,12 @@ def connect(url: str) -> redis.asyncio.Redis:
     )
 
 
-def own_connection(client: redis.asyncio.Redis) -> AbstractConnection:
-    """A new connection with ``client``'s settings but no timer per read and write, outside
-    its pool: for a connection a class keeps for itself (the request path's pipeline, the
-    change feed's subscription), which bounds its own waits."""
+def own_connection(client: redis.asyncio.Redis, **settings: Any) -> AbstractConnection:
+    """A new connection with ``client``'s settings (and ``settings``) but no timer per read
+    and write, outside its pool: for a connection a class keeps for itself (the request
+    path's pipeline, the change feed's subscription), which bounds its own waits."""
     pool = client.connection_pool
-    kwargs: dict[str, Any] = {**pool.connection_kwargs, "socket_timeout": None}
+    kwargs: dict[str, Any] = {**pool.connection_kwargs, "socket_timeout": None, **settings}
     connection: AbstractConnection = pool.connection_class(**kwargs)
     return connection
 

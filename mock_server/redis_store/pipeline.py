@@ -19,9 +19,11 @@ task, timer or coroutine runs per command: the Python cost per command was most 
 Redis cost a request (``docs/scaling.md``).
 
 Time is bounded as the pool's commands are: when replies are owed and none has come for the
-timeout, or the connection is lost, every command waiting on it fails with
+timeout, or the connection is lost or refused, every command waiting on it fails with
 ``StateStoreUnavailable`` (never retried: the command may have run), and the next command
-connects anew. Scripts go by ``EVALSHA``; one the server does not know (restarted, flushed) is
+connects anew. An error reply fails only its own command: with ``StateStoreUnavailable``
+when it says the server cannot serve now (``LOADING``, ``OOM``, ``READONLY``, ...), else
+with redis-py's exception for it. Scripts go by ``EVALSHA``; one the server does not know (restarted, flushed) is
 loaded with ``SCRIPT LOAD`` and called again.
 """
 
@@ -34,10 +36,12 @@ from typing import Any, Final
 
 import hiredis
 import redis.asyncio
+import redis.exceptions
+from redis._parsers.base import BaseParser  # its mapping of error replies to exceptions
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import NoScriptError, ResponseError
 
-from mock_server.redis_store.connection import LOST, TIMEOUT_SECONDS, lost, own_connection
+from mock_server.redis_store.connection import TIMEOUT_SECONDS, lost, own_connection
 
 __all__ = ["AutoPipeline"]
 
@@ -49,6 +53,19 @@ MAX_WRITE: Final = 256
 MAX_WRITES_OUT: Final = 2
 
 Argument = str | bytes | int | float
+
+#: What the parser returns while a reply is not complete (never a reply itself).
+_INCOMPLETE: Final = object()
+#: Error replies that mean the server cannot serve now, not that the command was wrong.
+_UNAVAILABLE: Final = (
+    redis.exceptions.ConnectionError,  # LOADING, NOAUTH, WRONGPASS, max clients
+    redis.exceptions.ReadOnlyError,
+    redis.exceptions.OutOfMemoryError,
+    redis.exceptions.MasterDownError,
+    redis.exceptions.TryAgainError,
+    redis.exceptions.ClusterDownError,
+    redis.exceptions.NoPermissionError,
+)
 
 
 class AutoPipeline:
@@ -80,7 +97,8 @@ class AutoPipeline:
         self._shas: dict[str, str] = {}
 
     async def execute(self, *command: Argument) -> Any:
-        """The reply of ``command``; a Redis error reply raises (``ResponseError``)."""
+        """The reply of ``command``; an error reply raises (``ResponseError``, or
+        ``StateStoreUnavailable`` when the server cannot serve now)."""
         return await self._queue(command)
 
     async def execute_all(self, *commands: tuple[Argument, ...]) -> list[Any]:
@@ -104,9 +122,10 @@ class AutoPipeline:
             return await self.execute("EVALSHA", sha, len(keys), *keys, *args)
 
     async def aclose(self) -> None:
-        """Close the connection (commands still waiting fail)."""
-        if self._connecting is not None:
-            self._connecting.cancel()
+        """Close the connection (commands still waiting fail; a later one reconnects)."""
+        connecting, self._connecting = self._connecting, None
+        if connecting is not None:
+            connecting.cancel()
         self._drop(ConnectionError("closed"))
 
     # --- writing ----------------------------------------------------------------------------
@@ -150,23 +169,33 @@ class AutoPipeline:
         transport.write(data)
 
     async def _connect(self) -> None:
-        """Open a connection with redis-py (its handshake), then read it here."""
-        connection = own_connection(self._client)
+        """Open a connection with redis-py (its handshake), then read it here.
+
+        RESP2: the replies are then exactly the answers to the commands, in order (RESP3 may
+        interleave push messages, and its boolean false is hiredis's "no reply yet")."""
+        connection = own_connection(self._client, protocol=2)
         try:
             async with asyncio.timeout(self._timeout):
                 await connection.connect()  # type: ignore[no-untyped-call]
             # redis-py has no public accessor for its stream; the handshake is done on it.
             transport = connection._writer.transport  # type: ignore[union-attr]
-        except (*LOST, TimeoutError) as exc:
-            self._connecting = None
-            self._drop(exc)
+        except BaseException as exc:  # lost, refused (AUTH, SELECT) or cancelled (aclose)
+            if self._connecting is asyncio.current_task():
+                self._connecting = None
+                self._drop(exc if isinstance(exc, Exception) else ConnectionError("closed"))
+            await connection.disconnect(nowait=True)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        if self._connecting is not asyncio.current_task():  # closed meanwhile
             await connection.disconnect(nowait=True)
             return
         link = _Link(self, transport, connection)
         transport.set_protocol(link)
         self._link = link
         self._connecting = None
-        self._flush()
+        if self._flush_soon is None:  # else the flush already asked for writes it
+            self._flush()
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -179,14 +208,14 @@ class AutoPipeline:
         reader.feed(data)
         unanswered = self._unanswered
         try:
-            while (reply := reader.gets()) is not False:
+            while (reply := reader.gets()) is not _INCOMPLETE:
                 future, ends_write = unanswered.popleft()
                 if ends_write:
                     self._writes_out -= 1
                 if future.done():  # its request was cancelled (the client went away)
                     continue
                 if isinstance(reply, ResponseError):
-                    future.set_exception(_error(reply))
+                    future.set_exception(self._error(reply))
                 else:
                     future.set_result(reply)
         except (hiredis.ProtocolError, IndexError) as exc:  # garbage, or a reply unasked
@@ -194,6 +223,15 @@ class AutoPipeline:
             return
         if self._unsent and self._flush_soon is None and self._writes_out < self._max_writes_out:
             self._flush_soon = asyncio.get_running_loop().call_soon(self._flush)
+
+    def _error(self, reply: ResponseError) -> Exception:
+        """redis-py's exception for an error reply (``NoScriptError`` for ``script``); one
+        that says the server cannot serve now (loading, read-only, out of memory, ...) is the
+        503 of an unreachable store, as the pool's commands give."""
+        error: Exception = BaseParser.parse_error(str(reply))  # type: ignore[no-untyped-call]
+        if isinstance(error, _UNAVAILABLE):
+            return lost(self._where, error)
+        return error
 
     def _arm(self) -> None:
         if self._watchdog is None and self._unanswered:
@@ -226,6 +264,7 @@ class AutoPipeline:
                 future.set_exception(lost(self._where, exc))
         if link is not None:
             link.transport.abort()
+            link.opener._close()  # type: ignore[no-untyped-call]  # else redis-py warns when freed
 
 
 class _Link(asyncio.Protocol):
@@ -239,7 +278,7 @@ class _Link(asyncio.Protocol):
         self.transport = transport
         #: Kept while the link lives: redis-py closes the socket when its connection is freed.
         self.opener = opener
-        self.reader = hiredis.Reader(replyError=ResponseError)
+        self.reader = hiredis.Reader(replyError=ResponseError, notEnoughData=_INCOMPLETE)
 
     def data_received(self, data: bytes) -> None:
         self.pipeline._received(self, data)
@@ -247,11 +286,6 @@ class _Link(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         if self.pipeline._link is self:
             self.pipeline._drop(exc or ConnectionError("closed by Redis"))
-
-
-def _error(reply: ResponseError) -> ResponseError:
-    """redis-py's exception for an error reply (the one ``script`` needs told apart)."""
-    return NoScriptError(*reply.args) if str(reply).startswith("NOSCRIPT") else reply
 
 
 def _retrieved(future: asyncio.Future[Any]) -> None:

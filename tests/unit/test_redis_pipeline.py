@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import hiredis
 import pytest
 import redis
 import redis.asyncio
@@ -37,7 +38,12 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     original = AutoPipeline._send
 
     def counting(self: AutoPipeline, transport: asyncio.WriteTransport, data: bytes) -> None:
-        counted.append(data.count(b"\r\n*") + 1)  # each command starts with "*<argc>"
+        commands = hiredis.Reader()  # a write is commands in the protocol: parse them
+        commands.feed(data)
+        count = 0
+        while commands.gets() is not False:
+            count += 1
+        counted.append(count)
         original(self, transport, data)
 
     monkeypatch.setattr(AutoPipeline, "_send", counting)
@@ -202,3 +208,66 @@ async def test_a_write_that_fails_fails_its_commands_as_unavailable_then_service
     with pytest.raises(StateStoreUnavailable, match="redis at test is unreachable"):
         await asyncio.wait_for(pipeline.execute("ECHO", "lost"), 1)  # not the 2 s deadline
     assert await pipeline.execute("ECHO", "back") == b"back"
+
+
+async def test_a_connection_the_server_refuses_fails_each_command_and_never_hangs(
+    redis_url: str,
+) -> None:
+    """A handshake error that is not a lost connection (here ``SELECT`` of a database the
+    server does not have) is a 503 for every command, each time, not a wedged pipeline."""
+    refused = connect(redis_url.rsplit("/", 1)[0] + "/99")
+    pipeline = AutoPipeline(refused, where="redis at test")
+    for _ in range(2):
+        with pytest.raises(StateStoreUnavailable, match="redis at test is unreachable"):
+            await asyncio.wait_for(pipeline.execute("PING"), 5)
+    await refused.aclose()
+
+
+async def test_closing_while_connecting_fails_the_waiting_and_a_later_command_reconnects(
+    redis_url: str,
+) -> None:
+    db1 = connect(redis_url.rsplit("/", 1)[0] + "/1")  # its handshake has a SELECT
+    pipeline = AutoPipeline(db1, where="redis at test")
+    with redis.Redis.from_url(redis_url) as admin:
+        admin.client_pause(400, all=True)  # the SELECT waits meanwhile: still connecting
+    waiting = asyncio.ensure_future(pipeline.execute("PING"))
+    await asyncio.sleep(0.1)
+    assert not waiting.done()
+    await pipeline.aclose()
+    with pytest.raises(StateStoreUnavailable):
+        await asyncio.wait_for(waiting, 1)
+    assert await asyncio.wait_for(pipeline.execute("ECHO", "back"), 5) == b"back"
+    await pipeline.aclose()
+    await db1.aclose()
+
+
+async def test_replies_stay_with_their_commands_whatever_the_server_pushes(
+    client: redis.asyncio.Redis, redis_url: str
+) -> None:
+    """On RESP3 the server may push messages (client tracking, a cluster's maintenance
+    notices) and answer ``false``; the pipeline's connection speaks RESP2, so each reply is
+    its command's."""
+    pipeline = AutoPipeline(client)
+    await pipeline.execute("SET", "tracked", "1")
+    await pipeline.execute("CLIENT", "TRACKING", "on")
+    assert await pipeline.execute("GET", "tracked") == b"1"
+    with redis.Redis.from_url(redis_url) as other:
+        other.set("tracked", "2")  # an invalidation for a RESP3 tracking client
+    falsy = await pipeline.execute("EVAL", "redis.setresp(3) return false", 0)
+    assert falsy == 0  # RESP3 false, as RESP2 gives it
+    replies = [await asyncio.wait_for(pipeline.execute("ECHO", w), 2) for w in ("a", "b")]
+    assert replies == [b"a", b"b"]
+
+
+async def test_an_error_reply_saying_the_server_cannot_serve_is_unavailable(
+    client: redis.asyncio.Redis,
+) -> None:
+    """``LOADING``, ``OOM``, ``READONLY``...: the 503 of an unreachable store, as the pool's
+    commands give; any other error reply stays the command's own error."""
+    pipeline = AutoPipeline(client, where="redis at test")
+    for reply in ("LOADING Redis is loading", "OOM command not allowed", "READONLY replica"):
+        with pytest.raises(StateStoreUnavailable, match="redis at test"):
+            await pipeline.execute("EVAL", f"return redis.error_reply('{reply}')", 0)
+    with pytest.raises(ResponseError, match="wrong"):
+        await pipeline.execute("EVAL", "return redis.error_reply('ERR wrong')", 0)
+    assert await pipeline.execute("ECHO", "still") == b"still"
