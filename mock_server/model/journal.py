@@ -70,6 +70,13 @@ class JournalEntry:
             app_key=self.app_key,
         )
 
+    def redacted_headers(self) -> dict[str, str]:
+        """The headers with every credential's value replaced (what may be shown or kept)."""
+        return {
+            name: REDACTED if name in _SECRET_HEADERS else value
+            for name, value in self.headers.items()
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, camelCase, secrets redacted."""
         return {
@@ -80,10 +87,7 @@ class JournalEntry:
             "status": self.status,
             "outcome": self.outcome.value,
             "appKey": self.app_key,
-            "headers": {
-                name: REDACTED if name in _SECRET_HEADERS else value
-                for name, value in self.headers.items()
-            },
+            "headers": self.redacted_headers(),
             "body": _shown_body(self.body),
             "operation": self.operation,
             "responseBody": _shown_body(self.response_body),

@@ -1,10 +1,12 @@
 """The journal of one account as a capped Redis stream (``XADD ... MAXLEN <capacity>``).
 
-Entries are stored as the JSON the admin API shows (credentials already redacted: no secret
-is ever written to Redis), so reading needs no decoding of requests. They are kept as the
-in-memory journal keeps them (``kept_entry``: long values and bodies, the response body
-included, cut and marked), so the stream is bounded by its capacity times what an entry
-can hold; filters are applied as the entries are read.
+Entries are stored as their fields (credentials already redacted: no secret is ever written
+to Redis; bodies as the bytes they were, one character per byte) and shown when read, as the
+in-memory journal shows its entries: the same ``JournalEntry.to_dict``, so both backends show
+an entry alike, and writing one (on the request path) does not parse its bodies. They are
+kept as the in-memory journal keeps them (``kept_entry``: long values and bodies, the
+response body included, cut and marked), so the stream is bounded by its capacity times what
+an entry can hold; filters are applied as the entries are read.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import redis.asyncio
 
 from mock_server.model.journal import JournalEntry, kept_entry
 from mock_server.model.journal_filter import JournalFilter
+from mock_server.model.outcome import Outcome
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
@@ -24,6 +27,37 @@ from mock_server.redis_store.pipeline import AutoPipeline
 __all__ = ["RedisJournal"]
 
 _FIELD = b"e"
+#: The stored form's mark: an entry's fields (without it: the shown form, as written before).
+_FIELDS = 2
+
+
+def _text(body: bytes | None) -> str | None:
+    """A body as JSON can hold it, byte for byte (Latin-1 maps each byte to a character)."""
+    return None if body is None else body.decode("latin-1")
+
+
+def _bytes(text: str | None) -> bytes | None:
+    return None if text is None else text.encode("latin-1")
+
+
+def _shown(stored: bytes | str) -> dict[str, Any]:
+    """An entry as the admin API shows it."""
+    data: dict[str, Any] = orjson.loads(stored)
+    if data.get("v") != _FIELDS:
+        return data  # stored already shown
+    return JournalEntry(
+        time=data["time"],
+        request_id=data["requestId"],
+        method=data["method"],
+        path=data["path"],
+        status=data["status"],
+        outcome=Outcome(data["outcome"]),
+        app_key=data["appKey"],
+        headers=data["headers"],
+        body=_bytes(data["body"]),
+        response_body=_bytes(data["responseBody"]),
+        operation=data["operation"],
+    ).to_dict()
 
 
 class RedisJournal:
@@ -57,6 +91,20 @@ class RedisJournal:
         """``entry`` as the stream stores it, and its change-feed message (for ``record``
         and for the call center's script, which writes the entry of an accepted action)."""
         entry = kept_entry(entry, value_chars=self._value_chars, max_headers=self._max_headers)
+        stored = {
+            "v": _FIELDS,
+            "time": entry.time,
+            "requestId": entry.request_id,
+            "method": entry.method,
+            "path": entry.path,
+            "status": entry.status,
+            "outcome": entry.outcome.value,
+            "appKey": entry.app_key,
+            "headers": entry.redacted_headers(),
+            "body": _text(entry.body),
+            "operation": entry.operation,
+            "responseBody": _text(entry.response_body),
+        }
         summary = {
             "requestId": entry.request_id,
             "method": entry.method,
@@ -64,7 +112,7 @@ class RedisJournal:
             "status": entry.status,
             "outcome": entry.outcome.value,
         }
-        return orjson.dumps(entry.to_dict()), event_message("journal", summary)
+        return orjson.dumps(stored), event_message("journal", summary)
 
     async def record(self, entry: JournalEntry) -> None:
         """Append ``entry`` and tell the change feed, in one round trip (one write)."""
@@ -81,7 +129,7 @@ class RedisJournal:
             rows = await self._client.xrange(self._keys.journal)
         except LOST as exc:
             raise lost(self._where, exc) from None
-        entries = [orjson.loads(fields[_FIELD]) for _id, fields in rows or () if fields]
+        entries = [_shown(fields[_FIELD]) for _id, fields in rows or () if fields]
         if selection is None:
             return entries
         kept = [

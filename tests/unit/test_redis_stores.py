@@ -7,14 +7,20 @@ mock would have) on the session's real ``redis-server``.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from collections.abc import AsyncIterator
+from typing import Any
 
+import orjson
 import pytest
 import redis.asyncio
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from mock_server.model.events import InMemoryEventFeed
 from mock_server.model.faults import FaultPlan
-from mock_server.model.journal import JournalEntry
+from mock_server.model.journal import Journal, JournalEntry
 from mock_server.model.outcome import Outcome
 from mock_server.model.scenario import DEMO
 from mock_server.redis_store.callcenter import RedisCallCenter
@@ -225,3 +231,75 @@ async def test_a_lost_subscription_tells_the_subscribers_to_resync_and_comes_bac
             assert (await asyncio.wait_for(anext(subscription), 5)).kind == "reset"
     finally:
         await client.aclose()
+
+
+_SECRET = "SECRET"  # every credential's value starts so; nothing else has an "S"
+_PLAIN_TEXT = st.text(alphabet=st.characters(blacklist_characters="S"), max_size=1_100)
+_HEADERS = st.builds(
+    lambda plain, secret: {**plain, **secret},
+    st.dictionaries(st.sampled_from(["m7-appkey", "x-a", "host"]), _PLAIN_TEXT, max_size=3),
+    st.dictionaries(
+        st.sampled_from(["m7-sign", "authorization", "cookie"]),
+        _PLAIN_TEXT.map(lambda text: _SECRET + text),
+        max_size=3,
+    ),
+)
+_BODIES = st.one_of(
+    st.none(),
+    st.binary(max_size=64),  # often not UTF-8, not JSON
+    st.builds(orjson.dumps, st.dictionaries(st.text(max_size=5), st.integers(-(2**53), 2**53))),
+    st.builds(lambda n, c: c * n, st.integers(8_000, 9_000), st.sampled_from([b"a", "é".encode()])),
+)
+_ENTRIES = st.builds(
+    JournalEntry,
+    time=st.floats(1e9, 4e9),
+    request_id=st.text(min_size=1, max_size=12),
+    method=st.sampled_from(["POST", "GET"]),
+    path=st.text(min_size=1, max_size=40),
+    status=st.one_of(st.none(), st.integers(100, 599)),
+    outcome=st.sampled_from(list(Outcome)),
+    app_key=st.one_of(st.none(), st.text(max_size=8)),
+    headers=_HEADERS,
+    body=_BODIES,
+    response_body=_BODIES,
+    operation=st.one_of(st.none(), st.sampled_from(["listen", "whisper"])),
+)
+_journals = itertools.count(1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(entry=_ENTRIES)
+@example(  # not UTF-8, so shown as text, although it would be JSON after a lossy decoding
+    entry=JournalEntry(
+        time=1e9,
+        request_id="r",
+        method="POST",
+        path="/p",
+        status=200,
+        outcome=Outcome.OK,
+        app_key=None,
+        headers={},
+        body=b'"\xff"',
+    )
+)
+def test_an_entry_reads_back_from_redis_as_the_memory_journal_shows_it_and_keeps_no_secret(
+    redis_url: str, entry: JournalEntry
+) -> None:
+    in_memory = Journal(10, InMemoryEventFeed())
+    keys = AccountKeys(f"journal-{next(_journals)}")
+
+    async def both() -> tuple[list[dict[str, Any]], list[dict[str, Any]], bytes]:
+        client = connect(redis_url)
+        try:
+            shared = RedisJournal(client, keys)
+            await in_memory.record(entry)
+            await shared.record(entry)
+            rows: Any = await client.xrange(keys.journal)
+            stored = b"".join(bytes(fields[b"e"]) for _, fields in rows)
+            return await in_memory.entries(), await shared.entries(), stored
+        finally:
+            await client.aclose()
+
+    shown, read_back, stored = asyncio.run(both())
+    assert read_back == shown
+    assert _SECRET.encode() not in stored  # redacted before it reaches Redis
