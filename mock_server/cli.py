@@ -5,7 +5,7 @@ Every option has an environment variable (the option wins): ``--host`` M7_MOCK_H
 ``--credentials`` M7_MOCK_CREDENTIALS, ``--admin-token`` M7_MOCK_ADMIN_TOKEN,
 ``--cors-origins`` M7_MOCK_CORS_ORIGINS, ``--page-signing`` M7_MOCK_PAGE_SIGNING,
 ``--log-level`` M7_MOCK_LOG_LEVEL, ``--state``
-M7_MOCK_STATE, ``--workers`` M7_MOCK_WORKERS, and the limits (``--max-head-bytes``
+M7_MOCK_STATE, ``--workers`` M7_MOCK_WORKERS, ``--pin-workers`` M7_MOCK_PIN_WORKERS, and the limits (``--max-head-bytes``
 M7_MOCK_MAX_HEAD_BYTES, ...; see ``_LIMITS`` and docs/mock-server.md).
 
 With ``--workers N`` the server runs N processes; each builds its app from the same options,
@@ -30,6 +30,7 @@ from typing import Any, Final, cast
 from mock_server.banner import banner, base_url
 from mock_server.model.accounts import parse_scenario_file, plan_accounts
 from mock_server.model.scenario import DEMO, ScenarioError, read_scenario_data
+from mock_server.pinning import can_pin, pin_worker
 from mock_server.settings import (
     AUTH_MODES,
     DEMO_CREDENTIALS,
@@ -157,6 +158,15 @@ def _parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help="server processes; more than 1 needs --state redis://... (M7_MOCK_WORKERS; default 1)",
     )
     parser.add_argument(
+        "--pin-workers",
+        choices=("off", "on"),
+        default=env.get("M7_MOCK_PIN_WORKERS", "off"),
+        help=(
+            "on: each worker process on a CPU of its own (Linux; with --workers 2 or more) "
+            "(M7_MOCK_PIN_WORKERS; default off)"
+        ),
+    )
+    parser.add_argument(
         "--admin-origins",
         default=env.get("M7_MOCK_ADMIN_ORIGINS", ""),
         help=(
@@ -221,6 +231,12 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
             "workers: more than 1 needs a shared state (--state redis://host:port/db); "
             "in memory each worker would have its own replay cache and call center"
         )
+    if args.pin_workers not in ("off", "on"):
+        raise ConfigError("pin workers: must be off or on")
+    if args.pin_workers == "on" and args.workers < 2:
+        raise ConfigError("pin workers: only with --workers 2 or more")
+    if args.pin_workers == "on" and not can_pin():
+        raise ConfigError("pin workers: this system cannot pin a process to a CPU")
     origins = tuple(o.strip() for o in args.cors_origins.split(",") if o.strip())
     credentials, credentials_source = dict(DEMO_CREDENTIALS), "demo"
     if args.credentials:
@@ -269,6 +285,7 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         scenario_file=scenario_file,
         state=state,
         workers=args.workers,
+        pin_workers=args.pin_workers == "on",
     )
 
 
@@ -405,6 +422,10 @@ def worker_app() -> Any:
     argv = json.loads(os.environ.get(_ARGV_VARIABLE, "[]"))
     settings = parse_settings(argv, os.environ)
     _configure_logging(settings.log_level)
+    if settings.pin_workers:
+        cpu = pin_worker(settings.port, settings.workers)
+        where = f"CPU {cpu}" if cpu is not None else "no CPU of its own (every slot taken)"
+        logging.getLogger("mock_server").info("worker %d on %s", os.getpid(), where)
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     from mock_server.app import create_app
     from mock_server.http.access_log import AccessLog, LineWriter

@@ -105,6 +105,8 @@ class Settings:
     state: str = "memory"
     #: Server processes; more than one needs a shared ``state``.
     workers: int = 1
+    #: Each worker on a CPU of its own (``mock_server.pinning``).
+    pin_workers: bool = False
 
     #: The vendor's window: clock skew allowed and how long a sign+nonce is remembered.
     auth_window_seconds: int = 300

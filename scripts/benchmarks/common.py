@@ -31,12 +31,21 @@ TARGET_LABELS: Final = {
     "mock-quiet": "mock, `--log-level warning` (no access log)",
     "mock-redis": "mock, `--state redis://...` (1 worker, state in Redis)",
     "mock-redis-2w": "mock, `--state redis://... --workers 2`",
+    "mock-redis-2w-pinned": "mock, `--state redis://... --workers 2 --pin-workers on`",
     "mock-uvicorn-bounded": "mock, no access log, uvicorn + the bounded protocol (= m7-mock)",
     "mock-uvicorn-plain": "mock, no access log, uvicorn's own protocol (no limits)",
     "mock-granian": "mock, no access log, granian",
     "mock-hypercorn": "mock, no access log, hypercorn",
 }
-DEFAULT_TARGETS: Final = ("mock", "mock-redis", "mock-redis-2w", "prism", "prism-quiet", "ceiling")
+DEFAULT_TARGETS: Final = (
+    "mock",
+    "mock-redis",
+    "mock-redis-2w",
+    "mock-redis-2w-pinned",
+    "prism",
+    "prism-quiet",
+    "ceiling",
+)
 #: The mock under each server (scripts/benchmarks/servers.py), only on request (--targets).
 SERVER_TARGETS: Final = (
     "mock-uvicorn-bounded",
@@ -45,13 +54,14 @@ SERVER_TARGETS: Final = (
     "mock-hypercorn",
 )
 #: The targets that keep their state in Redis (the run starts a redis-server for them).
-REDIS_TARGETS: Final = frozenset({"mock-redis", "mock-redis-2w"})
+REDIS_TARGETS: Final = frozenset({"mock-redis", "mock-redis-2w", "mock-redis-2w-pinned"})
 #: Every target, in table order; mock-quiet and the server targets only on request.
 ALL_TARGETS: Final = (
     "mock",
     "mock-quiet",
     "mock-redis",
     "mock-redis-2w",
+    "mock-redis-2w-pinned",
     *SERVER_TARGETS,
     "prism",
     "prism-quiet",

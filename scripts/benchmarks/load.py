@@ -43,6 +43,7 @@ REPLAY_CHECKED: Final = frozenset(
         "mock-quiet",
         "mock-redis",
         "mock-redis-2w",
+        "mock-redis-2w-pinned",
         "mock-uvicorn-bounded",
         "mock-uvicorn-plain",
         "mock-granian",

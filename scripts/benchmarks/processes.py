@@ -187,14 +187,22 @@ ARGV: Final[dict[str, Callable[[int], list[str]]]] = {
 }
 
 
+#: The targets on Redis: their database, workers and further options.
+REDIS_ARGV: Final[dict[str, tuple[int, int, tuple[str, ...]]]] = {
+    "mock-redis": (1, 1, ()),
+    "mock-redis-2w": (2, 2, ()),
+    "mock-redis-2w-pinned": (4, 2, ("--pin-workers", "on")),  # 3: the round trips'
+}
+
+
 @contextlib.contextmanager
 def running(name: str, workdir: Path, redis_url: str | None = None) -> Iterator[Service]:
     port = free_port()
-    if name in ("mock-redis", "mock-redis-2w"):
+    if name in REDIS_ARGV:
         if redis_url is None:
             raise SystemExit(f"{name} needs a Redis (none was started)")
-        db = 1 if name == "mock-redis" else 2  # a database each: they never share a state
-        argv = mock_redis_argv(port, f"{redis_url}/{db}", 2 if name == "mock-redis-2w" else 1)
+        db, workers, extra = REDIS_ARGV[name]  # a database each: they never share a state
+        argv = [*mock_redis_argv(port, f"{redis_url}/{db}", workers), *extra]
     else:
         argv = ARGV[name](port)
     service = Service(name, argv, port, workdir / f"{name}.log")

@@ -142,6 +142,12 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
             1.0,
             "2 workers",
         ),
+        (
+            "mock-redis-2w-pinned",
+            "mock on Redis, 2 pinned workers / mock in memory (1 worker), req/s",
+            1.0,
+            "2 pinned workers",
+        ),
     ):
         shared = load.get(name)
         if mock and shared:

@@ -8,10 +8,13 @@ once per worker, and half of the reads would miss an admin change.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -178,3 +181,39 @@ def test_random_concurrent_sessions_keep_every_invariant(workers_url: str) -> No
     assert errors == []
     assert problems == []
     assert min(served.values()) > 20, served
+
+
+def _cpus_of_workers(port: int) -> list[str]:
+    """The allowed CPUs of each worker of the mock listening on ``port`` (from /proc)."""
+    parents = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if f"--port\0{port}\0" in (entry / "cmdline").read_text():
+                    parents.add(entry.name)
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            status = dict(
+                line.split(":\t", 1) for line in (entry / "status").read_text().splitlines()
+            )
+            if status.get("PPid") in parents and "spawn_main" in (entry / "cmdline").read_text():
+                found.append(status["Cpus_allowed_list"].strip())
+    return found
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs 2 CPUs")
+def test_pinned_workers_run_each_on_a_cpu_of_its_own(redis_service: Any) -> None:
+    url = redis_service.url(db=3)
+    with mock_process(
+        "--workers", "2", "--state", url, "--pin-workers", "on", "--log-level", "warning"
+    ) as base_url:
+        port = int(base_url.rsplit(":", 1)[1])
+        deadline = time.monotonic() + 10
+        while len(cpus := _cpus_of_workers(port)) < 2 or any("-" in c or "," in c for c in cpus):
+            assert time.monotonic() < deadline, f"workers' CPUs: {cpus}"
+            time.sleep(0.1)
+        assert len(set(cpus)) == 2, cpus  # one CPU each (no range, no list), not the same
+        assert httpx.get(f"{base_url}/__mock/state").status_code == 200

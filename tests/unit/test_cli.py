@@ -216,3 +216,14 @@ def test_a_scenario_file_declaring_accounts(tmp_path: Path) -> None:
     path.write_text("accounts:\n  - {appKey: job-a}\n")
     with pytest.raises(ConfigError, match=r"accounts.yaml: accounts\[0\]\.secret: is required"):
         parse_settings(["--scenario", str(path)], {})
+
+
+def test_pinned_workers_from_options_and_environment() -> None:
+    shared = ["--state", "redis://h:1/0", "--workers", "2"]
+    assert parse_settings(shared, {}).pin_workers is False
+    assert parse_settings([*shared, "--pin-workers", "on"], {}).pin_workers is True
+    assert parse_settings(shared, {"M7_MOCK_PIN_WORKERS": "on"}).pin_workers is True
+    with pytest.raises(ConfigError, match="pin workers: only with --workers 2 or more"):
+        parse_settings(["--pin-workers", "on"], {})
+    with pytest.raises(ConfigError, match="pin workers: must be off or on"):
+        parse_settings(shared, {"M7_MOCK_PIN_WORKERS": "yes"})
