@@ -4,8 +4,8 @@ Every option has an environment variable (the option wins): ``--host`` M7_MOCK_H
 ``--port`` M7_MOCK_PORT, ``--auth-mode`` M7_MOCK_AUTH_MODE, ``--scenario`` M7_MOCK_SCENARIO,
 ``--credentials`` M7_MOCK_CREDENTIALS, ``--admin-token`` M7_MOCK_ADMIN_TOKEN,
 ``--cors-origins`` M7_MOCK_CORS_ORIGINS, ``--page-signing`` M7_MOCK_PAGE_SIGNING,
-``--log-level`` M7_MOCK_LOG_LEVEL, ``--state``
-M7_MOCK_STATE, ``--workers`` M7_MOCK_WORKERS, ``--pin-workers`` M7_MOCK_PIN_WORKERS, and the limits (``--max-head-bytes``
+``--log-level`` M7_MOCK_LOG_LEVEL, ``--state`` M7_MOCK_STATE, ``--workers`` M7_MOCK_WORKERS,
+``--pin-workers`` M7_MOCK_PIN_WORKERS, and the limits (``--max-head-bytes``
 M7_MOCK_MAX_HEAD_BYTES, ...; see ``_LIMITS`` and docs/mock-server.md).
 
 With ``--workers N`` the server runs N processes; each builds its app from the same options,

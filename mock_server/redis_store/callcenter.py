@@ -85,6 +85,8 @@ class RedisCallCenter:
         #: The request path's commands (the action's script), auto-pipelined.
         self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
         self._media_server: str | None = None
+        #: The action script's keys but the request's own replay key, named once.
+        self._act_keys = (keys.center, keys.events, keys.faults, keys.journal)
 
     async def ensure(self, scenario: Scenario) -> None:
         """Start from ``scenario`` unless the account already has a state (another worker's)."""
@@ -139,9 +141,7 @@ class RedisCallCenter:
             message,
         ]
         for _ in range(3):
-            reply = await self._pipeline.script(
-                ACT, [keys.center, keys.events, keys.faults, keys.journal, replay_key], args
-            )
+            reply = await self._pipeline.script(ACT, [*self._act_keys, replay_key], args)
             kind = reply[0]
             if kind == b"missing":
                 await self._seed()

@@ -7,6 +7,7 @@ mock would have) on the session's real ``redis-server``.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import random
 from collections.abc import AsyncIterator
@@ -270,17 +271,7 @@ _journals = itertools.count(1)
 @settings(max_examples=60, deadline=None)
 @given(entry=_ENTRIES)
 @example(  # not UTF-8, so shown as text, although it would be JSON after a lossy decoding
-    entry=JournalEntry(
-        time=1e9,
-        request_id="r",
-        method="POST",
-        path="/p",
-        status=200,
-        outcome=Outcome.OK,
-        app_key=None,
-        headers={},
-        body=b'"\xff"',
-    )
+    entry=dataclasses.replace(_entry("r"), body=b'"\xff"')
 )
 def test_an_entry_reads_back_from_redis_as_the_memory_journal_shows_it_and_keeps_no_secret(
     redis_url: str, entry: JournalEntry
@@ -303,3 +294,15 @@ def test_an_entry_reads_back_from_redis_as_the_memory_journal_shows_it_and_keeps
     shown, read_back, stored = asyncio.run(both())
     assert read_back == shown
     assert _SECRET.encode() not in stored  # redacted before it reaches Redis
+
+
+async def test_an_entry_stored_in_the_shown_form_of_before_is_shown_as_stored(
+    workers: tuple[redis.asyncio.Redis, redis.asyncio.Redis],
+) -> None:
+    """Entries an older mock wrote (already shown, no ``v``) stay readable after an upgrade."""
+    client = workers[0]
+    shown = _entry("old").to_dict()
+    await client.xadd(KEYS.journal, {"e": orjson.dumps(shown)})
+    await RedisJournal(client, KEYS).record(_entry("new"))
+    entries = await RedisJournal(workers[1], KEYS).entries()
+    assert entries == [shown, _entry("new").to_dict()]
