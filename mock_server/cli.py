@@ -15,6 +15,7 @@ which ``main`` hands down through the environment (``worker_app``).
 from __future__ import annotations
 
 import argparse
+import atexit
 import dataclasses
 import gc
 import json
@@ -25,7 +26,7 @@ import socket
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from mock_server.banner import banner, base_url
 from mock_server.model.accounts import parse_scenario_file, plan_accounts
@@ -42,6 +43,9 @@ from mock_server.settings import (
     Settings,
     load_credentials,
 )
+
+if TYPE_CHECKING:
+    from mock_server.http.access_log import AccessLog
 
 __all__ = ["main", "parse_settings"]
 
@@ -300,6 +304,15 @@ def _state(value: str) -> str:
     return value
 
 
+def _stdout_access_log() -> AccessLog:
+    """The access log on stdout, through a ``LineWriter`` that writes what it holds at exit."""
+    from mock_server.http.access_log import AccessLog, LineWriter
+
+    lines = LineWriter(sys.stdout.buffer)
+    atexit.register(lines.flush)
+    return AccessLog(lines=lines)
+
+
 def _configure_logging(level: str) -> None:
     """Access lines (JSON) to stdout as they are (``main`` writes them through a
     ``LineWriter``; the handler is for anything else logging there); the mock's own
@@ -337,7 +350,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # noise for someone starting a server. (This module imports nothing of connexion.)
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     from mock_server.app import create_app
-    from mock_server.http.access_log import AccessLog, LineWriter
     from mock_server.redis_store.connection import StateStoreUnavailable, check_reachable
     from mock_server.server import serve
 
@@ -355,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if settings.state != "memory":
             check_reachable(settings.state)
-        app = create_app(settings, access_log=AccessLog(lines=LineWriter(sys.stdout.buffer)))
+        app = create_app(settings, access_log=_stdout_access_log())
     except (ScenarioError, StateStoreUnavailable) as exc:
         print(f"m7-mock: {exc}", file=sys.stderr)
         return 2
@@ -428,8 +440,7 @@ def worker_app() -> Any:
         logging.getLogger("mock_server").info("worker %d on %s", os.getpid(), where)
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     from mock_server.app import create_app
-    from mock_server.http.access_log import AccessLog, LineWriter
 
-    app = create_app(settings, access_log=AccessLog(lines=LineWriter(sys.stdout.buffer)))
+    app = create_app(settings, access_log=_stdout_access_log())
     _settle_garbage_collector()
     return app

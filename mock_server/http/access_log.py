@@ -5,7 +5,7 @@ duration, request id, app key and outcome. Never the signature, a body or any se
 
 By default the line is a record of the ``mock_server.access`` logger (what tests capture and
 an embedding application configures). The command line writes it to stdout through
-``LineWriter`` instead: the same line, buffered and flushed within 50 ms, without a logging
+``LineWriter`` instead: the same line, held and written within 50 ms, without a logging
 record and a flush per line, which were a tenth of the mock's time per request.
 """
 
@@ -26,6 +26,8 @@ __all__ = ["ACCESS_LOGGER", "AccessLog", "LineWriter", "Lines"]
 ACCESS_LOGGER: Final = "mock_server.access"
 #: How long a line may wait in ``LineWriter``'s buffer before it is flushed.
 FLUSH_DELAY: Final = 0.05
+#: Bytes ``LineWriter`` holds at most; more are written at once (a flood cannot grow it).
+HELD_BYTES: Final = 64 * 1024
 
 
 class Lines(Protocol):
@@ -36,16 +38,27 @@ class Lines(Protocol):
 
 
 class LineWriter:
-    """Lines into a binary stream, flushed on a timer of the running event loop (or at
-    once when there is none), and when closed."""
+    """Lines into a binary stream, written together on a timer of the running event loop
+    (or at once when there is none, or past ``HELD_BYTES``), and when flushed.
+
+    The lines are held here, not in the stream's buffer: with ``PYTHONUNBUFFERED`` set (as
+    in many container images) ``sys.stdout.buffer`` is a raw file, and every line would be
+    a system call of its own.
+    """
 
     def __init__(self, stream: BinaryIO, delay: float = FLUSH_DELAY) -> None:
         self._stream = stream
         self._delay = delay
+        self._held: list[bytes] = []
+        self._held_bytes = 0
         self._flush_pending = False
 
     def write_line(self, line: bytes) -> None:
-        self._stream.write(line + b"\n")
+        self._held.append(line + b"\n")
+        self._held_bytes += len(line) + 1
+        if self._held_bytes > HELD_BYTES:
+            self.flush()
+            return
         if self._flush_pending:
             return
         try:
@@ -57,8 +70,12 @@ class LineWriter:
         loop.call_later(self._delay, self.flush)
 
     def flush(self) -> None:
+        """Write what is held, in one write (also at exit: ``main`` registers it)."""
         self._flush_pending = False
+        held, self._held, self._held_bytes = self._held, [], 0
         with contextlib.suppress(OSError, ValueError):  # stdout closed: nothing left to tell
+            if held:
+                self._stream.write(b"".join(held))
             self._stream.flush()
 
 

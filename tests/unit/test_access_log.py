@@ -5,20 +5,27 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from typing import Any
 
-from mock_server.http.access_log import AccessLog, LineWriter
+from mock_server.http.access_log import HELD_BYTES, AccessLog, LineWriter
 from mock_server.http.record import RequestRecord
 from mock_server.model.outcome import Outcome
 
 
 class Stream(io.BytesIO):
-    """A binary stream that counts its flushes."""
+    """A binary stream that counts its writes and flushes (unbuffered, like stdout's binary
+    layer under ``PYTHONUNBUFFERED``: every write is a system call)."""
 
     flushes = 0
+    writes = 0
 
     def flush(self) -> None:
         self.flushes += 1
         super().flush()
+
+    def write(self, data: Any) -> int:
+        self.writes += 1
+        return super().write(data)
 
 
 def record() -> RequestRecord:
@@ -43,10 +50,20 @@ async def test_lines_are_flushed_once_within_the_delay() -> None:
     writer = LineWriter(stream, delay=0.01)
     for n in range(100):
         writer.write_line(b'{"n":%d}' % n)
-    assert stream.flushes == 0
+    assert (stream.writes, stream.flushes) == (0, 0)
     await asyncio.sleep(0.05)
-    assert stream.flushes == 1
+    assert (stream.writes, stream.flushes) == (1, 1)
     assert stream.getvalue().splitlines() == [b'{"n":%d}' % n for n in range(100)]
+
+
+async def test_a_flood_of_lines_is_written_before_the_delay_past_the_bound() -> None:
+    stream = Stream()
+    writer = LineWriter(stream, delay=60)
+    line = b"x" * 1023  # with its newline, 1 KiB
+    for _ in range(HELD_BYTES // 1024 + 1):
+        writer.write_line(line)
+    assert stream.writes == 1
+    assert stream.getvalue() == (line + b"\n") * (HELD_BYTES // 1024 + 1)
 
 
 def test_without_an_event_loop_every_line_is_flushed_at_once() -> None:
