@@ -5,6 +5,7 @@ the worker processes; it has no header-read timeout, no body-read timeout and no
 the size of a request head. ``BoundedHttpToolsProtocol`` adds those to uvicorn's own
 protocol, because they can only be enforced where the bytes arrive (an ASGI app sees a
 request only once its head is complete). Every refusal it sends is the error envelope.
+``TurnWrites`` sends a response's head and body, which uvicorn writes apart, as one write.
 Why uvicorn and not hypercorn or granian: docs/benchmarks.md, "Server choice"; the limits
 and their options: docs/mock-server.md, "Limits".
 
@@ -33,6 +34,69 @@ __all__ = ["BoundedHttpToolsProtocol", "serve"]
 
 #: Seconds a refused client is asked to wait before connecting again.
 _BUSY_RETRY_AFTER: Final = "1"
+#: Bytes ``TurnWrites`` holds at most before it sends them (streamed bodies stay bounded).
+_HELD_BYTES: Final = 64 * 1024
+
+
+class TurnWrites(asyncio.Transport):
+    """A connection's transport that sends what one turn of the event loop wrote as one
+    write. uvicorn writes a response's head and its body apart: two system calls, and on
+    loopback two segments that wake the client twice; held until the turn ends (or past
+    ``_HELD_BYTES``), they go as one. Everything but writing is the real transport's."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self._transport = transport
+        self._loop = loop
+        self._held: list[bytes] = []
+        self._held_bytes = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not data:
+            return
+        if not self._held:
+            self._loop.call_soon(self._send)
+        self._held.append(bytes(data))
+        self._held_bytes += len(data)
+        if self._held_bytes > _HELD_BYTES:
+            self._send()
+
+    def _send(self) -> None:
+        held, self._held, self._held_bytes = self._held, [], 0
+        if held and not self._transport.is_closing():
+            self._transport.write(held[0] if len(held) == 1 else b"".join(held))
+
+    def close(self) -> None:
+        self._send()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._held, self._held_bytes = [], 0
+        self._transport.abort()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    def pause_reading(self) -> None:
+        self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self._transport.resume_reading()
+
+    def is_reading(self) -> bool:
+        return self._transport.is_reading()
+
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        self._transport.set_protocol(protocol)
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self._transport.get_protocol()
+
+    def get_write_buffer_size(self) -> int:
+        return self._held_bytes + self._transport.get_write_buffer_size()
 
 
 def _refusal(status: int, message: str, *, extra: bytes = b"") -> bytes:
@@ -124,6 +188,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.transport = TurnWrites(transport, self.loop)
         if len(self.connections) > self._limits.max_connections:
             self.app = _busy
         self._arm(self._limits.header_read_timeout, self._head_timed_out)
