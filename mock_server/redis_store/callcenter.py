@@ -1,16 +1,14 @@
 """The call center of one account, kept in Redis and changed atomically.
 
-The state is one JSON document (``CallCenter.export``) under the account's ``center`` key.
+The state is one hash per account (``m7:{K}:callcenter``, its fields: ``center_fields``).
 A supervisor action is one Lua script (``act.lua``: the rules of
-``mock_server.model.callcenter`` step by step, run by Redis alone). Every admin change is one
-optimistic transaction: ``WATCH`` the key, read it, apply the change with the very rules of
-``CallCenter``, and write the result in ``MULTI``/``EXEC``; when another worker changed the key
-meanwhile, ``EXEC`` fails and the change is retried on the new state. So two workers can never
-both put one supervisor on two calls, or two supervisors on one call. A refused action writes
-nothing.
-
-One document per account keeps every action a single read and write, at the price that an
-action costs time in proportion to the size of the call center (fine for hundreds of agents).
+``mock_server.model.callcenter`` step by step, run by Redis alone) that reads and writes only
+the fields it needs, so it costs the same whatever the size of the call center. Every admin
+change is one optimistic transaction: ``WATCH`` the hash, read it, apply the change with the
+very rules of ``CallCenter``, and write every field anew in ``MULTI``/``EXEC``; when another
+worker changed the hash meanwhile, ``EXEC`` fails and the change is retried on the new state.
+So two workers can never both put one supervisor on two calls, or two supervisors on one
+call. A refused action writes nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +35,7 @@ from mock_server.model.callcenter_store import Action
 from mock_server.model.faults import Decision
 from mock_server.model.owed import FaultFired, Owed, Replayed
 from mock_server.model.scenario import Scenario, parse_scenario
+from mock_server.redis_store.center_fields import center_data, center_fields
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.faults import TAKE_FAULTS
 from mock_server.redis_store.journal import RedisJournal
@@ -91,12 +90,15 @@ class RedisCallCenter:
     async def ensure(self, scenario: Scenario) -> None:
         """Start from ``scenario`` unless the account already has a state (another worker's)."""
         center = CallCenter(scenario, clock=self._clock)
+        fields = center_fields(center.export())
         await self._run(
-            self._client.msetnx(
-                {
-                    self._keys.scenario: orjson.dumps(scenario.to_data()),
-                    self._keys.center: orjson.dumps(center.export()),
-                }
+            self._client.eval(
+                _SEED,
+                2,
+                self._keys.scenario,
+                self._keys.center,
+                orjson.dumps(scenario.to_data()),
+                *(item for pair in fields.items() for item in pair),
             )
         )
 
@@ -188,7 +190,8 @@ class RedisCallCenter:
         self._media_server = None
         pipe = self._client.pipeline(transaction=True)
         pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
-        pipe.set(self._keys.center, orjson.dumps(center.export()))
+        pipe.delete(self._keys.center)
+        pipe.hset(self._keys.center, mapping=center_fields(center.export()))  # type: ignore[arg-type]
         pipe.publish(self._keys.events, event_message("callcenter", {"action": "load"}))
         await self._run(pipe.execute())
 
@@ -258,13 +261,12 @@ class RedisCallCenter:
         await self.ensure(self._scenario)
 
     async def _state(self) -> dict[str, Any]:
-        raw = await self._run(self._client.get(self._keys.center))
-        if raw is None:
+        state = center_data(await self._run(self._client.hgetall(self._keys.center)))
+        if state is None:
             await self._seed()
-            raw = await self._run(self._client.get(self._keys.center))
-        if raw is None:
+            state = center_data(await self._run(self._client.hgetall(self._keys.center)))
+        if state is None:
             raise LookupError(f"state store: account {self._keys.account} has no state")
-        state: dict[str, Any] = orjson.loads(raw)
         return state
 
     async def _read(self) -> CallCenter:
@@ -288,22 +290,21 @@ class RedisCallCenter:
                 for _ in range(_MAX_ATTEMPTS):
                     try:
                         await pipe.watch(*watched)
-                        raw_center, *raw_scenario = await pipe.mget(watched)
-                        if raw_center is None:
+                        data = center_data(await pipe.hgetall(keys.center))
+                        if data is None:
                             await pipe.reset()  # type: ignore[no-untyped-call]
                             await self._seed()
                             continue
                         scenario = (
-                            parse_scenario(orjson.loads(raw_scenario[0] or b"null"))
+                            parse_scenario(orjson.loads(await pipe.get(keys.scenario) or b"null"))
                             if resets
                             else _NO_SCENARIO
                         )
-                        center = CallCenter.restore(
-                            scenario, orjson.loads(raw_center), clock=self._clock
-                        )
+                        center = CallCenter.restore(scenario, data, clock=self._clock)
                         result = action(center)  # a refusal raises; the pipe unwatches
                         pipe.multi()  # type: ignore[no-untyped-call]
-                        pipe.set(keys.center, orjson.dumps(center.export()))
+                        pipe.delete(keys.center)
+                        pipe.hset(keys.center, mapping=center_fields(center.export()))  # type: ignore[arg-type]
                         payload = event(result) if callable(event) else event
                         pipe.publish(keys.events, event_message("callcenter", payload))
                         await pipe.execute()
@@ -314,6 +315,17 @@ class RedisCallCenter:
             raise lost(self._where, exc) from None
         raise RuntimeError(f"call center of {keys.account}: {_MAX_ATTEMPTS} conflicting writes")
 
+
+#: Seeds an account (KEYS: scenario, center; ARGV: the scenario, then the center's fields and
+#: values) unless its center exists: another worker may have seeded it meanwhile.
+_SEED: Final = """
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+for i = 2, #ARGV, 1000 do  -- unpack has a limit: at most 500 fields at a time
+  redis.call('HSET', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
+return 1
+"""
 
 #: The action script (see ``act.lua``), with ``take_faults`` before it.
 ACT: Final = TAKE_FAULTS + (Path(__file__).with_name("act.lua")).read_text(encoding="utf-8")

@@ -3,7 +3,7 @@
 =============================  =========  =================================================
 key                            type       holds
 =============================  =========  =================================================
-``m7:{K}:center``              string     the call center now: JSON (``CallCenter.export``)
+``m7:{K}:callcenter``          hash       the call center now (fields: ``center_fields``)
 ``m7:{K}:scenario``            string     the scenario a reset returns to (JSON, file format)
 ``m7:{K}:faults``              string     the fault plan in force, counts remaining (JSON)
 ``m7:{K}:journal``             stream     the last requests (``XADD MAXLEN <capacity>``)
@@ -39,7 +39,7 @@ class AccountKeys:
 
     @property
     def center(self) -> str:
-        return self.prefix + "center"
+        return self.prefix + "callcenter"
 
     @property
     def scenario(self) -> str:

@@ -392,6 +392,8 @@ def test_hangup_while_another_supervisor_monitors_detaches_them(cc: CallCenter) 
     assert (view.id, view.supervisor, view.mode) == ("call-0002", "2003", "listen")
     assert status(cc, "2003") == ("idle", None)
     assert status(cc, "9528") == ("idle", None)
+    assert cc.listen("2003", "9527").supervisor == "2003"  # free to monitor another call
+    refused(lambda: cc.listen("2000", "9528"), 409, "40903", "agentNumber")
 
 
 def test_the_monitoring_supervisor_may_hang_up_the_call(cc: CallCenter) -> None:
@@ -423,6 +425,9 @@ def test_pickup_moves_the_call_to_the_supervisor(cc: CallCenter) -> None:
     assert cc.call("call-0001") == view
     assert status(cc, "2002") == ("talking", "call-0001")
     assert status(cc, "9527") == ("idle", None)
+    # The actions see it so too: 9527 has no call to monitor, 2002 is busy on its own.
+    refused(lambda: cc.listen("2000", "9527"), 409, "40903", "agentNumber")
+    refused(lambda: cc.listen("2002", "9528"), 409, "40902", "listenAgent")
 
 
 def test_pickup_a_ringing_call_answers_it(cc: CallCenter, clock: Clock) -> None:
@@ -438,6 +443,7 @@ def test_pickup_while_another_supervisor_monitors_detaches_them(cc: CallCenter) 
     assert status(cc, "2003") == ("idle", None)
     assert status(cc, "2000") == ("talking", "call-0002")
     assert status(cc, "9528") == ("idle", None)
+    assert cc.listen("2003", "9527").supervisor == "2003"  # free to monitor another call
 
 
 def test_the_monitoring_supervisor_may_pick_up_the_call(cc: CallCenter) -> None:

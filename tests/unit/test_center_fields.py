@@ -1,0 +1,68 @@
+"""The call center as a Redis hash: its fields read back as the export, and its size is not
+an action's cost (``redis_store/center_fields.py``, ``act.lua``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio
+
+from mock_server.model.callcenter import CallCenter
+from mock_server.model.scenario import AgentSpec, CallSpec, Scenario, load_demo
+from mock_server.redis_store.callcenter import RedisCallCenter
+from mock_server.redis_store.center_fields import center_data, center_fields
+from mock_server.redis_store.connection import connect
+from mock_server.redis_store.keys import AccountKeys
+
+
+def as_read(fields: dict[str, bytes]) -> dict[bytes, bytes]:
+    """The fields as redis-py's ``HGETALL`` returns them."""
+    return {name.encode(): value for name, value in fields.items()}
+
+
+def test_the_fields_read_back_as_the_export_and_index_the_calls() -> None:
+    center = CallCenter(load_demo(), clock=lambda: 1_767_600_000.25)
+    center.listen("2002", "9527")
+    center.hangup_channel("2000", "9529")
+    center.start_call("9530", customer="13600136000")
+    data = center.export()
+    fields = center_fields(data)
+    assert center_data(as_read(fields)) == data
+    assert {name: fields[name] for name in fields if name.startswith(("on:", "mon:"))} == {
+        "on:9527": b"call-0001",
+        "on:9528": b"call-0002",
+        "on:9530": b"call-0004",
+        "mon:2002": b"call-0001",
+        "mon:2003": b"call-0002",
+    }
+    assert center_data({}) is None
+
+
+@pytest.fixture
+async def client(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
+    client = connect(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+async def test_a_call_center_of_thousands_of_agents_is_seeded_and_acted_on(
+    client: redis.asyncio.Redis,
+) -> None:
+    """5,000 agents: more fields than one Lua ``unpack`` takes, so the seed writes in parts."""
+    agents = (
+        AgentSpec("1", "Lead", "supervisor"),
+        *(AgentSpec(str(n), f"Agent {n}", "agent") for n in range(1000, 6000)),
+    )
+    scenario = Scenario("10.0.0.1:11100", agents, (CallSpec("call-9", "138", "5999", "talking"),))
+    keys = AccountKeys("big-center")
+    await client.delete(keys.center, keys.scenario)
+    center = RedisCallCenter(client, keys, scenario=scenario)
+    await center.ensure(scenario)
+    assert [agent.number for agent in await center.agents()] == [a.number for a in agents]
+    view = await center.act("listen", "1", "5999", supervisor_field="listenAgent")
+    assert (view.id, view.supervisor, view.mode) == ("call-9", "1", "listen")
+    await center.ensure(load_demo())  # the center exists: nothing is replaced
+    assert len(await center.agents()) == 5001
