@@ -27,7 +27,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from m7_call_monitor.signing import APPKEY_HEADER
 from mock_server.http.access_log import AccessLog
@@ -65,13 +65,28 @@ class MockApp:
     """The mock's ASGI app, with its state reachable for tests and the command line:
     ``state`` is the default account's, ``accounts`` every account's."""
 
-    def __init__(self, app: ASGIApp, accounts: Accounts) -> None:
+    def __init__(
+        self, app: ASGIApp, accounts: Accounts, *, on_shutdown: Callable[[], None] | None = None
+    ) -> None:
         self._app = app
         self.accounts = accounts
         self.state = accounts.default_state
+        self._on_shutdown = on_shutdown
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._app(scope, receive, send)
+        if scope["type"] != "lifespan" or self._on_shutdown is None:
+            await self._app(scope, receive, send)
+            return
+        on_shutdown = self._on_shutdown
+
+        async def send_then_stop(message: Message) -> None:
+            # uvicorn ends a process stopped by a signal by raising that signal again once
+            # the lifespan is over, so no atexit runs: what is held is written here.
+            if message["type"] in ("lifespan.shutdown.complete", "lifespan.shutdown.failed"):
+                on_shutdown()
+            await send(message)
+
+        await self._app(scope, receive, send_then_stop)
 
 
 def account_plan(settings: Settings) -> AccountPlan:
@@ -149,6 +164,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
     otherwise (the command line writes it straight to stdout).
     """
     settings = settings or Settings()
+    access_log = access_log or AccessLog()
     plan = account_plan(settings)
     accounts = build_accounts(settings)
     operations = vendor_operations()
@@ -168,7 +184,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
         partial(
             RequestLifecycle,
             journal_of=lambda record: named_by_headers(record).journal,
-            access_log=access_log or AccessLog(),
+            access_log=access_log,
             clock=settings.clock,
             auth_mode=settings.auth_mode,
             admin_prefix=ADMIN_BASE_PATH,
@@ -234,4 +250,4 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
     )
     for layer in reversed(layers):
         app = layer(app)
-    return MockApp(app, accounts)
+    return MockApp(app, accounts, on_shutdown=access_log.flush)

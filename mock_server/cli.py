@@ -15,7 +15,6 @@ which ``main`` hands down through the environment (``worker_app``).
 from __future__ import annotations
 
 import argparse
-import atexit
 import dataclasses
 import gc
 import json
@@ -305,12 +304,11 @@ def _state(value: str) -> str:
 
 
 def _stdout_access_log() -> AccessLog:
-    """The access log on stdout, through a ``LineWriter`` that writes what it holds at exit."""
+    """The access log on stdout, through a ``LineWriter`` (the app writes what it holds when
+    it shuts down)."""
     from mock_server.http.access_log import AccessLog, LineWriter
 
-    lines = LineWriter(sys.stdout.buffer)
-    atexit.register(lines.flush)
-    return AccessLog(lines=lines)
+    return AccessLog(lines=LineWriter(sys.stdout.buffer))
 
 
 def _configure_logging(level: str) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import select
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO, Final, Protocol
 
@@ -21,13 +23,15 @@ import orjson
 
 from mock_server.http.record import RequestRecord
 
-__all__ = ["ACCESS_LOGGER", "AccessLog", "LineWriter", "Lines"]
+__all__ = ["ACCESS_LOGGER", "PIPE_BUF", "AccessLog", "LineWriter", "Lines"]
 
 ACCESS_LOGGER: Final = "mock_server.access"
 #: How long a line may wait in ``LineWriter``'s buffer before it is flushed.
 FLUSH_DELAY: Final = 0.05
 #: Bytes ``LineWriter`` holds at most; more are written at once (a flood cannot grow it).
 HELD_BYTES: Final = 64 * 1024
+#: Bytes a pipe takes in one write, never interleaved with another writer's (POSIX: >= 512).
+PIPE_BUF: Final = getattr(select, "PIPE_BUF", 512)
 
 
 class Lines(Protocol):
@@ -36,6 +40,9 @@ class Lines(Protocol):
     def write_line(self, line: bytes) -> None:
         """Write one line (without its newline)."""
 
+    def flush(self) -> None:
+        """Write what is held."""
+
 
 class LineWriter:
     """Lines into a binary stream, written together on a timer of the running event loop
@@ -43,7 +50,9 @@ class LineWriter:
 
     The lines are held here, not in the stream's buffer: with ``PYTHONUNBUFFERED`` set (as
     in many container images) ``sys.stdout.buffer`` is a raw file, and every line would be
-    a system call of its own.
+    a system call of its own. They are written in pieces of whole lines of at most
+    ``PIPE_BUF`` bytes, which a pipe takes at once: the workers of ``--workers N`` share
+    stdout, and their lines must never interleave.
     """
 
     def __init__(self, stream: BinaryIO, delay: float = FLUSH_DELAY) -> None:
@@ -70,13 +79,36 @@ class LineWriter:
         loop.call_later(self._delay, self.flush)
 
     def flush(self) -> None:
-        """Write what is held, in one write (also at exit: ``main`` registers it)."""
+        """Write what is held (also when the app shuts down, and at exit)."""
         self._flush_pending = False
         held, self._held, self._held_bytes = self._held, [], 0
         with contextlib.suppress(OSError, ValueError):  # stdout closed: nothing left to tell
-            if held:
-                self._stream.write(b"".join(held))
+            for piece in _pieces(held):
+                self._write(piece)
             self._stream.flush()
+
+    def _write(self, data: bytes) -> None:
+        """All of ``data``: a raw file may take less than it is given."""
+        view = memoryview(data)
+        while view:
+            written = self._stream.write(view)
+            if not written:  # None: a non-blocking stream is full; the rest is dropped
+                return
+            view = view[written:]
+
+
+def _pieces(lines: list[bytes]) -> Iterator[bytes]:
+    """``lines`` joined into pieces of at most ``PIPE_BUF`` bytes (a longer line alone)."""
+    piece: list[bytes] = []
+    size = 0
+    for line in lines:
+        if piece and size + len(line) > PIPE_BUF:
+            yield b"".join(piece)
+            piece, size = [], 0
+        piece.append(line)
+        size += len(line)
+    if piece:
+        yield b"".join(piece)
 
 
 class AccessLog:
@@ -89,6 +121,11 @@ class AccessLog:
     @property
     def enabled(self) -> bool:
         return self._logger.isEnabledFor(logging.INFO)
+
+    def flush(self) -> None:
+        """Write the lines held (the app calls it when it shuts down)."""
+        if self._lines is not None:
+            self._lines.flush()
 
     def write(self, record: RequestRecord, duration_ms: float) -> None:
         """Log the request; ``duration_ms`` is measured on a monotonic clock by the caller."""

@@ -154,3 +154,27 @@ def test_the_banner_comes_once_the_port_answers(port: str) -> None:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def test_every_access_line_is_written_when_the_server_stops_at_once() -> None:
+    """Access lines wait up to 50 ms to be written together; a server stopped right after the
+    last answer still writes every one (when its app shuts down: uvicorn re-raises SIGTERM
+    after the shutdown, so no atexit handler would run)."""
+    argv = [sys.executable, "-m", "mock_server", "--port", "0"]
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None
+            banner = [process.stdout.readline(), process.stdout.readline()]
+            base = banner[1].split()[-1]
+            with httpx.Client(base_url=base, timeout=5) as client:
+                for _ in range(20):
+                    assert client.get("/__mock/health").status_code == 200
+            process.terminate()
+            rest = process.stdout.read()
+        finally:
+            process.kill()
+            process.wait(timeout=10)
+    lines = [json.loads(line) for line in rest.splitlines() if line.startswith("{")]
+    assert [line["path"] for line in lines] == ["/__mock/health"] * 20

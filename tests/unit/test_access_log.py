@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from mock_server.http.access_log import HELD_BYTES, AccessLog, LineWriter
+from mock_server.http.access_log import HELD_BYTES, PIPE_BUF, AccessLog, LineWriter
 from mock_server.http.record import RequestRecord
 from mock_server.model.outcome import Outcome
 
@@ -19,13 +19,20 @@ class Stream(io.BytesIO):
     flushes = 0
     writes = 0
 
+    def __init__(self, takes: int | None = None) -> None:
+        super().__init__()
+        self.pieces: list[bytes] = []
+        self._takes = takes  # at most so many bytes a write (a raw file may take less)
+
     def flush(self) -> None:
         self.flushes += 1
         super().flush()
 
     def write(self, data: Any) -> int:
         self.writes += 1
-        return super().write(data)
+        piece = bytes(data)[: self._takes]
+        self.pieces.append(piece)
+        return super().write(piece)
 
 
 def record() -> RequestRecord:
@@ -62,8 +69,33 @@ async def test_a_flood_of_lines_is_written_before_the_delay_past_the_bound() -> 
     line = b"x" * 1023  # with its newline, 1 KiB
     for _ in range(HELD_BYTES // 1024 + 1):
         writer.write_line(line)
-    assert stream.writes == 1
     assert stream.getvalue() == (line + b"\n") * (HELD_BYTES // 1024 + 1)
+    assert stream.writes == (HELD_BYTES // 1024 + 1 + 3) // 4  # PIPE_BUF is 4 KiB on Linux
+
+
+async def test_writes_are_whole_lines_a_pipe_takes_at_once() -> None:
+    """Workers share stdout: a write of at most PIPE_BUF bytes is never interleaved."""
+    stream = Stream()
+    writer = LineWriter(stream, delay=60)
+    short = [b"%d:" % n + b"y" * (n * 37 % 900) for n in range(60)]
+    lines = [*short[:30], b"z" * (3 * PIPE_BUF), *short[30:]]
+    long_line = lines[30]
+    for line in lines:
+        writer.write_line(line)
+    writer.flush()
+    assert stream.getvalue().splitlines() == lines
+    for piece in stream.pieces:
+        assert piece.endswith(b"\n")
+        assert len(piece) <= PIPE_BUF or piece == long_line + b"\n"
+    assert len(stream.pieces) < len(lines) / 2
+
+
+def test_a_file_that_takes_less_than_it_is_given_still_gets_every_line() -> None:
+    stream = Stream(takes=100)
+    writer = LineWriter(stream)
+    for n in range(50):
+        writer.write_line(b'{"n":%d,"pad":"%s"}' % (n, b"p" * 180))
+    assert [json.loads(x)["n"] for x in stream.getvalue().splitlines()] == list(range(50))
 
 
 def test_without_an_event_loop_every_line_is_flushed_at_once() -> None:

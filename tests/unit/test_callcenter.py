@@ -450,6 +450,8 @@ def test_the_monitoring_supervisor_may_pick_up_the_call(cc: CallCenter) -> None:
     view = cc.pickup_channel("2003", "9528")
     assert (view.agent, view.supervisor, view.mode) == ("2003", None, None)
     assert status(cc, "2003") == ("talking", "call-0002")
+    cc.hangup_channel("2000", "2003")
+    assert cc.listen("2003", "9527").supervisor == "2003"  # no longer monitoring call-0002
 
 
 def test_a_picked_up_call_can_be_hung_up_through_the_supervisor(cc: CallCenter) -> None:

@@ -3,12 +3,13 @@ an action's cost (``redis_store/center_fields.py``, ``act.lua``)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio
 
-from mock_server.model.callcenter import CallCenter
+from mock_server.model.callcenter import CallCenter, CallStateError
 from mock_server.model.scenario import AgentSpec, CallSpec, Scenario, load_demo
 from mock_server.redis_store.callcenter import RedisCallCenter
 from mock_server.redis_store.center_fields import center_data, center_fields
@@ -66,3 +67,33 @@ async def test_a_call_center_of_thousands_of_agents_is_seeded_and_acted_on(
     assert (view.id, view.supervisor, view.mode) == ("call-9", "1", "listen")
     await center.ensure(load_demo())  # the center exists: nothing is replaced
     assert len(await center.agents()) == 5001
+
+
+async def test_after_every_action_the_hash_is_exactly_the_fields_of_its_calls(
+    client: redis.asyncio.Redis,
+) -> None:
+    """No index left behind and no field leaked, whatever the action did (act.lua keeps the
+    fields itself; this is what the admin path would write)."""
+    keys = AccountKeys("fields-after-actions")
+    await client.delete(keys.center, keys.scenario)
+    center = RedisCallCenter(client, keys, scenario=load_demo())
+    await center.ensure(load_demo())
+    steps = [
+        ("listen", "2002", "9527", "listenAgent"),
+        ("whisper", "2002", "9527", "whisperAgent"),
+        ("loot_call", "2002", "9527", "lootCallAgent"),
+        ("pickup_channel", "2002", "9527", "pickupAgent"),  # the monitor picks up its call
+        ("pickup_channel", "2000", "9528", "pickupAgent"),  # a call 2003 monitors
+        ("hangup_channel", "2003", "2002", "hangupAgent"),
+        ("listen", "2003", "9529", "listenAgent"),  # ringing: refused, writes nothing
+        ("pickup_channel", "2003", "9529", "pickupAgent"),  # ringing: answered
+        ("listen", "2002", "2000", "listenAgent"),
+        ("hangup_channel", "2002", "2000", "hangupAgent"),  # by its monitor
+    ]
+    for action, supervisor, agent, field in steps:
+        with contextlib.suppress(CallStateError):  # refused: must write nothing
+            await center.act(action, supervisor, agent, supervisor_field=field)  # type: ignore[arg-type]
+        stored = await client.hgetall(keys.center)
+        data = center_data(stored)
+        assert data is not None
+        assert stored == as_read(center_fields(data)), (action, supervisor, agent)
