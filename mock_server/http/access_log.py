@@ -79,7 +79,7 @@ class LineWriter:
         loop.call_later(self._delay, self.flush)
 
     def flush(self) -> None:
-        """Write what is held (also when the app shuts down, and at exit)."""
+        """Write what is held (the app's shutdown calls it too)."""
         self._flush_pending = False
         held, self._held, self._held_bytes = self._held, [], 0
         with contextlib.suppress(OSError, ValueError):  # stdout closed: nothing left to tell

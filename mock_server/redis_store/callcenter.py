@@ -190,8 +190,7 @@ class RedisCallCenter:
         self._media_server = None
         pipe = self._client.pipeline(transaction=True)
         pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
-        pipe.delete(self._keys.center)
-        pipe.hset(self._keys.center, mapping=center_fields(center.export()))  # type: ignore[arg-type]
+        _rewrite(pipe, self._keys.center, center)
         pipe.publish(self._keys.events, event_message("callcenter", {"action": "load"}))
         await self._run(pipe.execute())
 
@@ -303,8 +302,7 @@ class RedisCallCenter:
                         center = CallCenter.restore(scenario, data, clock=self._clock)
                         result = action(center)  # a refusal raises; the pipe unwatches
                         pipe.multi()  # type: ignore[no-untyped-call]
-                        pipe.delete(keys.center)
-                        pipe.hset(keys.center, mapping=center_fields(center.export()))  # type: ignore[arg-type]
+                        _rewrite(pipe, keys.center, center)
                         payload = event(result) if callable(event) else event
                         pipe.publish(keys.events, event_message("callcenter", payload))
                         await pipe.execute()
@@ -329,6 +327,13 @@ return 1
 
 #: The action script (see ``act.lua``), with ``take_faults`` before it.
 ACT: Final = TAKE_FAULTS + (Path(__file__).with_name("act.lua")).read_text(encoding="utf-8")
+
+
+def _rewrite(pipe: Any, key: str, center: CallCenter) -> None:
+    """Queue on ``pipe`` the writes that make ``key`` hold ``center``, every field anew (so
+    no index of an earlier state is left)."""
+    pipe.delete(key)
+    pipe.hset(key, mapping=center_fields(center.export()))
 
 
 def _call_view(row: list[Any]) -> CallView:

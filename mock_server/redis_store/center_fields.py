@@ -15,7 +15,7 @@ field               holds
 ``c:<id>``          a call: ``[id, customer, agent, state, supervisor, mode,
                     startedMs, answeredMs]`` (JSON)
 ``on:<agent>``      the id of the call that agent is on
-``mon:<agent>``     the id of the call that supervisor monitors
+``mon:<number>``    the id of the call that supervisor monitors
 ==================  ==============================================================
 
 The data is ``CallCenter.export``'s; ``center_data(center_fields(data)) == data``.

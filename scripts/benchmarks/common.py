@@ -53,8 +53,6 @@ SERVER_TARGETS: Final = (
     "mock-granian",
     "mock-hypercorn",
 )
-#: The targets that keep their state in Redis (the run starts a redis-server for them).
-REDIS_TARGETS: Final = frozenset({"mock-redis", "mock-redis-2w", "mock-redis-2w-pinned"})
 #: Every target, in table order; mock-quiet and the server targets only on request.
 ALL_TARGETS: Final = (
     "mock",

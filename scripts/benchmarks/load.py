@@ -23,12 +23,11 @@ from .common import (
     APP_KEY,
     BODY,
     LISTEN_PATH,
-    REDIS_TARGETS,
     SUPERVISOR,
     TARGET_LABELS,
     log,
 )
-from .processes import RedisServer, Service
+from .processes import REDIS_TARGETS, RedisServer, Service
 from .signatures import SignaturePool
 
 #: wrk's request script, beside this module.

@@ -193,6 +193,8 @@ REDIS_ARGV: Final[dict[str, tuple[int, int, tuple[str, ...]]]] = {
     "mock-redis-2w": (2, 2, ()),
     "mock-redis-2w-pinned": (4, 2, ("--pin-workers", "on")),  # 3: the round trips'
 }
+#: The targets that keep their state in Redis (the run starts a redis-server for them).
+REDIS_TARGETS: Final = frozenset(REDIS_ARGV)
 
 
 @contextlib.contextmanager

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .common import ALL_TARGETS, APP_KEY, REDIS_TARGETS, ROOT, SECRET, log
+from .common import ALL_TARGETS, APP_KEY, ROOT, SECRET, log
 from .costs import measure_client, measure_cold_starts, measure_signature
 from .load import TargetSummary, measure_load, preflight
-from .processes import Service, find_wrk, redis_server, running
+from .processes import REDIS_TARGETS, Service, find_wrk, redis_server, running
 from .report import DOCS, docs_section, jsonable, machine, render, write_docs
 from .request_cost import measure_request_cost
 from .round_trips import measure_round_trips

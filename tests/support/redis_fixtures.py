@@ -7,11 +7,13 @@ each other's keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import redis
+import redis.asyncio
 
+from mock_server.redis_store.connection import connect
 from tests.support.redis_server import RedisServer, redis_server
 
 
@@ -28,3 +30,13 @@ def redis_url(redis_service: RedisServer) -> str:
     with redis.Redis.from_url(url) as connection:
         connection.flushall()
     return url
+
+
+@pytest.fixture
+async def redis_client(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
+    """The mock's asyncio client (``redis_store.connection.connect``) on ``redis_url``."""
+    client = connect(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()

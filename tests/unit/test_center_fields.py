@@ -4,16 +4,13 @@ an action's cost (``redis_store/center_fields.py``, ``act.lua``)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
 
-import pytest
 import redis.asyncio
 
 from mock_server.model.callcenter import CallCenter, CallStateError
 from mock_server.model.scenario import AgentSpec, CallSpec, Scenario, load_demo
 from mock_server.redis_store.callcenter import RedisCallCenter
 from mock_server.redis_store.center_fields import center_data, center_fields
-from mock_server.redis_store.connection import connect
 from mock_server.redis_store.keys import AccountKeys
 
 
@@ -40,17 +37,8 @@ def test_the_fields_read_back_as_the_export_and_index_the_calls() -> None:
     assert center_data({}) is None
 
 
-@pytest.fixture
-async def client(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
-    client = connect(redis_url)
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
 async def test_a_call_center_of_thousands_of_agents_is_seeded_and_acted_on(
-    client: redis.asyncio.Redis,
+    redis_client: redis.asyncio.Redis,
 ) -> None:
     """5,000 agents: more fields than one Lua ``unpack`` takes, so the seed writes in parts."""
     agents = (
@@ -59,8 +47,8 @@ async def test_a_call_center_of_thousands_of_agents_is_seeded_and_acted_on(
     )
     scenario = Scenario("10.0.0.1:11100", agents, (CallSpec("call-9", "138", "5999", "talking"),))
     keys = AccountKeys("big-center")
-    await client.delete(keys.center, keys.scenario)
-    center = RedisCallCenter(client, keys, scenario=scenario)
+    await redis_client.delete(keys.center, keys.scenario)
+    center = RedisCallCenter(redis_client, keys, scenario=scenario)
     await center.ensure(scenario)
     assert [agent.number for agent in await center.agents()] == [a.number for a in agents]
     view = await center.act("listen", "1", "5999", supervisor_field="listenAgent")
@@ -70,13 +58,13 @@ async def test_a_call_center_of_thousands_of_agents_is_seeded_and_acted_on(
 
 
 async def test_after_every_action_the_hash_is_exactly_the_fields_of_its_calls(
-    client: redis.asyncio.Redis,
+    redis_client: redis.asyncio.Redis,
 ) -> None:
     """No index left behind and no field leaked, whatever the action did (act.lua keeps the
     fields itself; this is what the admin path would write)."""
     keys = AccountKeys("fields-after-actions")
-    await client.delete(keys.center, keys.scenario)
-    center = RedisCallCenter(client, keys, scenario=load_demo())
+    await redis_client.delete(keys.center, keys.scenario)
+    center = RedisCallCenter(redis_client, keys, scenario=load_demo())
     await center.ensure(load_demo())
     steps = [
         ("listen", "2002", "9527", "listenAgent"),
@@ -93,7 +81,7 @@ async def test_after_every_action_the_hash_is_exactly_the_fields_of_its_calls(
     for action, supervisor, agent, field in steps:
         with contextlib.suppress(CallStateError):  # refused: must write nothing
             await center.act(action, supervisor, agent, supervisor_field=field)  # type: ignore[arg-type]
-        stored = await client.hgetall(keys.center)
+        stored = await redis_client.hgetall(keys.center)
         data = center_data(stored)
         assert data is not None
         assert stored == as_read(center_fields(data)), (action, supervisor, agent)

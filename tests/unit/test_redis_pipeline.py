@@ -7,7 +7,6 @@ its bytes to the socket (``AutoPipeline._send``).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import hiredis
 import pytest
@@ -20,15 +19,6 @@ from mock_server.redis_store.connection import connect
 from mock_server.redis_store.pipeline import AutoPipeline
 
 SCRIPT = "return {'echo', ARGV[1], KEYS[1]}"
-
-
-@pytest.fixture
-async def client(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
-    opened = connect(redis_url)
-    try:
-        yield opened
-    finally:
-        await opened.aclose()
 
 
 @pytest.fixture
@@ -51,9 +41,9 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 async def test_concurrent_commands_share_writes_and_each_gets_its_own_reply(
-    client: redis.asyncio.Redis, writes: list[int]
+    redis_client: redis.asyncio.Redis, writes: list[int]
 ) -> None:
-    pipeline = AutoPipeline(client)
+    pipeline = AutoPipeline(redis_client)
     await pipeline.execute("PING")  # connected (the handshake's writes not counted)
     writes.clear()
     replies = await asyncio.gather(*(pipeline.execute("ECHO", f"n{i}") for i in range(200)))
@@ -62,9 +52,9 @@ async def test_concurrent_commands_share_writes_and_each_gets_its_own_reply(
 
 
 async def test_a_command_alone_goes_at_once_in_one_write(
-    client: redis.asyncio.Redis, writes: list[int]
+    redis_client: redis.asyncio.Redis, writes: list[int]
 ) -> None:
-    pipeline = AutoPipeline(client)
+    pipeline = AutoPipeline(redis_client)
     await pipeline.execute("PING")
     writes.clear()
     for i in range(5):
@@ -72,9 +62,9 @@ async def test_a_command_alone_goes_at_once_in_one_write(
     assert writes == [1, 1, 1, 1, 1]
 
 
-async def test_an_error_reply_fails_only_its_own_command(client: redis.asyncio.Redis) -> None:
-    pipeline = AutoPipeline(client)
-    await client.set("text", "not a number")
+async def test_an_error_reply_fails_only_its_own_command(redis_client: redis.asyncio.Redis) -> None:
+    pipeline = AutoPipeline(redis_client)
+    await redis_client.set("text", "not a number")
     results = await asyncio.gather(
         pipeline.execute("INCR", "counter"),
         pipeline.execute("INCR", "text"),
@@ -86,18 +76,20 @@ async def test_an_error_reply_fails_only_its_own_command(client: redis.asyncio.R
     assert results[2] == 2
 
 
-async def test_a_script_the_server_forgot_is_loaded_again(client: redis.asyncio.Redis) -> None:
-    pipeline = AutoPipeline(client)
+async def test_a_script_the_server_forgot_is_loaded_again(
+    redis_client: redis.asyncio.Redis,
+) -> None:
+    pipeline = AutoPipeline(redis_client)
     assert await pipeline.script(SCRIPT, ["k"], ["a"]) == [b"echo", b"a", b"k"]
-    await client.script_flush()
+    await redis_client.script_flush()
     replies = await asyncio.gather(*(pipeline.script(SCRIPT, ["k"], [str(i)]) for i in range(10)))
     assert [reply[1] for reply in replies] == [str(i).encode() for i in range(10)]
 
 
 async def test_a_cancelled_caller_leaves_the_order_of_the_others(
-    client: redis.asyncio.Redis,
+    redis_client: redis.asyncio.Redis,
 ) -> None:
-    pipeline = AutoPipeline(client)
+    pipeline = AutoPipeline(redis_client)
     calls = [asyncio.ensure_future(pipeline.execute("ECHO", str(i))) for i in range(30)]
     await asyncio.sleep(0)
     calls[7].cancel()
@@ -112,9 +104,9 @@ async def test_a_cancelled_caller_leaves_the_order_of_the_others(
 
 
 async def test_a_killed_connection_fails_its_commands_as_unavailable_then_service_resumes(
-    client: redis.asyncio.Redis, redis_url: str
+    redis_client: redis.asyncio.Redis, redis_url: str
 ) -> None:
-    pipeline = AutoPipeline(client, where="redis at test")
+    pipeline = AutoPipeline(redis_client, where="redis at test")
     pending = asyncio.ensure_future(pipeline.execute("BLPOP", "nothing", 5))  # no reply yet
     await asyncio.sleep(0.2)
     with redis.Redis.from_url(redis_url) as admin:
@@ -126,18 +118,18 @@ async def test_a_killed_connection_fails_its_commands_as_unavailable_then_servic
 
 
 async def test_replies_slower_than_the_timeout_fail_as_unavailable(
-    client: redis.asyncio.Redis,
+    redis_client: redis.asyncio.Redis,
 ) -> None:
-    pipeline = AutoPipeline(client, where="redis at test", timeout=0.3)
+    pipeline = AutoPipeline(redis_client, where="redis at test", timeout=0.3)
     with pytest.raises(StateStoreUnavailable, match="TimeoutError"):
         await asyncio.wait_for(pipeline.execute("BLPOP", "nothing", 3), 2)
     assert await pipeline.execute("ECHO", "back") == b"back"
 
 
 async def test_while_two_writes_are_out_later_commands_wait_and_go_together(
-    client: redis.asyncio.Redis, writes: list[int]
+    redis_client: redis.asyncio.Redis, writes: list[int]
 ) -> None:
-    pipeline = AutoPipeline(client)
+    pipeline = AutoPipeline(redis_client)
     await pipeline.execute("PING")
     writes.clear()
     held = asyncio.ensure_future(pipeline.execute("BLPOP", "nothing", 0.3))  # out for 0.3 s
@@ -150,8 +142,10 @@ async def test_while_two_writes_are_out_later_commands_wait_and_go_together(
     assert writes == [1, 1, 3]
 
 
-async def test_a_reply_longer_than_one_read_is_put_together(client: redis.asyncio.Redis) -> None:
-    pipeline = AutoPipeline(client)
+async def test_a_reply_longer_than_one_read_is_put_together(
+    redis_client: redis.asyncio.Redis,
+) -> None:
+    pipeline = AutoPipeline(redis_client)
     long = "x" * (3 << 20)  # far more than one socket read
     replies = await asyncio.gather(
         pipeline.execute("ECHO", "before"),
@@ -194,9 +188,9 @@ async def test_an_unreachable_redis_fails_its_commands_as_unavailable() -> None:
 
 
 async def test_a_write_that_fails_fails_its_commands_as_unavailable_then_service_resumes(
-    client: redis.asyncio.Redis, monkeypatch: pytest.MonkeyPatch
+    redis_client: redis.asyncio.Redis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pipeline = AutoPipeline(client, where="redis at test")
+    pipeline = AutoPipeline(redis_client, where="redis at test")
     await pipeline.execute("PING")
     original = AutoPipeline._send
 
@@ -242,12 +236,12 @@ async def test_closing_while_connecting_fails_the_waiting_and_a_later_command_re
 
 
 async def test_replies_stay_with_their_commands_whatever_the_server_pushes(
-    client: redis.asyncio.Redis, redis_url: str
+    redis_client: redis.asyncio.Redis, redis_url: str
 ) -> None:
     """On RESP3 the server may push messages (client tracking, a cluster's maintenance
     notices) and answer ``false``; the pipeline's connection speaks RESP2, so each reply is
     its command's."""
-    pipeline = AutoPipeline(client)
+    pipeline = AutoPipeline(redis_client)
     await pipeline.execute("SET", "tracked", "1")
     await pipeline.execute("CLIENT", "TRACKING", "on")
     assert await pipeline.execute("GET", "tracked") == b"1"
@@ -260,11 +254,11 @@ async def test_replies_stay_with_their_commands_whatever_the_server_pushes(
 
 
 async def test_an_error_reply_saying_the_server_cannot_serve_is_unavailable(
-    client: redis.asyncio.Redis,
+    redis_client: redis.asyncio.Redis,
 ) -> None:
     """``LOADING``, ``OOM``, ``READONLY``...: the 503 of an unreachable store, as the pool's
     commands give; any other error reply stays the command's own error."""
-    pipeline = AutoPipeline(client, where="redis at test")
+    pipeline = AutoPipeline(redis_client, where="redis at test")
     for reply in ("LOADING Redis is loading", "OOM command not allowed", "READONLY replica"):
         with pytest.raises(StateStoreUnavailable, match="redis at test"):
             await pipeline.execute("EVAL", f"return redis.error_reply('{reply}')", 0)
