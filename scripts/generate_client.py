@@ -3,7 +3,9 @@
     python scripts/generate_client.py            # rewrite what the document generates
     python scripts/generate_client.py --check    # exit 1 with a diff when anything is stale
 
-What the document generates, all under generated_client/:
+What the document generates: first its own "Call-state rules" paragraphs, one per operation,
+from its ``x-call-state-rules`` table (``scripts/rules_prose.py``; generated first, since the
+descriptions flow into the clients), then, all under generated_client/:
 
 * ``m7_openapi/``: the Python package (openapi-python-client, openapi/generator.yaml);
 * ``typescript/src/schema.ts``: the TypeScript types (openapi-typescript);
@@ -11,7 +13,8 @@ What the document generates, all under generated_client/:
   which is the document's ``info.version``.
 
 Both modes generate into a temporary folder with the same tools and config, so the check can
-never disagree with what `make generate` writes.
+never disagree with what `make generate` writes. The check generates the clients from the
+document as `make generate` would leave it (its paragraphs regenerated).
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ import tempfile
 from pathlib import Path
 
 import yaml
+
+# This file runs as a script, so its own folder is on the path, not the repository root; the
+# module is imported as `scripts.rules_prose`, the name mypy checks it under. The editable
+# install already puts the root on the path; this keeps the script working without it.
+sys.path.append(str(Path(__file__).resolve().parent.parent))
+
+from mock_server.model.rules import RulesError
+from scripts.rules_prose import HEAD, ProseError, rewrite
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "openapi" / "call-monitor.yaml"
@@ -147,6 +158,34 @@ def write(output: Path, old: dict[str, str], new: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def _shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+def document_with_prose(document: Path) -> tuple[str, str]:
+    """(the document's text, the text with its paragraphs generated from its table)."""
+    text = document.read_bytes().decode("utf-8")
+    try:
+        return text, rewrite(text)
+    except (ProseError, RulesError) as error:
+        raise SystemExit(
+            f"{_shown(document)}: cannot generate its {HEAD} paragraphs: {error}"
+        ) from error
+
+
+def prose_diff(document: Path, text: str, generated: str) -> list[str]:
+    """Unified diff lines between the document's paragraphs and the generated ones."""
+    name = _shown(document).as_posix()
+    return list(
+        difflib.unified_diff(
+            text.splitlines(keepends=True),
+            generated.splitlines(keepends=True),
+            f"committed/{name}",
+            f"generated/{name}",
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail when anything is stale")
@@ -156,21 +195,37 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    text, generated = document_with_prose(args.document)
+    stale_prose = prose_diff(args.document, text, generated)
     with tempfile.TemporaryDirectory() as tmp:
-        old, new = committed(args.output), expected(args.document, args.output, Path(tmp))
+        document = args.document
+        if stale_prose and args.check:
+            document = Path(tmp) / "document" / args.document.name
+            document.parent.mkdir()
+            document.write_bytes(generated.encode("utf-8"))
+        elif stale_prose:
+            args.document.write_bytes(generated.encode("utf-8"))
+            print(f"rewrote the {HEAD} paragraphs of {_shown(args.document)} from its table")
+        old, new = committed(args.output), expected(document, args.output, Path(tmp))
     changes = diff(old, new)
     if args.check:
+        if stale_prose:
+            sys.stdout.writelines(stale_prose)
+            print(
+                f"\n{_shown(args.document)}: its {HEAD} paragraphs are not what its "
+                "x-call-state-rules table generates (a paragraph edited by hand, or the table "
+                "changed without regenerating).\n"
+                "Run `make generate` and commit the result with the document change.\n"
+            )
         if changes:
             sys.stdout.writelines(changes)
-            where = (
-                args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
-            )
             print(
-                f"\n{where} is stale: it is not what the OpenAPI document generates.\n"
-                "Run `make generate` and commit the result with the document change."
+                f"\n{_shown(args.output)} is stale: it is not what the OpenAPI document "
+                "generates.\nRun `make generate` and commit the result with the document change."
             )
+        if stale_prose or changes:
             return 1
-        print("generated clients are up to date")
+        print("generated paragraphs and clients are up to date")
         return 0
     if changes:
         write(args.output, old, new)

@@ -15,8 +15,15 @@ cannot be installed here. On top of it, the rules only this project knows:
 * an error code added to an operation's response (a backticked five-digit code such as
   `40906` in the response's description) is breaking: it is a new refusal, so a call that
   succeeded may now fail; one removed is not;
-* an operation's "Call-state rules:" paragraph changed is breaking: it is prose no tool can
-  read, and a tightened rule refuses calls that used to succeed.
+* the call-state rules are compared as the table they are (``x-call-state-rules``, read by
+  ``mock_server.model.rules``), operation by operation, each precondition named by the
+  condition it refuses: one added to an operation (a new refusal), removed from it (a request
+  it refused now gets another answer), its status, code or field changed, or its place in
+  the order of checks changed (another refusal answers first) is breaking; its message or
+  its ``requires`` prose changed is not. An operation's effect or mode changed is breaking,
+  the words saying it (``says``) are not. The "Call-state rules" paragraphs are generated
+  from the table (``scripts/rules_prose.py``), so they are not compared; a base document
+  without the table (before 1.1.0) gives one non-breaking change, and no rule is compared.
 
 The gate (``--gate``) compares the working tree's document with the one at the merge base
 with ``main``: any change needs a bump of ``info.version``, a breaking one a major bump, and
@@ -38,6 +45,12 @@ from typing import Any
 
 import yaml
 
+# This file runs as a script, so its own folder is on the path, not the repository root (the
+# editable install already puts it there; this keeps the script working without it).
+sys.path.append(str(Path(__file__).resolve().parent.parent))
+
+from mock_server.model.rules import EXTENSION, OPERATIONS, Precondition, RulesError, RuleTable
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = Path("openapi/call-monitor.yaml")
 CHANGELOG = Path("CHANGELOG.md")
@@ -45,7 +58,6 @@ BRIDGE = ROOT / "scripts" / "api_smart_diff.mjs"
 
 _METHODS = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
 _ERROR_CODE = re.compile(r"`([0-9]{5})`")
-_CALL_STATE_RULES = re.compile(r"Call-state rules:(.*?)(?:\n\s*\n|\Z)", re.DOTALL)
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
 _SCHEMA_WRAPPERS = {"content", "application/json", "schema", "properties"}
 
@@ -171,11 +183,12 @@ def library_changes(before: Mapping[str, Any], raws: Iterable[Mapping[str, Any]]
     """api-smart-diff's changes under ``paths`` and the document's metadata, deduplicated.
 
     Changes under ``components`` are left out: api-smart-diff resolves every ``$ref``, so
-    each one already appears at every operation that uses the component.
+    each one already appears at every operation that uses the component. So are those under
+    ``x-call-state-rules``: :func:`call_state_rule_changes` names and classes them.
     """
     changes: list[Change] = []
     for raw in raws:
-        if raw["path"][:1] == ["components"]:
+        if raw["path"][:1] in (["components"], [EXTENSION]):
             continue
         operation, where, what = _describe(raw)
         if _request_field_removed(before, raw):
@@ -196,9 +209,150 @@ def _error_codes(document: Mapping[str, Any], operation: Mapping[str, Any]) -> d
     return codes
 
 
-def _call_state_rules(operation: Mapping[str, Any]) -> str | None:
-    match = _CALL_STATE_RULES.search(str(operation.get("description", "")))
-    return " ".join(match.group(1).split()) if match else None
+def _operation_names(*documents: Mapping[str, Any]) -> dict[str, str]:
+    """operationId -> "METHOD /path", from the first document that has the operation."""
+    names: dict[str, str] = {}
+    for document in reversed(documents):
+        for name, operation in operations(document).items():
+            if "operationId" in operation:
+                names[str(operation["operationId"])] = name
+    return names
+
+
+def _keyed(rules: Iterable[Precondition]) -> dict[str, Precondition]:
+    """An operation's preconditions by the condition each refuses (``#2`` on a repeat)."""
+    keyed: dict[str, Precondition] = {}
+    for rule in rules:
+        key, n = rule.refuses, 1
+        while key in keyed:
+            n += 1
+            key = f"{rule.refuses}#{n}"
+        keyed[key] = rule
+    return keyed
+
+
+def _common_order(old: Sequence[str], new: Sequence[str]) -> set[str]:
+    """The rules that kept their order: a longest common subsequence of the two orders."""
+    lengths = [[0] * (len(new) + 1) for _ in range(len(old) + 1)]
+    for i in range(len(old) - 1, -1, -1):
+        for j in range(len(new) - 1, -1, -1):
+            lengths[i][j] = (
+                lengths[i + 1][j + 1] + 1
+                if old[i] == new[j]
+                else max(lengths[i + 1][j], lengths[i][j + 1])
+            )
+    kept: set[str] = set()
+    i = j = 0
+    while i < len(old) and j < len(new):
+        if old[i] == new[j]:
+            kept.add(old[i])
+            i, j = i + 1, j + 1
+        elif lengths[i + 1][j] >= lengths[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return kept
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _rule(key: str, rule: Precondition) -> str:
+    return f"call-state rule {key} ({rule.status} {rule.code})"
+
+
+def _effect(table: RuleTable, operation: str) -> str:
+    effect = table.effects[operation]
+    return f"{effect.effect} (mode {effect.mode})" if effect.mode else effect.effect
+
+
+def _table(document: Mapping[str, Any], side: str) -> RuleTable | Change:
+    try:
+        return RuleTable.from_data(document[EXTENSION])
+    except RulesError as error:
+        why = "the rules cannot be compared; the mock refuses to start on such a table"
+        return Change(True, "rule", "document", "call-state rules", f"{side}: {error}", why)
+
+
+def _operation_rule_changes(
+    name: str, operation: str, old: RuleTable, new: RuleTable
+) -> list[Change]:
+    """The changes of one operation's preconditions and effect (``name``: "METHOD /path")."""
+    changes: list[Change] = []
+
+    def add(breaking: bool, where: str, what: str, why: str) -> None:
+        changes.append(Change(breaking, "rule", name, where, what, why))
+
+    was, now = _keyed(old.of(operation)), _keyed(new.of(operation))
+    for key, rule in was.items():
+        if key not in now:
+            why = "a request it refused gets another answer now: behaviour a client may test for"
+            add(True, _rule(key, rule), "removed", why)
+    for key, rule in now.items():
+        if key not in was:
+            add(
+                True, _rule(key, rule), "added", "a new refusal: a call that succeeded may now fail"
+            )
+    common_old = [key for key in was if key in now]
+    common_new = [key for key in now if key in was]
+    kept = _common_order(common_old, common_new)
+    old_places = {key: place for place, key in enumerate(was, start=1)}
+    new_places = {key: place for place, key in enumerate(now, start=1)}
+    for key in common_new:
+        before, after = was[key], now[key]
+        where = _rule(key, before)
+        for attribute in ("status", "code", "field"):
+            old_value, new_value = getattr(before, attribute), getattr(after, attribute)
+            if old_value != new_value:
+                what = f"{attribute} changed from {_fmt(old_value)} to {_fmt(new_value)}"
+                add(True, where, what, "the refusal answers differently")
+        if key not in kept:
+            what = (
+                f"moved: checked {_ordinal(new_places[key])} of the operation's rules, "
+                f"was {_ordinal(old_places[key])}"
+            )
+            add(True, where, what, "a request more than one rule refuses gets another answer")
+        for attribute in ("message", "requires"):
+            old_value, new_value = getattr(before, attribute), getattr(after, attribute)
+            if old_value != new_value:
+                what = f"{attribute} changed from {_fmt(old_value, 200)} to {_fmt(new_value, 200)}"
+                add(False, where, what, "words only: the same requests are refused, alike")
+    old_effect, new_effect = _effect(old, operation), _effect(new, operation)
+    if old_effect != new_effect:
+        what = f"changed from {old_effect} to {new_effect}"
+        add(True, "call-state effect", what, "an accepted call does something else")
+    old_says, new_says = old.effects[operation].says, new.effects[operation].says
+    if old_says != new_says:
+        what = f"says changed from {_fmt(old_says, 200)} to {_fmt(new_says, 200)}"
+        add(False, "call-state effect", what, "words only: the effect is the same")
+    return changes
+
+
+def call_state_rule_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
+    """The call-state rules' changes, compared as tables (``x-call-state-rules``)."""
+    if EXTENSION not in before and EXTENSION not in after:
+        return []
+    if EXTENSION not in before:
+        why = "the paragraphs are generated from it; the rules are compared from now on"
+        return [
+            Change(False, "rule", "document", "call-state rules", f"now a table ({EXTENSION})", why)
+        ]
+    if EXTENSION not in after:
+        why = "the rules can no longer be compared, and may have changed"
+        return [Change(True, "rule", "document", "call-state rules", f"{EXTENSION} removed", why)]
+    old, new = _table(before, "base"), _table(after, "head")
+    if isinstance(new, Change):
+        return [new]
+    if isinstance(old, Change):
+        return [old]
+    names = _operation_names(after, before)
+    changes: list[Change] = []
+    for operation in OPERATIONS:
+        name = names.get(operation, operation)
+        changes += _operation_rule_changes(name, operation, old, new)
+    return changes
 
 
 def rule_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
@@ -229,12 +383,7 @@ def rule_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Ch
                         why,
                     )
                 )
-        old_rules, new_rules = _call_state_rules(old), _call_state_rules(new)
-        if old_rules != new_rules:
-            why = "prose no tool can compare; a tightened rule refuses calls that succeeded"
-            what = f"changed from {_fmt(old_rules)} to {_fmt(new_rules)}"
-            changes.append(Change(True, "rule", name, "call-state rules", what, why))
-    return changes
+    return [*changes, *call_state_rule_changes(before, after)]
 
 
 def _unique(changes: Iterable[Change]) -> list[Change]:

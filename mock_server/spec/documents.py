@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any, Final
 
-import yaml
+from mock_server.model.document_files import (
+    ADMIN_DOCUMENT,
+    VENDOR_DOCUMENT,
+    document_path,
+    load_document,
+)
 
 __all__ = [
     "ADMIN_BASE_PATH",
@@ -27,43 +30,10 @@ __all__ = [
     "vendor_operations",
 ]
 
-VENDOR_DOCUMENT: Final = "call-monitor.yaml"
-ADMIN_DOCUMENT: Final = "mock-admin.yaml"
-
 #: Where the admin API is mounted; its document describes paths relative to this.
 ADMIN_BASE_PATH: Final = "/__mock"
 
-#: libyaml's safe loader when PyYAML has it (ten times faster: a fifth of the mock's start-up
-#: went into parsing the two documents), else the pure-Python one; both build the same data.
-_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 _HTTP_METHODS: Final = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
-
-
-def _openapi_dir() -> Path:
-    """``openapi/`` next to the package in a wheel, else the repository's ``openapi/``."""
-    package = Path(__file__).resolve().parent.parent  # mock_server/
-    bundled = package / "openapi"
-    if (bundled / VENDOR_DOCUMENT).is_file():
-        return bundled
-    return package.parent / "openapi"
-
-
-def document_path(name: str) -> Path:
-    """The path of one of the documents (``VENDOR_DOCUMENT`` or ``ADMIN_DOCUMENT``)."""
-    return _openapi_dir() / name
-
-
-@cache
-def load_document(name: str) -> Mapping[str, Any]:
-    """The parsed document, read once per process; treat it as read-only.
-
-    It is handed to connexion as a dict rather than a path because connexion renders a
-    document file as a Jinja template first, which a ``{{`` in a description would break.
-    """
-    with document_path(name).open(encoding="utf-8") as handle:
-        document: dict[str, Any] = yaml.load(handle, Loader=_LOADER)  # noqa: S506 - a safe loader
-    return document
 
 
 def resolve(document: Mapping[str, Any], node: Any) -> Any:

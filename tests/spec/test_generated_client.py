@@ -110,6 +110,25 @@ def test_drift_check_catches_a_planted_document_change(tmp_path: Path) -> None:
     assert "make generate" in result.stdout
 
 
+def test_drift_check_catches_a_call_state_paragraph_the_table_does_not_generate(
+    tmp_path: Path,
+) -> None:
+    """A hand-edited "Call-state rules" paragraph: the diff of the document, and the
+    instruction; the clients' diff is what `make generate` would make of the fixed paragraph,
+    so it shows the client docstrings keep the generated wording."""
+    planted = tmp_path / "call-monitor.yaml"
+    text = doc.CALL_MONITOR.read_text(encoding="utf-8")
+    assert text.count("(409, `40905`). When all hold:") == 3  # listen, lootCall, whisper
+    planted.write_text(text.replace("When all hold:", "When everything holds:", 1), "utf-8")
+    result = _check(planted)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "-        (409, `40905`). When everything holds: the supervisor" in result.stdout
+    assert "+        (409, `40905`). When all hold: the supervisor" in result.stdout
+    assert "paragraphs are not what its x-call-state-rules table generates" in result.stdout
+    assert "Run `make generate`" in result.stdout
+    assert "generated_client is stale" not in result.stdout  # the clients have the table's
+
+
 @pytest.mark.parametrize("operation_id", doc.OPERATIONS)
 def test_send_posts_each_generated_body_to_its_documents_path(operation_id: str) -> None:
     """The friendly layer's table of actions follows the document: each request model the

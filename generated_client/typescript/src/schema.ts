@@ -18,10 +18,16 @@ export interface paths {
          * @description The supervisor (`listenAgent`) silently joins the live call of `agentNumber`: the
          *     supervisor hears both the agent and the customer, neither hears the supervisor.
          *
-         *     Call-state rules: both agent numbers exist and differ; `listenAgent` is a supervisor
-         *     who is online and neither on a call of their own nor monitoring another call; the
-         *     agent's call is answered (talking). A call is monitored by at most one supervisor; the
-         *     supervisor already monitoring the call may switch to this mode.
+         *     Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+         *     answers): 1. `listenAgent` and `agentNumber` are two different agents
+         *     (400, `40001`); 2. `listenAgent` is a known agent (404, `40401`); 3. `agentNumber`
+         *     is a known agent (404, `40402`); 4. `listenAgent` has the supervisor role
+         *     (403, `40301`); 5. `listenAgent` is online (409, `40901`); 6. `listenAgent` is not
+         *     on a call of their own (409, `40902`); 7. `listenAgent` monitors no call but the
+         *     agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the agent's
+         *     call is answered (talking) (409, `40904`); 10. no other supervisor monitors the call
+         *     (409, `40905`). When all hold: the supervisor monitors the call in mode `listen`
+         *     (the supervisor already monitoring it switches to this mode).
          */
         post: operations["listen"];
         delete?: never;
@@ -45,9 +51,15 @@ export interface paths {
          *     or answered. The agent becomes idle and any supervisor monitoring the call is detached
          *     and becomes idle too.
          *
-         *     Call-state rules: both agent numbers exist and differ; `hangupAgent` is an online
-         *     supervisor, not on a call of their own (a supervisor monitoring this very call may hang
-         *     it up); the agent has a live call.
+         *     Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+         *     answers): 1. `hangupAgent` and `agentNumber` are two different agents
+         *     (400, `40001`); 2. `hangupAgent` is a known agent (404, `40401`); 3. `agentNumber`
+         *     is a known agent (404, `40402`); 4. `hangupAgent` has the supervisor role
+         *     (403, `40301`); 5. `hangupAgent` is online (409, `40901`); 6. `hangupAgent` is not
+         *     on a call of their own (409, `40902`); 7. `hangupAgent` monitors no call but the
+         *     agent's (409, `40902`); 8. the agent has a live call (409, `40903`). When all hold:
+         *     the call ends, ringing or answered; the agent and any monitoring supervisor are
+         *     free; the answer shows the call as it was.
          */
         post: operations["hangupChannel"];
         delete?: never;
@@ -70,8 +82,16 @@ export interface paths {
          * @description The supervisor (`lootCallAgent`) barges into the live call of `agentNumber`, making a
          *     three-way call: agent, customer and supervisor all hear each other.
          *
-         *     Call-state rules: as for listen (an answered call, a free supervisor, or the
-         *     supervisor already monitoring this call switching mode).
+         *     Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+         *     answers): 1. `lootCallAgent` and `agentNumber` are two different agents
+         *     (400, `40001`); 2. `lootCallAgent` is a known agent (404, `40401`); 3. `agentNumber`
+         *     is a known agent (404, `40402`); 4. `lootCallAgent` has the supervisor role
+         *     (403, `40301`); 5. `lootCallAgent` is online (409, `40901`); 6. `lootCallAgent` is
+         *     not on a call of their own (409, `40902`); 7. `lootCallAgent` monitors no call but
+         *     the agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the
+         *     agent's call is answered (talking) (409, `40904`); 10. no other supervisor monitors
+         *     the call (409, `40905`). When all hold: the supervisor monitors the call in mode
+         *     `barge` (the supervisor already monitoring it switches to this mode).
          */
         post: operations["lootCall"];
         delete?: never;
@@ -94,7 +114,16 @@ export interface paths {
          * @description The supervisor (`whisperAgent`) speaks to `agentNumber` during the agent's live call;
          *     the agent hears the supervisor, the customer does not.
          *
-         *     Call-state rules: as for listen.
+         *     Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+         *     answers): 1. `whisperAgent` and `agentNumber` are two different agents
+         *     (400, `40001`); 2. `whisperAgent` is a known agent (404, `40401`); 3. `agentNumber`
+         *     is a known agent (404, `40402`); 4. `whisperAgent` has the supervisor role
+         *     (403, `40301`); 5. `whisperAgent` is online (409, `40901`); 6. `whisperAgent` is not
+         *     on a call of their own (409, `40902`); 7. `whisperAgent` monitors no call but the
+         *     agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the agent's
+         *     call is answered (talking) (409, `40904`); 10. no other supervisor monitors the call
+         *     (409, `40905`). When all hold: the supervisor monitors the call in mode `whisper`
+         *     (the supervisor already monitoring it switches to this mode).
          */
         post: operations["whisper"];
         delete?: never;
@@ -119,9 +148,15 @@ export interface paths {
          *     call can be picked up too (the supervisor answers it). Any other supervisor monitoring
          *     the call is detached.
          *
-         *     Call-state rules: both agent numbers exist and differ; `pickupAgent` is an online
-         *     supervisor, not on a call of their own (the supervisor monitoring this very call may
-         *     take it over); the agent's call is ringing or answered.
+         *     Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+         *     answers): 1. `pickupAgent` and `agentNumber` are two different agents
+         *     (400, `40001`); 2. `pickupAgent` is a known agent (404, `40401`); 3. `agentNumber`
+         *     is a known agent (404, `40402`); 4. `pickupAgent` has the supervisor role
+         *     (403, `40301`); 5. `pickupAgent` is online (409, `40901`); 6. `pickupAgent` is not
+         *     on a call of their own (409, `40902`); 7. `pickupAgent` monitors no call but the
+         *     agent's (409, `40902`); 8. the agent has a live call (409, `40903`). When all hold:
+         *     the supervisor becomes the call's agent (a ringing call is answered); the old agent
+         *     and any monitoring supervisor are free.
          */
         post: operations["pickupChannel"];
         delete?: never;

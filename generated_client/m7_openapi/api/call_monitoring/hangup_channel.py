@@ -116,9 +116,15 @@ def sync_detailed(
     or answered. The agent becomes idle and any supervisor monitoring the call is detached
     and becomes idle too.
 
-    Call-state rules: both agent numbers exist and differ; `hangupAgent` is an online
-    supervisor, not on a call of their own (a supervisor monitoring this very call may hang
-    it up); the agent has a live call.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `hangupAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `hangupAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `hangupAgent` has the supervisor role
+    (403, `40301`); 5. `hangupAgent` is online (409, `40901`); 6. `hangupAgent` is not
+    on a call of their own (409, `40902`); 7. `hangupAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`). When all hold:
+    the call ends, ringing or answered; the agent and any monitoring supervisor are
+    free; the answer shows the call as it was.
 
     Args:
         body (HangupChannelRequest): Body of hangupChannel (强拆).
@@ -153,9 +159,15 @@ def sync(
     or answered. The agent becomes idle and any supervisor monitoring the call is detached
     and becomes idle too.
 
-    Call-state rules: both agent numbers exist and differ; `hangupAgent` is an online
-    supervisor, not on a call of their own (a supervisor monitoring this very call may hang
-    it up); the agent has a live call.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `hangupAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `hangupAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `hangupAgent` has the supervisor role
+    (403, `40301`); 5. `hangupAgent` is online (409, `40901`); 6. `hangupAgent` is not
+    on a call of their own (409, `40902`); 7. `hangupAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`). When all hold:
+    the call ends, ringing or answered; the agent and any monitoring supervisor are
+    free; the answer shows the call as it was.
 
     Args:
         body (HangupChannelRequest): Body of hangupChannel (强拆).
@@ -185,9 +197,15 @@ async def asyncio_detailed(
     or answered. The agent becomes idle and any supervisor monitoring the call is detached
     and becomes idle too.
 
-    Call-state rules: both agent numbers exist and differ; `hangupAgent` is an online
-    supervisor, not on a call of their own (a supervisor monitoring this very call may hang
-    it up); the agent has a live call.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `hangupAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `hangupAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `hangupAgent` has the supervisor role
+    (403, `40301`); 5. `hangupAgent` is online (409, `40901`); 6. `hangupAgent` is not
+    on a call of their own (409, `40902`); 7. `hangupAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`). When all hold:
+    the call ends, ringing or answered; the agent and any monitoring supervisor are
+    free; the answer shows the call as it was.
 
     Args:
         body (HangupChannelRequest): Body of hangupChannel (强拆).
@@ -220,9 +238,15 @@ async def asyncio(
     or answered. The agent becomes idle and any supervisor monitoring the call is detached
     and becomes idle too.
 
-    Call-state rules: both agent numbers exist and differ; `hangupAgent` is an online
-    supervisor, not on a call of their own (a supervisor monitoring this very call may hang
-    it up); the agent has a live call.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `hangupAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `hangupAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `hangupAgent` has the supervisor role
+    (403, `40301`); 5. `hangupAgent` is online (409, `40901`); 6. `hangupAgent` is not
+    on a call of their own (409, `40902`); 7. `hangupAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`). When all hold:
+    the call ends, ringing or answered; the agent and any monitoring supervisor are
+    free; the answer shows the call as it was.
 
     Args:
         body (HangupChannelRequest): Body of hangupChannel (强拆).

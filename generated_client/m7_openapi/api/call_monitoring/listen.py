@@ -115,10 +115,16 @@ def sync_detailed(
      The supervisor (`listenAgent`) silently joins the live call of `agentNumber`: the
     supervisor hears both the agent and the customer, neither hears the supervisor.
 
-    Call-state rules: both agent numbers exist and differ; `listenAgent` is a supervisor
-    who is online and neither on a call of their own nor monitoring another call; the
-    agent's call is answered (talking). A call is monitored by at most one supervisor; the
-    supervisor already monitoring the call may switch to this mode.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `listenAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `listenAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `listenAgent` has the supervisor role
+    (403, `40301`); 5. `listenAgent` is online (409, `40901`); 6. `listenAgent` is not
+    on a call of their own (409, `40902`); 7. `listenAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the agent's
+    call is answered (talking) (409, `40904`); 10. no other supervisor monitors the call
+    (409, `40905`). When all hold: the supervisor monitors the call in mode `listen`
+    (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (ListenRequest): Body of listen (监听).
@@ -152,10 +158,16 @@ def sync(
      The supervisor (`listenAgent`) silently joins the live call of `agentNumber`: the
     supervisor hears both the agent and the customer, neither hears the supervisor.
 
-    Call-state rules: both agent numbers exist and differ; `listenAgent` is a supervisor
-    who is online and neither on a call of their own nor monitoring another call; the
-    agent's call is answered (talking). A call is monitored by at most one supervisor; the
-    supervisor already monitoring the call may switch to this mode.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `listenAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `listenAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `listenAgent` has the supervisor role
+    (403, `40301`); 5. `listenAgent` is online (409, `40901`); 6. `listenAgent` is not
+    on a call of their own (409, `40902`); 7. `listenAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the agent's
+    call is answered (talking) (409, `40904`); 10. no other supervisor monitors the call
+    (409, `40905`). When all hold: the supervisor monitors the call in mode `listen`
+    (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (ListenRequest): Body of listen (监听).
@@ -184,10 +196,16 @@ async def asyncio_detailed(
      The supervisor (`listenAgent`) silently joins the live call of `agentNumber`: the
     supervisor hears both the agent and the customer, neither hears the supervisor.
 
-    Call-state rules: both agent numbers exist and differ; `listenAgent` is a supervisor
-    who is online and neither on a call of their own nor monitoring another call; the
-    agent's call is answered (talking). A call is monitored by at most one supervisor; the
-    supervisor already monitoring the call may switch to this mode.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `listenAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `listenAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `listenAgent` has the supervisor role
+    (403, `40301`); 5. `listenAgent` is online (409, `40901`); 6. `listenAgent` is not
+    on a call of their own (409, `40902`); 7. `listenAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the agent's
+    call is answered (talking) (409, `40904`); 10. no other supervisor monitors the call
+    (409, `40905`). When all hold: the supervisor monitors the call in mode `listen`
+    (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (ListenRequest): Body of listen (监听).
@@ -219,10 +237,16 @@ async def asyncio(
      The supervisor (`listenAgent`) silently joins the live call of `agentNumber`: the
     supervisor hears both the agent and the customer, neither hears the supervisor.
 
-    Call-state rules: both agent numbers exist and differ; `listenAgent` is a supervisor
-    who is online and neither on a call of their own nor monitoring another call; the
-    agent's call is answered (talking). A call is monitored by at most one supervisor; the
-    supervisor already monitoring the call may switch to this mode.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `listenAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `listenAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `listenAgent` has the supervisor role
+    (403, `40301`); 5. `listenAgent` is online (409, `40901`); 6. `listenAgent` is not
+    on a call of their own (409, `40902`); 7. `listenAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the agent's
+    call is answered (talking) (409, `40904`); 10. no other supervisor monitors the call
+    (409, `40905`). When all hold: the supervisor monitors the call in mode `listen`
+    (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (ListenRequest): Body of listen (监听).

@@ -115,8 +115,16 @@ def sync_detailed(
      The supervisor (`lootCallAgent`) barges into the live call of `agentNumber`, making a
     three-way call: agent, customer and supervisor all hear each other.
 
-    Call-state rules: as for listen (an answered call, a free supervisor, or the
-    supervisor already monitoring this call switching mode).
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `lootCallAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `lootCallAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `lootCallAgent` has the supervisor role
+    (403, `40301`); 5. `lootCallAgent` is online (409, `40901`); 6. `lootCallAgent` is
+    not on a call of their own (409, `40902`); 7. `lootCallAgent` monitors no call but
+    the agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the
+    agent's call is answered (talking) (409, `40904`); 10. no other supervisor monitors
+    the call (409, `40905`). When all hold: the supervisor monitors the call in mode
+    `barge` (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (LootCallRequest): Body of lootCall (强插).
@@ -150,8 +158,16 @@ def sync(
      The supervisor (`lootCallAgent`) barges into the live call of `agentNumber`, making a
     three-way call: agent, customer and supervisor all hear each other.
 
-    Call-state rules: as for listen (an answered call, a free supervisor, or the
-    supervisor already monitoring this call switching mode).
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `lootCallAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `lootCallAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `lootCallAgent` has the supervisor role
+    (403, `40301`); 5. `lootCallAgent` is online (409, `40901`); 6. `lootCallAgent` is
+    not on a call of their own (409, `40902`); 7. `lootCallAgent` monitors no call but
+    the agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the
+    agent's call is answered (talking) (409, `40904`); 10. no other supervisor monitors
+    the call (409, `40905`). When all hold: the supervisor monitors the call in mode
+    `barge` (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (LootCallRequest): Body of lootCall (强插).
@@ -180,8 +196,16 @@ async def asyncio_detailed(
      The supervisor (`lootCallAgent`) barges into the live call of `agentNumber`, making a
     three-way call: agent, customer and supervisor all hear each other.
 
-    Call-state rules: as for listen (an answered call, a free supervisor, or the
-    supervisor already monitoring this call switching mode).
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `lootCallAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `lootCallAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `lootCallAgent` has the supervisor role
+    (403, `40301`); 5. `lootCallAgent` is online (409, `40901`); 6. `lootCallAgent` is
+    not on a call of their own (409, `40902`); 7. `lootCallAgent` monitors no call but
+    the agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the
+    agent's call is answered (talking) (409, `40904`); 10. no other supervisor monitors
+    the call (409, `40905`). When all hold: the supervisor monitors the call in mode
+    `barge` (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (LootCallRequest): Body of lootCall (强插).
@@ -213,8 +237,16 @@ async def asyncio(
      The supervisor (`lootCallAgent`) barges into the live call of `agentNumber`, making a
     three-way call: agent, customer and supervisor all hear each other.
 
-    Call-state rules: as for listen (an answered call, a free supervisor, or the
-    supervisor already monitoring this call switching mode).
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `lootCallAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `lootCallAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `lootCallAgent` has the supervisor role
+    (403, `40301`); 5. `lootCallAgent` is online (409, `40901`); 6. `lootCallAgent` is
+    not on a call of their own (409, `40902`); 7. `lootCallAgent` monitors no call but
+    the agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the
+    agent's call is answered (talking) (409, `40904`); 10. no other supervisor monitors
+    the call (409, `40905`). When all hold: the supervisor monitors the call in mode
+    `barge` (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (LootCallRequest): Body of lootCall (强插).

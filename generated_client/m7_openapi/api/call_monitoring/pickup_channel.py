@@ -117,9 +117,15 @@ def sync_detailed(
     call can be picked up too (the supervisor answers it). Any other supervisor monitoring
     the call is detached.
 
-    Call-state rules: both agent numbers exist and differ; `pickupAgent` is an online
-    supervisor, not on a call of their own (the supervisor monitoring this very call may
-    take it over); the agent's call is ringing or answered.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `pickupAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `pickupAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `pickupAgent` has the supervisor role
+    (403, `40301`); 5. `pickupAgent` is online (409, `40901`); 6. `pickupAgent` is not
+    on a call of their own (409, `40902`); 7. `pickupAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`). When all hold:
+    the supervisor becomes the call's agent (a ringing call is answered); the old agent
+    and any monitoring supervisor are free.
 
     Args:
         body (PickupChannelRequest): Body of pickupChannel (抢接).
@@ -155,9 +161,15 @@ def sync(
     call can be picked up too (the supervisor answers it). Any other supervisor monitoring
     the call is detached.
 
-    Call-state rules: both agent numbers exist and differ; `pickupAgent` is an online
-    supervisor, not on a call of their own (the supervisor monitoring this very call may
-    take it over); the agent's call is ringing or answered.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `pickupAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `pickupAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `pickupAgent` has the supervisor role
+    (403, `40301`); 5. `pickupAgent` is online (409, `40901`); 6. `pickupAgent` is not
+    on a call of their own (409, `40902`); 7. `pickupAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`). When all hold:
+    the supervisor becomes the call's agent (a ringing call is answered); the old agent
+    and any monitoring supervisor are free.
 
     Args:
         body (PickupChannelRequest): Body of pickupChannel (抢接).
@@ -188,9 +200,15 @@ async def asyncio_detailed(
     call can be picked up too (the supervisor answers it). Any other supervisor monitoring
     the call is detached.
 
-    Call-state rules: both agent numbers exist and differ; `pickupAgent` is an online
-    supervisor, not on a call of their own (the supervisor monitoring this very call may
-    take it over); the agent's call is ringing or answered.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `pickupAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `pickupAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `pickupAgent` has the supervisor role
+    (403, `40301`); 5. `pickupAgent` is online (409, `40901`); 6. `pickupAgent` is not
+    on a call of their own (409, `40902`); 7. `pickupAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`). When all hold:
+    the supervisor becomes the call's agent (a ringing call is answered); the old agent
+    and any monitoring supervisor are free.
 
     Args:
         body (PickupChannelRequest): Body of pickupChannel (抢接).
@@ -224,9 +242,15 @@ async def asyncio(
     call can be picked up too (the supervisor answers it). Any other supervisor monitoring
     the call is detached.
 
-    Call-state rules: both agent numbers exist and differ; `pickupAgent` is an online
-    supervisor, not on a call of their own (the supervisor monitoring this very call may
-    take it over); the agent's call is ringing or answered.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `pickupAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `pickupAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `pickupAgent` has the supervisor role
+    (403, `40301`); 5. `pickupAgent` is online (409, `40901`); 6. `pickupAgent` is not
+    on a call of their own (409, `40902`); 7. `pickupAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`). When all hold:
+    the supervisor becomes the call's agent (a ringing call is answered); the old agent
+    and any monitoring supervisor are free.
 
     Args:
         body (PickupChannelRequest): Body of pickupChannel (抢接).

@@ -115,7 +115,16 @@ def sync_detailed(
      The supervisor (`whisperAgent`) speaks to `agentNumber` during the agent's live call;
     the agent hears the supervisor, the customer does not.
 
-    Call-state rules: as for listen.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `whisperAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `whisperAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `whisperAgent` has the supervisor role
+    (403, `40301`); 5. `whisperAgent` is online (409, `40901`); 6. `whisperAgent` is not
+    on a call of their own (409, `40902`); 7. `whisperAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the agent's
+    call is answered (talking) (409, `40904`); 10. no other supervisor monitors the call
+    (409, `40905`). When all hold: the supervisor monitors the call in mode `whisper`
+    (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (WhisperRequest): Body of whisper (耳语).
@@ -149,7 +158,16 @@ def sync(
      The supervisor (`whisperAgent`) speaks to `agentNumber` during the agent's live call;
     the agent hears the supervisor, the customer does not.
 
-    Call-state rules: as for listen.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `whisperAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `whisperAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `whisperAgent` has the supervisor role
+    (403, `40301`); 5. `whisperAgent` is online (409, `40901`); 6. `whisperAgent` is not
+    on a call of their own (409, `40902`); 7. `whisperAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the agent's
+    call is answered (talking) (409, `40904`); 10. no other supervisor monitors the call
+    (409, `40905`). When all hold: the supervisor monitors the call in mode `whisper`
+    (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (WhisperRequest): Body of whisper (耳语).
@@ -178,7 +196,16 @@ async def asyncio_detailed(
      The supervisor (`whisperAgent`) speaks to `agentNumber` during the agent's live call;
     the agent hears the supervisor, the customer does not.
 
-    Call-state rules: as for listen.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `whisperAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `whisperAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `whisperAgent` has the supervisor role
+    (403, `40301`); 5. `whisperAgent` is online (409, `40901`); 6. `whisperAgent` is not
+    on a call of their own (409, `40902`); 7. `whisperAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the agent's
+    call is answered (talking) (409, `40904`); 10. no other supervisor monitors the call
+    (409, `40905`). When all hold: the supervisor monitors the call in mode `whisper`
+    (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (WhisperRequest): Body of whisper (耳语).
@@ -210,7 +237,16 @@ async def asyncio(
      The supervisor (`whisperAgent`) speaks to `agentNumber` during the agent's live call;
     the agent hears the supervisor, the customer does not.
 
-    Call-state rules: as for listen.
+    Call-state rules (x-call-state-rules; checked in this order, the first unmet one
+    answers): 1. `whisperAgent` and `agentNumber` are two different agents
+    (400, `40001`); 2. `whisperAgent` is a known agent (404, `40401`); 3. `agentNumber`
+    is a known agent (404, `40402`); 4. `whisperAgent` has the supervisor role
+    (403, `40301`); 5. `whisperAgent` is online (409, `40901`); 6. `whisperAgent` is not
+    on a call of their own (409, `40902`); 7. `whisperAgent` monitors no call but the
+    agent's (409, `40902`); 8. the agent has a live call (409, `40903`); 9. the agent's
+    call is answered (talking) (409, `40904`); 10. no other supervisor monitors the call
+    (409, `40905`). When all hold: the supervisor monitors the call in mode `whisper`
+    (the supervisor already monitoring it switches to this mode).
 
     Args:
         body (WhisperRequest): Body of whisper (耳语).
