@@ -1,23 +1,22 @@
 """Wiring: the ASGI app of the mock, layer by layer, built from the settings and the documents.
 
-A request goes down this list and its response comes back up (``docs/architecture.md``
-tells the whole way):
+Every request passes two layers, then the router hands it to one of three stacks
+(``docs/architecture.md`` tells the whole way):
 
-1. ``RequestLifecycle`` the request record, x-request-id / auth-mode headers, the
-                        last-resort 500 envelope, access log and journal
-2. ``CorsMiddleware``   preflights answered here, before authentication
-   ``LandingPage``      the start page ``/`` and the guides ``/docs/...``
-   ``Pages``            the console's files, the signing Swagger UI page, the documents
-3. ``AdminGuard``       the admin API's bearer token
-   ``ConsoleSupport``   the console's configuration and the event stream (``/__mock``)
-4. ``FaultsMiddleware`` latency, drops and forced statuses (vendor paths only)
-5. ``BodyGuard``        415 / 413, the body read once
-6. ``AuthMiddleware``   the vendor's signature rule (vendor operations only)
-7. ``VendorDispatch``   the five vendor operations: body checks, ``Prefer``, the handler,
-                        from a table built at start-up from the document
-8. connexion            everything else: the admin API, the Swagger UIs, 404 / 405
+``RequestLifecycle``  the request record, x-request-id / auth-mode headers, head limits,
+                      the last-resort 500 envelope, access log and journal
+``CorsMiddleware``    preflights answered here, before anything else
+``Router``            by path, once:
 
-Layers 1-7 are the pure ASGI layers of ``mock_server.http``; 8 is ``mock_server.spec``.
+* vendor operations: ``VendorEndpoint`` (method, body, signature, schema, ``Prefer``: the
+  checks without state), then the operation's handler and the account's request path
+  (``mock_server.model.request_path``: faults, replay memory, call-state rules, journal);
+* ``/__mock``: ``Pages`` (the console's files), ``AdminGuard`` (the bearer token),
+  ``ConsoleSupport`` (configuration, event stream), ``BodyGuard`` (size), connexion;
+* the rest: ``LandingPage`` (``/`` and ``/docs/...``), ``Pages`` (the signing Swagger UI
+  page, the documents), connexion (the Swagger UIs, 404).
+
+The layers are the pure ASGI layers of ``mock_server.http``; connexion is ``mock_server.spec``.
 """
 
 from __future__ import annotations
@@ -32,16 +31,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from m7_call_monitor.signing import APPKEY_HEADER
 from mock_server.http.access_log import AccessLog
 from mock_server.http.admin_guard import AdminGuard
-from mock_server.http.auth import Authenticator, AuthMiddleware
-from mock_server.http.body_guard import BodyGuard
+from mock_server.http.auth import Authenticator
+from mock_server.http.body_guard import BodyGuard, BodyLimits
 from mock_server.http.console import ConsoleSupport, console_config
 from mock_server.http.cors import CorsMiddleware
-from mock_server.http.faults import FaultsMiddleware
 from mock_server.http.landing import LandingPage
 from mock_server.http.lifecycle import HeadLimits, RequestLifecycle
 from mock_server.http.pages import Pages
 from mock_server.http.record import RequestRecord
-from mock_server.http.vendor_dispatch import VendorDispatch
+from mock_server.http.router import Router
+from mock_server.http.vendor_endpoint import VendorEndpoint
 from mock_server.model.accounts import AccountPlan, Accounts, plan_accounts
 from mock_server.model.scenario import load_demo
 from mock_server.model.state import MockState
@@ -105,6 +104,7 @@ def build_accounts(settings: Settings) -> Accounts:
             settings.state,
             plan,
             clock=settings.clock,
+            sleep=settings.sleep,
             rng=settings.rng,
             replay_window=settings.auth_window_seconds,
             journal_capacity=settings.journal_capacity,
@@ -114,6 +114,7 @@ def build_accounts(settings: Settings) -> Accounts:
         app_key: MockState.in_memory(
             scenario,
             clock=settings.clock,
+            sleep=settings.sleep,
             rng=settings.rng,
             replay_window=settings.auth_window_seconds,
             replay_max_bytes=settings.replay_max_bytes,
@@ -168,7 +169,6 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
     plan = account_plan(settings)
     accounts = build_accounts(settings)
     operations = vendor_operations()
-    routes = frozenset((op.method, op.path) for op in operations.values())
     operation_ids = {path: op.operation_id for path, op in operations.items()}
 
     def named_by_headers(record: RequestRecord) -> MockState:
@@ -177,77 +177,73 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
     authenticator = Authenticator(
         mode=settings.auth_mode,
         credentials=plan.secrets,
-        replay_of=lambda app_key: accounts.of(app_key).replay,
         window_seconds=settings.auth_window_seconds,
     )
-    layers: list[Callable[[ASGIApp], ASGIApp]] = [
-        partial(
-            RequestLifecycle,
-            journal_of=lambda record: named_by_headers(record).journal,
-            access_log=access_log,
-            clock=settings.clock,
-            auth_mode=settings.auth_mode,
-            admin_prefix=ADMIN_BASE_PATH,
-            operations=operation_ids,
-            head_limits=HeadLimits(
-                max_head_bytes=settings.server.max_head_bytes,
-                max_header_count=settings.server.max_header_count,
-                max_header_value_chars=settings.max_header_value_chars,
-                max_url_bytes=settings.server.max_url_bytes,
-            ),
-        ),
-        partial(
-            CorsMiddleware,
-            origins=settings.cors_origins,
-            admin_prefix=ADMIN_BASE_PATH,
-            admin_origins=settings.admin_origins,
-        ),
-        partial(LandingPage, admin_prefix=ADMIN_BASE_PATH),
-        partial(
-            Pages,
+    connexion = connexion_app(lambda record: accounts.named(_admin_account(record)))
+
+    def pages(app: ASGIApp) -> ASGIApp:
+        return Pages(
+            app,
             settings=settings,
             document=resolved_document(VENDOR_DOCUMENT),
             vendor_paths=operation_ids,
             admin_prefix=ADMIN_BASE_PATH,
-        ),
-        partial(
-            AdminGuard,
+        )
+
+    admin_stack = pages(
+        AdminGuard(
+            ConsoleSupport(
+                BodyGuard(
+                    connexion,
+                    limits=BodyLimits(
+                        settings.max_admin_body_bytes,
+                        settings.max_drain_bytes,
+                        settings.max_json_depth,
+                    ),
+                ),
+                config_of=partial(_account_config, settings, plan, accounts, operation_facts()),
+                events_of=lambda record: accounts.named(_admin_account(record)).events,
+                admin_prefix=ADMIN_BASE_PATH,
+            ),
             prefix=ADMIN_BASE_PATH,
             token=settings.admin_token,
             disabled=settings.admin_disabled,
-        ),
-        partial(
-            ConsoleSupport,
-            config_of=partial(_account_config, settings, plan, accounts, operation_facts()),
-            events_of=lambda record: accounts.named(_admin_account(record)).events,
-            admin_prefix=ADMIN_BASE_PATH,
-        ),
-        partial(
-            FaultsMiddleware,
-            faults_of=lambda record: named_by_headers(record).faults,
-            operations=operation_ids,
-            sleep=settings.sleep,
-        ),
-        partial(
-            BodyGuard,
-            json_routes=routes,
-            limit=settings.max_body_bytes,
-            admin_prefix=ADMIN_BASE_PATH,
-            admin_limit=settings.max_admin_body_bytes,
-            drain_limit=settings.max_drain_bytes,
-            max_json_depth=settings.max_json_depth,
-        ),
-        partial(AuthMiddleware, authenticator=authenticator, routes=routes, clock=settings.clock),
-        partial(
-            VendorDispatch,
-            routes=vendor_routes(lambda record: accounts.of(record.app_key), operations),
-            examples=PreferredAnswers(load_document(VENDOR_DOCUMENT), operations),
-        ),
-    ]
-    app = connexion_app(
-        lambda record: accounts.of(record.app_key),
-        lambda record: accounts.named(_admin_account(record)),
+        )
     )
-    for layer in reversed(layers):
-        app = layer(app)
+    vendor_endpoint = VendorEndpoint(
+        routes=vendor_routes(
+            named_by_headers, operations, replay_message=authenticator.replay_message
+        ),
+        authenticator=authenticator,
+        body_limits=BodyLimits(
+            settings.max_body_bytes, settings.max_drain_bytes, settings.max_json_depth
+        ),
+        examples=PreferredAnswers(load_document(VENDOR_DOCUMENT), operations),
+    )
+    router = Router(
+        vendor=vendor_endpoint,
+        admin=admin_stack,
+        pages=LandingPage(pages(connexion), admin_prefix=ADMIN_BASE_PATH),
+        admin_prefix=ADMIN_BASE_PATH,
+    )
+    app = RequestLifecycle(
+        CorsMiddleware(
+            router,
+            origins=settings.cors_origins,
+            admin_prefix=ADMIN_BASE_PATH,
+            admin_origins=settings.admin_origins,
+        ),
+        journal_of=lambda record: named_by_headers(record).journal,
+        access_log=access_log,
+        clock=settings.clock,
+        auth_mode=settings.auth_mode,
+        admin_prefix=ADMIN_BASE_PATH,
+        operations=operation_ids,
+        head_limits=HeadLimits(
+            max_head_bytes=settings.server.max_head_bytes,
+            max_header_count=settings.server.max_header_count,
+            max_header_value_chars=settings.max_header_value_chars,
+            max_url_bytes=settings.server.max_url_bytes,
+        ),
+    )
     return MockApp(app, accounts, on_shutdown=access_log.flush)

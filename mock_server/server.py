@@ -6,6 +6,7 @@ the size of a request head. ``BoundedHttpToolsProtocol`` adds those to uvicorn's
 protocol, because they can only be enforced where the bytes arrive (an ASGI app sees a
 request only once its head is complete). Every refusal it sends is the error envelope.
 ``TurnWrites`` sends a response's head and body, which uvicorn writes apart, as one write.
+A drop fault closes the connection through the scope's ``DROP_EXTENSION``, offered here.
 Why uvicorn and not hypercorn or granian: docs/benchmarks.md, "Server choice"; the limits
 and their options: docs/mock-server.md, "Limits".
 
@@ -21,12 +22,13 @@ import functools
 import logging
 import socket
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from mock_server.http.envelope import dumps, error_body
+from mock_server.http.record import DROP_EXTENSION
 from mock_server.model.ids import new_request_id
 from mock_server.settings import ServerLimits
 
@@ -222,6 +224,20 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._arm(self._limits.body_read_timeout, self._body_timed_out)
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None:  # the app runs later: its scope offers the drop (a fault's)
+            extensions = cast(dict[str, Any], cycle.scope.setdefault("extensions", {}))
+            extensions[DROP_EXTENSION] = functools.partial(self._drop, cycle)
+
+    async def _drop(self, cycle: Any) -> None:
+        """Close the connection without an answer (a drop fault), then wait until uvicorn
+        has seen the client go (``connection_lost`` runs on a later turn of the loop), so
+        that it sends nothing when the app returns without a response."""
+        self.transport.abort()
+        for _ in range(20):
+            if cycle.disconnected:
+                return
+            await asyncio.sleep(0)
 
     def on_message_complete(self) -> None:
         self._disarm()

@@ -20,6 +20,15 @@ from typing import Final, Literal, get_args
 import yaml
 
 from mock_server.model.accounts import ScenarioFile
+from mock_server.model.defaults import (
+    JOURNAL_CAPACITY,
+    JOURNAL_MAX_BYTES,
+    JOURNAL_VALUE_CHARS,
+    MAX_DRAIN_BYTES,
+    MAX_JSON_DEPTH,
+    REPLAY_MAX_BYTES,
+    REPLAY_WINDOW_SECONDS,
+)
 from mock_server.model.scenario import Scenario
 
 __all__ = [
@@ -109,12 +118,12 @@ class Settings:
     pin_workers: bool = False
 
     #: The vendor's window: clock skew allowed and how long a sign+nonce is remembered.
-    auth_window_seconds: int = 300
+    auth_window_seconds: int = REPLAY_WINDOW_SECONDS
     #: Largest request body accepted on the vendor API (the document says 64 KiB).
     max_body_bytes: int = 64 * 1024
     #: Largest body accepted on the admin API (a scenario can be longer than a call action).
     max_admin_body_bytes: int = 1024 * 1024
-    journal_capacity: int = 1000
+    journal_capacity: int = JOURNAL_CAPACITY
 
     # Hostile input (docs/mock-server.md, "Limits").
     #: The connection limits the server runner enforces (the app checks the header ones too).
@@ -122,16 +131,16 @@ class Settings:
     #: Largest header value, in characters (431 beyond): the journal's limit in the document.
     max_header_value_chars: int = 8192
     #: Deepest JSON body (arrays and objects nested), checked before the validator (400).
-    max_json_depth: int = 32
+    max_json_depth: int = MAX_JSON_DEPTH
     #: Bytes the journal may hold in all; the oldest entries fall off first.
-    journal_max_bytes: int = 8 * 1024 * 1024
+    journal_max_bytes: int = JOURNAL_MAX_BYTES
     #: Longest header value or body text a journal entry keeps; longer ones are cut, marked.
-    journal_value_chars: int = 1024
+    journal_value_chars: int = JOURNAL_VALUE_CHARS
     #: Memory the replay store may use; when full of live entries new requests get 503.
-    replay_max_bytes: int = 64 * 1024 * 1024
+    replay_max_bytes: int = REPLAY_MAX_BYTES
     #: An over-limit body is read and thrown away up to this many bytes before the 413, so
     #: that clients which send it all before reading (no ``Expect: 100-continue``) get it.
-    max_drain_bytes: int = 64 * 1024 * 1024
+    max_drain_bytes: int = MAX_DRAIN_BYTES
     #: Origins, besides the mock's own, whose pages may call the admin API.
     admin_origins: tuple[str, ...] = ()
 

@@ -1,26 +1,35 @@
-"""The five vendor operations: body in, one call-center action, envelope out.
+"""The five vendor operations: a request through the request path, an envelope out.
 
-They are reached by operationId (``hangupChannel`` -> ``hangup_channel``) after the request
-was authenticated and its body validated, so a handler parses nothing. A refused action
-(``CallStateError``) becomes the error envelope with the status and code the call center
-chose.
+The endpoint (``mock_server.http.vendor_endpoint``) has authenticated the request and
+validated its body, or chosen its answer already (a refusal, a ``Prefer`` example); the
+handler takes it through the account's request path (``mock_server.model.request_path``) and
+turns the result into the answer: a fault's, a replay's 401, a refusal's error envelope with
+the status and code of the rule table, or the success envelope.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Final
 
 from mock_server.http.envelope import Answer, Span, error_answer, json_answer, success_body
 from mock_server.http.faults import DROPPED, apply_decision
 from mock_server.http.lifecycle import journal_entry
 from mock_server.http.record import RequestRecord
-from mock_server.model.callcenter import CallStateError
-from mock_server.model.callcenter_store import Action
+from mock_server.model.journal import JournalEntry
 from mock_server.model.outcome import Outcome
-from mock_server.model.owed import FaultFired, Replayed
+from mock_server.model.request_path import (
+    Accepted,
+    ActionRequest,
+    Faulted,
+    Refused,
+    Replayed,
+    VendorRequest,
+)
+from mock_server.model.rules import OPERATION_OF, Action
 from mock_server.model.state import MockState
 
-__all__ = ["OPERATIONS", "hangup_channel", "listen", "loot_call", "pickup_channel", "whisper"]
+__all__ = ["OPERATIONS", "VendorOperation"]
 
 
 def _ms(seconds: float) -> int:
@@ -28,52 +37,60 @@ def _ms(seconds: float) -> int:
 
 
 async def _perform(
-    state: MockState, record: RequestRecord, body: dict[str, Any], action: Action, field: str
+    state: MockState,
+    record: RequestRecord,
+    body: dict[str, Any] | None,
+    chosen: Answer | None,
+    action: Action,
+    field: str,
+    replay_message: str,
 ) -> Answer:
-    """Run one action of the call center for ``body`` (``field`` names the supervisor)."""
+    """Take the request through the state's request path: the action of ``body`` (``field``
+    names the supervisor), or only the faults and the replay memory when the endpoint has
+    ``chosen`` the answer already."""
     clock = state.clock
-    media_server = await state.callcenter.media_server()
+    operation = OPERATION_OF[action]
+    wanted, success_entry, media_server = None, None, ""
+    made: list[Answer] = []
     proxy_start = _ms(clock())
-    owed = record.owed
-    success: Answer | None = None
-    if owed is not None:
-        # A shared store settles the owed checks in the action's round trip, and writes the
-        # journal entry of the success there too: so the success is made before the action
-        # (its span ends as the action is sent), and the lifecycle leaves the entry alone.
-        success = _success(state, record, body, media_server, proxy_start, proxy_start)
-        owed.journal = journal_entry(
-            record, operation=owed.operation, response_body=success.body, status=200
-        )
-        owed.media_server = media_server
-    try:
-        await state.callcenter.act(
-            action,
-            body[field],
-            body["agentNumber"],
-            supervisor_field=field,
-            owed=owed,
-        )
-    except FaultFired as fired:
-        return await apply_decision(record, fired.decision) or DROPPED
-    except Replayed:
-        message = owed.replay_message if owed is not None else "m7-sign: replayed"
-        return error_answer(record, 401, message, outcome=Outcome.AUTH_REPLAY)
-    except CallStateError as refused:
+    if chosen is None and body is not None:
+        valid_body = body
+        wanted = ActionRequest(action, body[field], body["agentNumber"], field)
+        media_server = await state.callcenter.media_server()
+
+        def success_entry(media: str) -> JournalEntry:
+            """The success naming ``media``, made when the request path says (its span
+            ends then), and its journal entry."""
+            made.append(_success(state, record, valid_body, media, proxy_start, _ms(clock())))
+            return journal_entry(
+                record, operation=operation, response_body=made[-1].body, status=200
+            )
+
+    request = VendorRequest(operation, record.replay_key, wanted, success_entry, media_server)
+    result = await state.path.perform(request)
+    if isinstance(result, Faulted):
+        return await apply_decision(record, result.decision) or DROPPED
+    if isinstance(result, Replayed):
+        return error_answer(record, 401, replay_message, outcome=Outcome.AUTH_REPLAY)
+    if isinstance(result, Refused):
+        refused = result.error
         return error_answer(
             record,
             refused.status,
             refused.message,
             code=refused.code,
             outcome=Outcome.code(refused.code),
-            action_id=body.get("actionId"),
+            action_id=body.get("actionId") if body is not None else None,
         )
-    if success is not None and owed is not None and owed.journaled:
-        record.journaled = True
-        return success
-    # In memory, or the media server changed meanwhile (a scenario loaded by another worker).
-    proxy_end = _ms(clock())
-    media_server = await state.callcenter.media_server()
-    return _success(state, record, body, media_server, proxy_start, proxy_end)
+    if isinstance(result, Accepted) and body is not None:
+        if result.journaled:
+            record.journaled = True
+            return made[-1]
+        # The media server changed meanwhile (a scenario loaded by another worker).
+        return _success(state, record, body, result.media_server, proxy_start, _ms(clock()))
+    if chosen is None:
+        raise LookupError(f"{operation}: the request path passed a request with no answer")
+    return chosen
 
 
 def _success(
@@ -96,36 +113,35 @@ def _success(
     return json_answer(200, envelope)
 
 
-async def listen(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
-    """监听: the supervisor silently listens to the agent's call."""
-    return await _perform(state, record, body, "listen", "listenAgent")
+@dataclass(frozen=True, slots=True)
+class VendorOperation:
+    """One of the five operations: its call-center action and the field naming the
+    supervisor."""
+
+    action: Action
+    supervisor_field: str
+
+    async def handle(
+        self,
+        state: MockState,
+        record: RequestRecord,
+        body: dict[str, Any] | None,
+        chosen: Answer | None,
+        *,
+        replay_message: str,
+    ) -> Answer:
+        """The answer to one request (see ``_perform``)."""
+        return await _perform(
+            state, record, body, chosen, self.action, self.supervisor_field, replay_message
+        )
 
 
-async def hangup_channel(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
-    """强拆: the supervisor forcibly ends the agent's call."""
-    return await _perform(state, record, body, "hangup_channel", "hangupAgent")
-
-
-async def loot_call(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
-    """强插: the supervisor barges in, making a three-way call."""
-    return await _perform(state, record, body, "loot_call", "lootCallAgent")
-
-
-async def whisper(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
-    """耳语: the supervisor speaks to the agent only."""
-    return await _perform(state, record, body, "whisper", "whisperAgent")
-
-
-async def pickup_channel(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
-    """抢接: the supervisor takes the call over from the agent."""
-    return await _perform(state, record, body, "pickup_channel", "pickupAgent")
-
-
-#: The handlers by the document's operationId.
+#: The operations by the document's operationId: 监听 listen, 耳语 whisper, 强插 lootCall,
+#: 强拆 hangupChannel, 抢接 pickupChannel.
 OPERATIONS: Final = {
-    "listen": listen,
-    "hangupChannel": hangup_channel,
-    "lootCall": loot_call,
-    "whisper": whisper,
-    "pickupChannel": pickup_channel,
+    "listen": VendorOperation("listen", "listenAgent"),
+    "hangupChannel": VendorOperation("hangup_channel", "hangupAgent"),
+    "lootCall": VendorOperation("loot_call", "lootCallAgent"),
+    "whisper": VendorOperation("whisper", "whisperAgent"),
+    "pickupChannel": VendorOperation("pickup_channel", "pickupAgent"),
 }

@@ -22,16 +22,18 @@ layers below, so it is read from the network once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.http.envelope import JSON_CONTENT_TYPE, send_error
+from mock_server.http.envelope import JSON_CONTENT_TYPE, Answer, error_answer
 from mock_server.http.record import RequestRecord, record_of
+from mock_server.model.defaults import MAX_DRAIN_BYTES, MAX_JSON_DEPTH
 from mock_server.model.json_depth import nests_deeper_than
 from mock_server.model.outcome import Outcome
 
-__all__ = ["BodyGuard", "is_json"]
+__all__ = ["BodyGuard", "BodyLimits", "ClientGone", "is_json", "read_body"]
 
 _LONGEST_SHOWN: Final = 60
 
@@ -40,82 +42,74 @@ class _TooLarge(Exception):
     """The body passed the limit while being read."""
 
 
-class _ClientGone(Exception):
+class ClientGone(Exception):
     """The client disconnected before its body ended: there is no one to answer."""
 
 
-class BodyGuard:
-    """Refuses wrong content types (vendor operations) and oversized bodies."""
+@dataclass(frozen=True, slots=True)
+class BodyLimits:
+    """What a body may be: at most ``limit`` bytes (``drain_limit`` read and thrown away
+    before a 413) and JSON nested at most ``max_json_depth`` deep."""
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        json_routes: frozenset[tuple[str, str]],
-        limit: int,
-        admin_prefix: str,
-        admin_limit: int,
-        drain_limit: int = 64 * 1024 * 1024,
-        max_json_depth: int = 32,
-    ) -> None:
+    limit: int
+    drain_limit: int = MAX_DRAIN_BYTES
+    max_json_depth: int = MAX_JSON_DEPTH
+
+
+async def read_body(
+    record: RequestRecord, receive: Receive, limits: BodyLimits, *, json_only: bool
+) -> Answer | None:
+    """Read the body into ``record.body``: ``None`` when it passes, else the refusal
+    (415 when ``json_only`` and it is not JSON, 413, 400 too deep); ``ClientGone`` when
+    there is no one to answer."""
+    if json_only and not is_json(record.headers.get("content-type")):
+        return error_answer(record, 415, _media_type_message(record))
+    declared = record.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.limit:
+        return await _too_large(receive, record, limits, int(declared))
+    try:
+        body = await _read_body(receive, limits.limit)
+    except _TooLarge:
+        return await _too_large(receive, record, limits, None)
+    record.body = body
+    if nests_deeper_than(body, limits.max_json_depth):
+        message = f"body: nested deeper than {limits.max_json_depth} levels"
+        return error_answer(record, 400, message, outcome=Outcome.JSON)
+    return None
+
+
+async def _too_large(
+    receive: Receive, record: RequestRecord, limits: BodyLimits, declared: int | None
+) -> Answer:
+    """413, after reading the rest of the body when the client is sending it anyway."""
+    waits_for_us = record.headers.get("expect", "").lower() == "100-continue"
+    if not waits_for_us and (declared is None or declared <= limits.drain_limit):
+        await _drain(receive, limits.drain_limit)
+    message = f"body: larger than {limits.limit} bytes"
+    return error_answer(record, 413, message, headers=[(b"connection", b"close")])
+
+
+class BodyGuard:
+    """The admin API's body size and depth, checked before connexion reads the body (the
+    vendor operations read theirs in ``mock_server.http.vendor_endpoint``)."""
+
+    def __init__(self, app: ASGIApp, *, limits: BodyLimits) -> None:
         self.app = app
-        self._json_routes = json_routes
-        self._limit = limit
-        self._admin_prefix = admin_prefix + "/"
-        self._admin_limit = admin_limit
-        self._drain_limit = drain_limit
-        self._max_json_depth = max_json_depth
+        self._limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
-        if (scope["method"], path) in self._json_routes:
-            limit = self._limit
-            record = record_of(scope)
-            if not is_json(record.headers.get("content-type")):
-                await self._refuse(send, record, 415, _media_type_message(record))
-                return
-        elif path.startswith(self._admin_prefix):
-            limit = self._admin_limit
-            record = record_of(scope)
-        else:
-            await self.app(scope, receive, send)
-            return
-
-        declared = record.headers.get("content-length", "")
+        record = record_of(scope)
         try:
-            if declared.isdigit() and int(declared) > limit:
-                await self._too_large(send, receive, record, limit, int(declared))
-                return
-            try:
-                body = await _read_body(receive, limit)
-            except _TooLarge:
-                await self._too_large(send, receive, record, limit, None)
-                return
-        except _ClientGone:
+            refusal = await read_body(record, receive, self._limits, json_only=False)
+        except ClientGone:
             return
-        record.body = body
-        if nests_deeper_than(body, self._max_json_depth):
-            message = f"body: nested deeper than {self._max_json_depth} levels"
-            await send_error(send, record, 400, message, outcome=Outcome.JSON)
+        if refusal is not None:
+            await refusal.send(send)
             return
-        await self.app(scope, _replay(body, receive), send)
-
-    async def _too_large(
-        self, send: Send, receive: Receive, record: RequestRecord, limit: int, declared: int | None
-    ) -> None:
-        """413, after reading the rest of the body when the client is sending it anyway."""
-        waits_for_us = record.headers.get("expect", "").lower() == "100-continue"
-        if not waits_for_us and (declared is None or declared <= self._drain_limit):
-            await _drain(receive, self._drain_limit)
-        message = f"body: larger than {limit} bytes"
-        await send_error(send, record, 413, message, headers=[(b"connection", b"close")])
-
-    @staticmethod
-    async def _refuse(send: Send, record: RequestRecord, status: int, message: str) -> None:
-        await send_error(send, record, status, message)
+        await self.app(scope, _replay(record.body or b"", receive), send)
 
 
 def is_json(content_type: str | None) -> bool:
@@ -140,7 +134,7 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            raise _ClientGone
+            raise ClientGone
         chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > limit:
@@ -157,7 +151,7 @@ async def _drain(receive: Receive, limit: int) -> None:
     while drained <= limit:
         message = await receive()
         if message["type"] != "http.request":
-            raise _ClientGone
+            raise ClientGone
         drained += len(message.get("body", b""))
         if not message.get("more_body", False):
             return

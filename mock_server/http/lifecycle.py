@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mock_server.http.access_log import AccessLog
 from mock_server.http.envelope import send_error
 from mock_server.http.faults import ConnectionDropped
-from mock_server.http.record import SCOPE_KEY, RequestRecord
+from mock_server.http.record import DROP_EXTENSION, SCOPE_KEY, RequestRecord
 from mock_server.model.ids import new_request_id
 from mock_server.model.journal import LONGEST_BODY, JournalEntry, JournalStore
 from mock_server.model.outcome import Outcome
@@ -137,7 +137,7 @@ class RequestLifecycle:
                 for name, value in scope["headers"]
             },
             started=self._clock(),
-            raw_send=send,
+            drop=scope.get("extensions", {}).get(DROP_EXTENSION),
             query_string=scope.get("query_string", b""),
         )
         scope[SCOPE_KEY] = record

@@ -6,25 +6,29 @@ access log and the journal can say what happened without each layer logging on i
 It holds facts about the request only, never the state: a layer gets the parts of the
 state it needs at construction, a handler gets the state as an argument.
 
-Who fills what: the lifecycle every field up to ``raw_send``; authentication ``app_key``;
+Who fills what: the lifecycle every field up to ``drop``; authentication ``app_key``
+and ``replay_key``;
 the body guard ``body``; validation ``payload``; whoever answers ``outcome`` (through
 ``mock_server.http.envelope``, or directly for a success); the lifecycle ``status``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from starlette.types import Scope, Send
+from starlette.types import Scope
 
 from mock_server.model.outcome import Outcome
-from mock_server.model.owed import Owed
 
-__all__ = ["SCOPE_KEY", "RequestRecord", "record_of"]
+__all__ = ["DROP_EXTENSION", "SCOPE_KEY", "RequestRecord", "record_of"]
 
 #: The ASGI scope key holding the ``RequestRecord``.
 SCOPE_KEY: Final = "m7_mock"
+#: The ASGI extension (``scope["extensions"]``) by which a server lets the app close a
+#: request's connection without an answer: ``mock_server.server`` offers it under uvicorn.
+DROP_EXTENSION: Final = "m7.drop"
 
 
 @dataclass(slots=True, eq=False)
@@ -38,8 +42,8 @@ class RequestRecord:
     headers: dict[str, str]
     #: The server clock at arrival, in Unix seconds.
     started: float
-    #: The server's own ``send``, unwrapped (a drop fault needs the connection under it).
-    raw_send: Send
+    #: Closes the connection without an answer, when the server offers it (``DROP_EXTENSION``).
+    drop: Callable[[], Awaitable[None]] | None
     #: The raw query string (the admin API reads its ``account`` from it).
     query_string: bytes = b""
     app_key: str | None = None
@@ -53,9 +57,9 @@ class RequestRecord:
     outcome: Outcome = Outcome.OK
     #: The status sent (``None`` until the response starts, or when the request was dropped).
     status: int | None = None
-    #: Checks a shared state store settles later, in one round trip (``model.owed``).
-    owed: Owed | None = None
-    #: The journal entry was written already (by the action's round trip).
+    #: The ``sign + nonce`` of a verified signature, for the request path's replay memory.
+    replay_key: str | None = None
+    #: The journal entry was written already (with the accepted action, by the request path).
     journaled: bool = False
 
 

@@ -4,24 +4,10 @@ No HTTP here: the handlers translate a request into one method call and a ``Call
 into the error envelope. The model exists so that the mock answers like a real call center
 (listening to a ringing call fails, a hung-up call is gone, ...) instead of echoing success.
 
-Call-state rules of the five operations, as stated by ``openapi/call-monitor.yaml``; the
-preconditions are checked in this order and the first failure is raised:
-
-====  ======  =====  ======================  ====================================================
-step  status  code   field                   failure
-====  ======  =====  ======================  ====================================================
-1     400     40001  the supervisor field    supervisor and agentNumber are the same agent
-2     404     40401  the supervisor field    no such supervisor
-3     404     40402  agentNumber             no such agent
-4     403     40301  the supervisor field    the acting agent is not a supervisor
-5     409     40901  the supervisor field    the supervisor is offline
-6     409     40902  the supervisor field    the supervisor is on a call of their own, or
-                                             monitors a call other than the agent's
-7     409     40903  agentNumber             the agent has no live call
-8     409     40904  agentNumber             listen/whisper/lootCall: the call is still ringing
-9     409     40905  agentNumber             listen/whisper/lootCall: another supervisor
-                                             monitors the call
-====  ======  =====  ======================  ====================================================
+The call-state rules of the five operations are the vendor document's table
+(``x-call-state-rules``, read by ``mock_server.model.rules``): its preconditions are checked in
+order and the first that refuses is raised; the operation's effect is applied when none does.
+Only the table's vocabulary is written here (``_CONDITIONS``, ``_apply``), never a rule.
 
 The admin methods (used by the mock's admin API, not part of the vendor's API) refuse with
 these codes of this project's own:
@@ -49,10 +35,11 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any, Final, cast
 
+from mock_server.model.rules import OPERATION_OF, Action, Effect, RuleTable, call_state_rules
 from mock_server.model.scenario import (
     AGENT_NUMBER_PATTERN,
     CALL_STATES,
@@ -66,6 +53,8 @@ from mock_server.model.scenario import (
 )
 
 __all__ = [
+    "AGENT_ROW",
+    "CALL_ROW",
     "AgentStatus",
     "AgentView",
     "CallCenter",
@@ -77,6 +66,21 @@ __all__ = [
 ]
 
 _CALL_ID: Final = re.compile(r"call-(\d+)")
+
+#: A call as it is stored (``export``, ``restore``, the Redis hash, the Redis script): a
+#: list of these fields in this order, times in whole milliseconds. The one layout of a call.
+CALL_ROW: Final = (
+    "id",
+    "customer",
+    "agent",
+    "state",
+    "supervisor",
+    "mode",
+    "startedMs",
+    "answeredMs",
+)
+#: An agent as it is stored: a list of these fields in this order.
+AGENT_ROW: Final = ("number", "name", "role", "online")
 
 
 class CallStateError(Exception):
@@ -145,6 +149,34 @@ class CallView:
             "answeredAt": self.answered_at,
         }
 
+    def to_row(self) -> list[object]:
+        """The stored form (``CALL_ROW``)."""
+        return [
+            self.id,
+            self.customer,
+            self.agent,
+            self.state,
+            self.supervisor,
+            self.mode,
+            _ms(self.started_at),
+            None if self.answered_at is None else _ms(self.answered_at),
+        ]
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> CallView:
+        """A call from its stored form (``CALL_ROW``); trusted, so not validated."""
+        call_id, customer, agent, state, supervisor, mode, started_ms, answered_ms = row
+        return cls(
+            id=call_id,
+            customer=customer,
+            agent=agent,
+            state=state,
+            supervisor=supervisor,
+            mode=mode,
+            started_at=started_ms / 1000,
+            answered_at=None if answered_ms is None else answered_ms / 1000,
+        )
+
 
 @dataclass
 class _Agent:
@@ -173,9 +205,16 @@ class _Call:
 class CallCenter:
     """The simulated call center, built from a ``Scenario`` it can always be reset to."""
 
-    def __init__(self, scenario: Scenario, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        clock: Callable[[], float] = time.time,
+        rules: RuleTable | None = None,
+    ) -> None:
         self._lock = threading.Lock()
         self._clock = clock
+        self._rules = rules or call_state_rules()
         self._scenario = _checked(scenario)
         self._agents: dict[str, _Agent] = {}
         self._calls: dict[str, _Call] = {}
@@ -190,54 +229,59 @@ class CallCenter:
 
     # --- the five operations -------------------------------------------------------------
 
+    def act(
+        self, action: Action, supervisor: str, agent: str, *, supervisor_field: str
+    ) -> CallView:
+        """One of the five actions, by the rule table: the first
+        precondition that refuses raises ``CallStateError``; else its effect is applied.
+        Returns the call after the action (as it was, for a call that ended)."""
+        operation = OPERATION_OF[action]
+        with self._lock:
+            facts = _Facts(self, supervisor, agent)
+            for rule in self._rules.of(operation):
+                if _CONDITIONS[rule.refuses](facts):
+                    raise CallStateError(
+                        rule.status,
+                        rule.code,
+                        rule.field_name(supervisor_field),
+                        rule.text(facts.values(supervisor_field)),
+                    )
+            call = facts.call
+            if call is None:  # a table that lets an operation through without a call
+                raise LookupError(
+                    f"{operation}: the rule table let a request without a call through"
+                )
+            return self._apply(self._rules.effects[operation], call, supervisor)
+
     def listen(
         self, supervisor: str, agent: str, *, supervisor_field: str = "listenAgent"
     ) -> CallView:
         """监听: the supervisor silently listens to the agent's answered call."""
-        return self._monitor(supervisor, agent, supervisor_field, "listen")
+        return self.act("listen", supervisor, agent, supervisor_field=supervisor_field)
 
     def whisper(
         self, supervisor: str, agent: str, *, supervisor_field: str = "whisperAgent"
     ) -> CallView:
         """耳语: the supervisor speaks to the agent only, on the agent's answered call."""
-        return self._monitor(supervisor, agent, supervisor_field, "whisper")
+        return self.act("whisper", supervisor, agent, supervisor_field=supervisor_field)
 
     def loot_call(
         self, supervisor: str, agent: str, *, supervisor_field: str = "lootCallAgent"
     ) -> CallView:
         """强插: the supervisor barges into the agent's answered call (a three-way call)."""
-        return self._monitor(supervisor, agent, supervisor_field, "barge")
+        return self.act("loot_call", supervisor, agent, supervisor_field=supervisor_field)
 
     def hangup_channel(
         self, supervisor: str, agent: str, *, supervisor_field: str = "hangupAgent"
     ) -> CallView:
-        """强拆: end the agent's call, ringing or answered; returns the call as it was.
-
-        The agent and any monitoring supervisor become idle (derived: the call is gone).
-        """
-        with self._lock:
-            call = self._check(supervisor, agent, supervisor_field, monitoring=False)
-            view = self._call_view(call)
-            del self._calls[call.id]
-            return view
+        """强拆: end the agent's call, ringing or answered; returns the call as it was."""
+        return self.act("hangup_channel", supervisor, agent, supervisor_field=supervisor_field)
 
     def pickup_channel(
         self, supervisor: str, agent: str, *, supervisor_field: str = "pickupAgent"
     ) -> CallView:
-        """抢接: the supervisor takes the agent's call over; returns the call after the move.
-
-        A ringing call is answered by the supervisor; the old agent and any other monitoring
-        supervisor become idle, the supervisor becomes talking.
-        """
-        with self._lock:
-            call = self._check(supervisor, agent, supervisor_field, monitoring=False)
-            call.agent = supervisor
-            if call.state == "ringing":
-                call.state = "talking"
-                call.answered_at = self._clock()
-            call.supervisor = None
-            call.mode = None
-            return self._call_view(call)
+        """抢接: the supervisor takes the agent's call over; returns the call after the move."""
+        return self.act("pickup_channel", supervisor, agent, supervisor_field=supervisor_field)
 
     # --- admin -----------------------------------------------------------------------------
 
@@ -403,20 +447,8 @@ class CallCenter:
             return {
                 "mediaServer": self._scenario.media_server,
                 "nextCall": self._next_call,
-                "agents": [[a.number, a.name, a.role, a.online] for a in self._agents.values()],
-                "calls": [
-                    [
-                        c.id,
-                        c.customer,
-                        c.agent,
-                        c.state,
-                        c.supervisor,
-                        c.mode,
-                        _ms(c.started_at),
-                        None if c.answered_at is None else _ms(c.answered_at),
-                    ]
-                    for c in self._calls.values()
-                ],
+                "agents": [[getattr(a, name) for name in AGENT_ROW] for a in self._agents.values()],
+                "calls": [self._call_view(c).to_row() for c in self._calls.values()],
             }
 
     @classmethod
@@ -428,25 +460,14 @@ class CallCenter:
         center = cls.__new__(cls)
         center._lock = threading.Lock()
         center._clock = clock
+        center._rules = call_state_rules()
         center._scenario = replace(scenario, media_server=data["mediaServer"])
         center._next_call = int(data["nextCall"])
         center._agents = {
-            number: _Agent(number=number, name=name, role=role, online=online)
-            for number, name, role, online in data["agents"] or ()
+            row[0]: _Agent(**dict(zip(AGENT_ROW, row, strict=True))) for row in data["agents"] or ()
         }
-        center._calls = {
-            row[0]: _Call(
-                id=row[0],
-                customer=row[1],
-                agent=row[2],
-                state=row[3],
-                supervisor=row[4],
-                mode=row[5],
-                started_at=row[6] / 1000,
-                answered_at=None if row[7] is None else row[7] / 1000,
-            )
-            for row in data["calls"] or ()
-        }
+        views = (CallView.from_row(row) for row in data["calls"] or ())
+        center._calls = {view.id: _Call(**_fields_of(view)) for view in views}
         return center
 
     # --- internals (the lock is held) ------------------------------------------------------
@@ -507,16 +528,7 @@ class CallCenter:
 
     @staticmethod
     def _call_view(call: _Call) -> CallView:
-        return CallView(
-            id=call.id,
-            customer=call.customer,
-            agent=call.agent,
-            state=call.state,
-            supervisor=call.supervisor,
-            mode=call.mode,
-            started_at=call.started_at,
-            answered_at=call.answered_at,
-        )
+        return CallView(**_fields_of(call))
 
     def _require_agent(self, number: str, field: str) -> _Agent:
         agent = self._agents.get(number)
@@ -542,73 +554,71 @@ class CallCenter:
             409, "40906", field, f"{field}: agent {agent.number} is {doing} and cannot {action}"
         )
 
-    def _check(self, supervisor: str, agent: str, field: str, *, monitoring: bool) -> _Call:
-        """Rules 1-9 of the module docstring, in order; returns the agent's call.
-
-        ``monitoring`` is true for listen/whisper/lootCall, which also need an answered call
-        that no other supervisor monitors (rules 8 and 9).
-        """
-        if supervisor == agent:
-            raise CallStateError(
-                400,
-                "40001",
-                field,
-                f"{field}: supervisor and agentNumber are the same agent {supervisor}",
-            )
-        sup = self._agents.get(supervisor)
-        if sup is None:
-            raise CallStateError(404, "40401", field, f"{field}: no agent {supervisor}")
-        if agent not in self._agents:
-            raise CallStateError(404, "40402", "agentNumber", f"agentNumber: no agent {agent}")
-        if sup.role != "supervisor":
-            raise CallStateError(
-                403, "40301", field, f"{field}: agent {supervisor} is not a supervisor"
-            )
-        if not sup.online:
-            raise CallStateError(
-                409, "40901", field, f"{field}: supervisor {supervisor} is offline"
-            )
-        call = self._call_of(agent)
-        if (own := self._call_of(supervisor)) is not None:
-            raise CallStateError(
-                409, "40902", field, f"{field}: supervisor {supervisor} is busy on call {own.id}"
-            )
-        monitored = self._monitored_by(supervisor)
-        if monitored is not None and monitored is not call:
-            raise CallStateError(
-                409,
-                "40902",
-                field,
-                f"{field}: supervisor {supervisor} is busy monitoring call {monitored.id}",
-            )
-        if call is None:
-            raise CallStateError(
-                409, "40903", "agentNumber", f"agentNumber: agent {agent} has no live call"
-            )
-        if monitoring and call.state == "ringing":
-            raise CallStateError(
-                409,
-                "40904",
-                "agentNumber",
-                f"agentNumber: call {call.id} of agent {agent} is still ringing",
-            )
-        if monitoring and call.supervisor is not None and call.supervisor != supervisor:
-            raise CallStateError(
-                409,
-                "40905",
-                "agentNumber",
-                f"agentNumber: call {call.id} of agent {agent} is monitored by "
-                f"supervisor {call.supervisor}",
-            )
-        return call
-
-    def _monitor(self, supervisor: str, agent: str, field: str, mode: MonitorMode) -> CallView:
-        """listen / whisper / lootCall: attach (or switch the mode of) the supervisor."""
-        with self._lock:
-            call = self._check(supervisor, agent, field, monitoring=True)
+    def _apply(self, effect: Effect, call: _Call, supervisor: str) -> CallView:
+        """The table's effect verbs (``mock_server.model.rules.EFFECTS``)."""
+        if effect.effect == "monitor":
             call.supervisor = supervisor
-            call.mode = mode
+            call.mode = cast(MonitorMode, effect.mode)
             return self._call_view(call)
+        if effect.effect == "end-call":
+            view = self._call_view(call)
+            del self._calls[call.id]  # the agent and the monitor are free: derived
+            return view
+        # take-over: a ringing call is answered by the supervisor; the old agent and any
+        # monitoring supervisor become idle, the supervisor becomes talking.
+        call.agent = supervisor
+        if call.state == "ringing":
+            call.state = "talking"
+            call.answered_at = self._clock()
+        call.supervisor = None
+        call.mode = None
+        return self._call_view(call)
+
+
+class _Facts:
+    """What the conditions of one request look at, found once (the lock is held)."""
+
+    __slots__ = ("agent", "agent_known", "call", "monitored", "own", "sup", "supervisor")
+
+    def __init__(self, center: CallCenter, supervisor: str, agent: str) -> None:
+        self.supervisor = supervisor
+        self.agent = agent
+        self.sup = center._agents.get(supervisor)
+        self.agent_known = agent in center._agents
+        self.call = center._call_of(agent)
+        self.own = center._call_of(supervisor)
+        self.monitored = center._monitored_by(supervisor)
+
+    def values(self, field: str) -> dict[str, object]:
+        """The placeholders of the table's messages."""
+        return {
+            "field": field,
+            "supervisor": self.supervisor,
+            "agent": self.agent,
+            "call": self.call.id if self.call else None,
+            "own": self.own.id if self.own else None,
+            "monitored": self.monitored.id if self.monitored else None,
+            "monitor": self.call.supervisor if self.call else None,
+        }
+
+
+#: How this backend tells the table's conditions (``mock_server.model.rules.CONDITIONS``).
+_CONDITIONS: Final[Mapping[str, Callable[[_Facts], bool]]] = {
+    "same-agent": lambda f: f.supervisor == f.agent,
+    "unknown-supervisor": lambda f: f.sup is None,
+    "unknown-agent": lambda f: not f.agent_known,
+    "not-a-supervisor": lambda f: f.sup is not None and f.sup.role != "supervisor",
+    "supervisor-offline": lambda f: f.sup is not None and not f.sup.online,
+    "supervisor-on-a-call": lambda f: f.own is not None,
+    "supervisor-monitors-another-call": lambda f: (
+        f.monitored is not None and f.monitored is not f.call
+    ),
+    "no-live-call": lambda f: f.call is None,
+    "call-ringing": lambda f: f.call is not None and f.call.state == "ringing",
+    "monitored-by-another": lambda f: (
+        f.call is not None and f.call.supervisor not in (None, f.supervisor)
+    ),
+}
 
 
 def _checked(scenario: Scenario) -> Scenario:
@@ -616,6 +626,14 @@ def _checked(scenario: Scenario) -> Scenario:
     ``parse_scenario``, and an impossible start state would break every rule above."""
     parse_scenario(scenario.to_data())
     return scenario
+
+
+def _fields_of(call: _Call | CallView) -> dict[str, Any]:
+    """A call's fields by name (``_Call`` and ``CallView`` have the same)."""
+    return {name: getattr(call, name) for name in _CALL_FIELDS}
+
+
+_CALL_FIELDS: Final = tuple(f.name for f in fields(CallView))
 
 
 def _ms(seconds: float) -> int:

@@ -9,24 +9,14 @@ every change (a refused action changes nothing and publishes nothing).
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Protocol
 
 from mock_server.model.callcenter import AgentView, CallCenter, CallView
 from mock_server.model.events import EventFeed
-from mock_server.model.owed import Owed
+from mock_server.model.rules import ACTIONS, Action
 from mock_server.model.scenario import CallState, Role, Scenario
 
 __all__ = ["ACTIONS", "Action", "CallCenterStore", "InMemoryCallCenter"]
-
-#: The five supervisor actions, by the call center's method names.
-Action = Literal["listen", "whisper", "loot_call", "hangup_channel", "pickup_channel"]
-ACTIONS: Final[tuple[Action, ...]] = (
-    "listen",
-    "whisper",
-    "loot_call",
-    "hangup_channel",
-    "pickup_channel",
-)
 
 
 class CallCenterStore(Protocol):
@@ -42,14 +32,10 @@ class CallCenterStore(Protocol):
         agent: str,
         *,
         supervisor_field: str,
-        owed: Owed | None = None,
     ) -> CallView:
-        """One of the five supervisor actions (``supervisor_field`` names the supervisor).
-
-        A backend whose stores defer (``mock_server.model.owed``) also settles what the
-        request ``owed`` first (raising ``FaultFired`` or ``Replayed``) and, when the action
-        is accepted, writes the journal entry it carries; in memory nothing is ever owed
-        and the journal is left to the caller."""
+        """One of the five supervisor actions (``supervisor_field`` names the supervisor),
+        by the rule table; a refusal raises ``CallStateError``. A request of the vendor API
+        goes through ``mock_server.model.request_path`` instead, which calls this in order."""
 
     async def snapshot(self) -> dict[str, object]:
         """The whole state, JSON-ready (the admin API's ``State``)."""
@@ -103,10 +89,8 @@ class InMemoryCallCenter:
         agent: str,
         *,
         supervisor_field: str,
-        owed: Owed | None = None,
     ) -> CallView:
-        perform = getattr(self.center, action)
-        view: CallView = perform(supervisor, agent, supervisor_field=supervisor_field)
+        view = self.center.act(action, supervisor, agent, supervisor_field=supervisor_field)
         await self._changed(action, supervisor=supervisor, agent=agent, callId=view.id)
         return view
 

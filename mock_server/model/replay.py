@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Protocol
 
+from mock_server.model.defaults import REPLAY_MAX_BYTES, REPLAY_WINDOW_SECONDS
+
 __all__ = ["ENTRY_BYTES", "ReplayCache", "ReplayStore", "StoreUnavailable"]
 
 #: What one entry costs in memory, rounded up: a 50-character key (44 of ``m7-sign`` and
@@ -66,8 +68,8 @@ class ReplayCache:
     def __init__(
         self,
         *,
-        window: float = 300,
-        max_bytes: int = 64 * 1024 * 1024,
+        window: float = REPLAY_WINDOW_SECONDS,
+        max_bytes: int = REPLAY_MAX_BYTES,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if max_bytes < ENTRY_BYTES:

@@ -10,18 +10,27 @@ the whole state as an argument.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from mock_server.model.callcenter import CallCenter
 from mock_server.model.callcenter_store import CallCenterStore, InMemoryCallCenter
+from mock_server.model.defaults import (
+    JOURNAL_CAPACITY,
+    JOURNAL_MAX_BYTES,
+    JOURNAL_VALUE_CHARS,
+    REPLAY_MAX_BYTES,
+    REPLAY_WINDOW_SECONDS,
+)
 from mock_server.model.events import EventFeed, InMemoryEventFeed
 from mock_server.model.faults import Faults, FaultStore
 from mock_server.model.ids import SystemIds
 from mock_server.model.journal import Journal, JournalStore
 from mock_server.model.replay import ReplayCache, ReplayStore
+from mock_server.model.request_path import InMemoryPath, RequestPath
 from mock_server.model.scenario import Scenario
 
 __all__ = ["MockState"]
@@ -39,6 +48,8 @@ class MockState:
     ids: SystemIds
     #: The server clock (Unix seconds); a test pins it through the settings.
     clock: Callable[[], float]
+    #: Where a vendor request meets this state (``mock_server.model.request_path``).
+    path: RequestPath
 
     async def reset(self) -> None:
         """Back to the scenario, and the replay cache forgotten (recordings can be resent)."""
@@ -52,26 +63,31 @@ class MockState:
         scenario: Scenario,
         *,
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
-        replay_window: float = 300,
-        replay_max_bytes: int = 64 * 1024 * 1024,
-        journal_capacity: int = 1000,
-        journal_max_bytes: int = 8 * 1024 * 1024,
-        journal_value_chars: int = 1024,
+        replay_window: float = REPLAY_WINDOW_SECONDS,
+        replay_max_bytes: int = REPLAY_MAX_BYTES,
+        journal_capacity: int = JOURNAL_CAPACITY,
+        journal_max_bytes: int = JOURNAL_MAX_BYTES,
+        journal_value_chars: int = JOURNAL_VALUE_CHARS,
     ) -> MockState:
         """The state of one process, every part in memory."""
         events = InMemoryEventFeed()
+        callcenter = InMemoryCallCenter(CallCenter(scenario, clock=clock), events)
+        replay = ReplayCache(window=replay_window, max_bytes=replay_max_bytes, clock=clock)
+        journal = Journal(
+            journal_capacity, events, max_bytes=journal_max_bytes, value_chars=journal_value_chars
+        )
+        faults = Faults(rng or random.Random(), events)  # noqa: S311 - faults, not secrets
         return cls(
-            callcenter=InMemoryCallCenter(CallCenter(scenario, clock=clock), events),
-            replay=ReplayCache(window=replay_window, max_bytes=replay_max_bytes, clock=clock),
-            journal=Journal(
-                journal_capacity,
-                events,
-                max_bytes=journal_max_bytes,
-                value_chars=journal_value_chars,
-            ),
-            faults=Faults(rng or random.Random(), events),  # noqa: S311 - faults, not secrets
+            callcenter=callcenter,
+            replay=replay,
+            journal=journal,
+            faults=faults,
             events=events,
             ids=SystemIds(clock),
             clock=clock,
+            path=InMemoryPath(
+                faults=faults, replay=replay, callcenter=callcenter, journal=journal, sleep=sleep
+            ),
         )

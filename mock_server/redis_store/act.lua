@@ -1,135 +1,141 @@
--- One supervisor action on an account's call center, atomically (Redis runs a script alone).
--- The rules are those of mock_server/model/callcenter.py (its docstring's table, steps 1-9,
--- in order); the unit tests of the call center run against both, so the two cannot drift.
--- What the request still owes (mock_server/model/owed.py) is settled first, in the order of
--- the in-memory layers: its faults, then its replay check; and when the action is accepted,
--- its journal entry is written here too. So an accepted request costs one round trip.
+-- One vendor request on an account's state, atomically (Redis runs a script alone): the one
+-- request path of mock_server/model/request_path.py, in its order. The account's faults are
+-- taken first, then the request's replay key is recorded, then the call-state rules decide the
+-- action and, when it is accepted, its journal entry is written too. So a request costs one
+-- round trip.
+--
+-- No rule is written here. act_script.py prepends, built at start-up from the document's
+-- x-call-state-rules table: RULES (each operation's preconditions in order: refuses, status,
+-- code, at, message), EFFECTS (each operation's effect and mode), ACTION (each operation's
+-- call-center method name, for the change feed), and CALL / AGENT (the places of a call's
+-- and an agent's fields in their stored lists: mock_server/model/callcenter.py's CALL_ROW
+-- and AGENT_ROW). What is written here is the table's vocabulary: how to tell each
+-- condition (CONDITION) and how to apply each effect.
 --
 -- KEYS: 1 the center hash (fields: redis_store/center_fields.py), 2 the account's events
---       channel, 3 the fault plan,
---       4 the journal stream, 5 the request's replay key
--- ARGV (positional: each packed in C by hiredis, none decoded here): 1 action
---       (listen|whisper|loot_call|hangup_channel|pickup_channel), 2 supervisor, 3 agent,
---       4 field (the supervisor's field name), 5 now (the clock in ms), 6 faults (1: decide
---       them), 7 slept (1: the latency was waited), 8 replay (1: check it), 9 window (the
---       replay window in s), 10 and 11 two uniform draws (the latency, a status ratio),
---       12 operation (operationId, for its own faults), 13 mediaServer (the one the response
---       names), 14 capacity (the journal's), 15 the journal entry of the success response,
---       as stored ('' : none), written only when the action is accepted and the center's
---       media server is the response's, 16 its change-feed message.
---       take_faults and save_plan come from faults.lua, prepended.
+--       channel, 3 the fault plan, 4 the journal stream, 5 the request's replay key
+-- ARGV (positional: each packed in C by hiredis, none decoded here): 1 operation
+--       (operationId), 2 act (1: the request asks for the action; 0: its answer is chosen
+--       already, only faults and replay apply), 3 supervisor, 4 agent, 5 field (the
+--       supervisor's field name), 6 now (the clock in ms), 7 faults (1: decide them),
+--       8 slept (1: the latency was waited), 9 replay (1: record it), 10 window (the replay
+--       window in s), 11 and 12 two uniform draws (the latency, a status ratio),
+--       13 mediaServer (the one the response names), 14 capacity (the journal's), 15 the
+--       journal entry of the success response, as stored ('' : none), written only when the
+--       action is accepted and the center's media server is the response's, 16 its
+--       change-feed message. take_faults and save_plan come from faults.lua, prepended.
 -- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer,
---   journaled (1|0)}, {'refused', status, code, field, message}, {'latency', ms} (wait, then
---   call again with slept), {'drop'}, {'status', status, code ('' : the status)},
---   {'replay'}, or {'missing'} (no such account).
--- A call is [id, customer, agent, state, supervisor, mode, startedMs, answeredMs]. Only the
--- fields this action needs are read and written (the indexes on:<agent> and mon:<supervisor>
--- find the calls), so an action costs the same whatever the size of the call center.
+--   journaled (1|0)}, {'passed'} (no action asked), {'refused', status, code, field,
+--   message}, {'latency', ms} (wait, then call again with slept), {'drop'},
+--   {'status', status, code ('' : the status)}, {'replay'}, or {'missing'} (no such account).
 local C = KEYS[1]
-local action, sup, agent, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local operation, sup, agent, field = ARGV[1], ARGV[3], ARGV[4], ARGV[5]
 local got = redis.call('HMGET', C, 'media', 'a:' .. sup, 'a:' .. agent, 'on:' .. agent,
   'on:' .. sup, 'mon:' .. sup)
 local media = got[1]
 if not media then return {'missing'} end
 local null = cjson.null
 
-if ARGV[6] == '1' then
+if ARGV[7] == '1' then
   local raw_plan = redis.call('GET', KEYS[3])
   if raw_plan then
     local plan = cjson.decode(raw_plan)
-    local low, high, drop, status, code, ratio, changed = take_faults(plan, ARGV[12])
-    if low >= 0 and ARGV[7] ~= '1' then
-      return {'latency', low + math.floor(tonumber(ARGV[10]) * (high - low + 1))}
+    local low, high, drop, status, code, ratio, changed = take_faults(plan, operation)
+    if low >= 0 and ARGV[8] ~= '1' then
+      return {'latency', low + math.floor(tonumber(ARGV[11]) * (high - low + 1))}
     end
     if changed then save_plan(KEYS[3], KEYS[2], plan) end
     if drop == 1 then
       return {'drop'}
-    elseif status > 0 and (ratio == '' or tonumber(ARGV[11]) < tonumber(ratio)) then
+    elseif status > 0 and (ratio == '' or tonumber(ARGV[12]) < tonumber(ratio)) then
       return {'status', status, code}
     end
   end
 end
-if ARGV[8] == '1' then
-  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[9]) then
+if ARGV[9] == '1' then
+  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[10]) then
     return {'replay'}
   end
 end
-local function refuse(status, code, at, message)
-  return {'refused', status, code, at, message}
-end
+if ARGV[2] ~= '1' then return {'passed'} end
 
-if sup == agent then
-  return refuse(400, '40001', field,
-    field .. ': supervisor and agentNumber are the same agent ' .. sup)
-end
-if not got[2] then return refuse(404, '40401', field, field .. ': no agent ' .. sup) end
-if not got[3] then
-  return refuse(404, '40402', 'agentNumber', 'agentNumber: no agent ' .. agent)
-end
-local supervisor = cjson.decode(got[2])
-if supervisor[3] ~= 'supervisor' then
-  return refuse(403, '40301', field, field .. ': agent ' .. sup .. ' is not a supervisor')
-end
-if not supervisor[4] then
-  return refuse(409, '40901', field, field .. ': supervisor ' .. sup .. ' is offline')
-end
+local supervisor = got[2] and cjson.decode(got[2])
 local call_id, own_id, monitored_id = got[4], got[5], got[6]
-if own_id then
-  return refuse(409, '40902', field,
-    field .. ': supervisor ' .. sup .. ' is busy on call ' .. own_id)
-end
-if monitored_id and monitored_id ~= call_id then
-  return refuse(409, '40902', field,
-    field .. ': supervisor ' .. sup .. ' is busy monitoring call ' .. monitored_id)
-end
-if not call_id then
-  return refuse(409, '40903', 'agentNumber', 'agentNumber: agent ' .. agent .. ' has no live call')
-end
-local call = cjson.decode(redis.call('HGET', C, 'c:' .. call_id))
-local mode = ({listen = 'listen', whisper = 'whisper', loot_call = 'barge'})[action]
-if mode and call[4] == 'ringing' then
-  return refuse(409, '40904', 'agentNumber',
-    'agentNumber: call ' .. call[1] .. ' of agent ' .. agent .. ' is still ringing')
-end
-if mode and call[5] ~= null and call[5] ~= sup then
-  return refuse(409, '40905', 'agentNumber',
-    'agentNumber: call ' .. call[1] .. ' of agent ' .. agent .. ' is monitored by supervisor '
-    .. call[5])
+local call = call_id and cjson.decode(redis.call('HGET', C, 'c:' .. call_id))
+local function monitor_of(c)
+  if c and c[CALL.supervisor] ~= null then return c[CALL.supervisor] end
+  return false
 end
 
+local CONDITION = {
+  ['same-agent'] = function() return sup == agent end,
+  ['unknown-supervisor'] = function() return not supervisor end,
+  ['unknown-agent'] = function() return not got[3] end,
+  ['not-a-supervisor'] = function()
+    return supervisor and supervisor[AGENT.role] ~= 'supervisor'
+  end,
+  ['supervisor-offline'] = function() return supervisor and not supervisor[AGENT.online] end,
+  ['supervisor-on-a-call'] = function() return own_id end,
+  ['supervisor-monitors-another-call'] = function()
+    return monitored_id and monitored_id ~= call_id
+  end,
+  ['no-live-call'] = function() return not call end,
+  ['call-ringing'] = function() return call and call[CALL.state] == 'ringing' end,
+  ['monitored-by-another'] = function()
+    local monitor = monitor_of(call)
+    return monitor and monitor ~= sup
+  end,
+}
+-- A placeholder with nothing to show reads as Python's None, as the in-memory center says.
+local values = {field = field, supervisor = sup, agent = agent, call = call_id or 'None',
+  own = own_id or 'None', monitored = monitored_id or 'None',
+  monitor = monitor_of(call) or 'None'}
+for _, rule in ipairs(RULES[operation]) do
+  if CONDITION[rule[1]]() then
+    local at = rule[4] == 'supervisor' and field or rule[4]
+    return {'refused', rule[2], rule[3], at, (string.gsub(rule[5], '{(%w+)}', values))}
+  end
+end
+if not call then
+  return redis.error_reply(operation .. ': the rule table let a request without a call through')
+end
+
+local effect = EFFECTS[operation]
 local shown
-if action == 'hangup_channel' then
+if effect[1] == 'end-call' then
   shown = cjson.encode(call)
   redis.call('HDEL', C, 'c:' .. call_id, 'on:' .. agent)
-  if call[5] ~= null then redis.call('HDEL', C, 'mon:' .. call[5]) end
+  if monitor_of(call) then redis.call('HDEL', C, 'mon:' .. call[CALL.supervisor]) end
   local order = cjson.decode(redis.call('HGET', C, 'calls'))
   for i, id in ipairs(order) do
     if id == call_id then table.remove(order, i) break end
   end
   redis.call('HSET', C, 'calls', #order > 0 and cjson.encode(order) or '[]')
-elseif action == 'pickup_channel' then
-  if call[5] ~= null then redis.call('HDEL', C, 'mon:' .. call[5]) end
-  call[3] = sup
-  if call[4] == 'ringing' then
-    call[4] = 'talking'
-    call[8] = tonumber(ARGV[5])
+elseif effect[1] == 'take-over' then
+  if monitor_of(call) then redis.call('HDEL', C, 'mon:' .. call[CALL.supervisor]) end
+  call[CALL.agent] = sup
+  if call[CALL.state] == 'ringing' then
+    call[CALL.state] = 'talking'
+    call[CALL.answeredMs] = tonumber(ARGV[6])
   end
-  call[5] = null
-  call[6] = null
+  call[CALL.supervisor] = null
+  call[CALL.mode] = null
   shown = cjson.encode(call)
   redis.call('HDEL', C, 'on:' .. agent)
   redis.call('HSET', C, 'c:' .. call_id, shown, 'on:' .. sup, call_id)
-elseif mode then
-  call[5] = sup
-  call[6] = mode
+else -- monitor
+  if monitor_of(call) and monitor_of(call) ~= sup then
+    redis.call('HDEL', C, 'mon:' .. call[CALL.supervisor])
+  end
+  call[CALL.supervisor] = sup
+  call[CALL.mode] = effect[2]
   shown = cjson.encode(call)
   redis.call('HSET', C, 'c:' .. call_id, shown, 'mon:' .. sup, call_id)
-else
-  return redis.error_reply('unknown action ' .. action)
 end
 redis.call('PUBLISH', KEYS[2], cjson.encode({
   kind = 'callcenter',
-  payload = {action = action, supervisor = sup, agent = agent, callId = call[1]},
+  payload = {action = ACTION[operation], supervisor = sup, agent = agent,
+    callId = call[CALL.id]},
 }))
 local journaled = 0
 if ARGV[15] ~= '' and media == ARGV[13] then

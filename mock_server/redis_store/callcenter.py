@@ -1,9 +1,10 @@
 """The call center of one account, kept in Redis and changed atomically.
 
 The state is one hash per account (``m7:{K}:callcenter``, its fields: ``center_fields``).
-A supervisor action is one Lua script (``act.lua``: the rules of
-``mock_server.model.callcenter`` step by step, run by Redis alone) that reads and writes only
-the fields it needs, so it costs the same whatever the size of the call center. Every admin
+A vendor request is one Lua script (``act_script``: the request path of
+``mock_server.model.request_path``, the document's rule table interpreted by Redis alone)
+that reads and writes only the fields it needs, so it costs the same whatever the size of the
+call center. Every admin
 change is one optimistic transaction: ``WATCH`` the hash, read it, apply the change with the
 very rules of ``CallCenter``, and write every field anew in ``MULTI``/``EXEC``; when another
 worker changed the hash meanwhile, ``EXEC`` fails and the change is retried on the new state.
@@ -13,10 +14,10 @@ call. A refused action writes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final, TypeVar
 
 import orjson
@@ -31,19 +32,29 @@ from mock_server.model.callcenter import (
     CallView,
     Role,
 )
-from mock_server.model.callcenter_store import Action
+from mock_server.model.defaults import JOURNAL_CAPACITY, REPLAY_WINDOW_SECONDS
 from mock_server.model.faults import Decision
-from mock_server.model.owed import FaultFired, Owed, Replayed
+from mock_server.model.request_path import (
+    PASSED,
+    REPLAYED,
+    Accepted,
+    ActionRequest,
+    Faulted,
+    Refused,
+    Result,
+    VendorRequest,
+)
+from mock_server.model.rules import OPERATION_OF, Action
 from mock_server.model.scenario import Scenario, parse_scenario
+from mock_server.redis_store.act_script import request_script
 from mock_server.redis_store.center_fields import center_data, center_fields
 from mock_server.redis_store.connection import LOST, lost
-from mock_server.redis_store.faults import TAKE_FAULTS
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
 from mock_server.redis_store.pipeline import AutoPipeline
 
-__all__ = ["ACT", "RedisCallCenter"]
+__all__ = ["RedisCallCenter"]
 
 T = TypeVar("T")
 
@@ -51,7 +62,7 @@ T = TypeVar("T")
 #: Optimistic retries before giving up (each retry means another worker won a race).
 _MAX_ATTEMPTS: Final = 100
 #: The place of ``slept`` in act.lua's ARGV (0-based here).
-_SLEPT: Final = 6
+_SLEPT: Final = 7
 
 
 class RedisCallCenter:
@@ -65,15 +76,21 @@ class RedisCallCenter:
         scenario: Scenario | None = None,
         clock: Callable[[], float] = time.time,
         where: str = "redis",
-        replay_window: int = 300,
+        replay_window: int = REPLAY_WINDOW_SECONDS,
         journal: RedisJournal | None = None,
         rng: random.Random | None = None,
         pipeline: AutoPipeline | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        script: str | None = None,
     ) -> None:
+        #: How a latency fault is waited.
+        self._sleep = sleep
+        #: The request path's script (``act_script``; a test may build one of another table).
+        self._act = script if script is not None else request_script()
         self._replay_window = replay_window
         #: Encodes the entry of an accepted action, which the script writes.
         self._journal = journal
-        self._journal_capacity = journal.capacity if journal is not None else 1000
+        self._journal_capacity = journal.capacity if journal is not None else JOURNAL_CAPACITY
         self._rng = rng or random.Random()  # noqa: S311 - faults, not secrets
         self._client = client
         self._keys = keys
@@ -102,7 +119,26 @@ class RedisCallCenter:
             )
         )
 
-    # --- the five operations -------------------------------------------------------------
+    # --- the request path and the five operations -------------------------------------------
+
+    async def perform(self, request: VendorRequest) -> Result:
+        """The request path (``mock_server.model.request_path``) as one script
+        (``act_script``), so one round trip: faults, replay, rules and the accepted action's
+        journal entry (two round trips with a latency fault: the wait comes between).
+        Concurrent requests of this worker share writes (``AutoPipeline``)."""
+        wanted = request.action
+        entry, message = b"", b""
+        if request.success is not None and self._journal is not None:
+            entry, message = self._journal.encode(request.success(request.media_server))
+        return await self._script(
+            request.operation,
+            wanted,
+            faults=True,
+            replay_key=self._keys.replay(request.replay_key) if request.replay_key else None,
+            media_server=request.media_server,
+            entry=entry,
+            message=message,
+        )
 
     async def act(
         self,
@@ -111,66 +147,77 @@ class RedisCallCenter:
         agent: str,
         *,
         supervisor_field: str,
-        owed: Owed | None = None,
     ) -> CallView:
-        """One supervisor action: one Lua script (``act.lua``), so one round trip, which also
-        settles what the request ``owed`` (faults, replay check: raising ``FaultFired`` or
-        ``Replayed``) and, when accepted, writes its ``journal`` entry (two round trips with
-        a latency fault: the wait comes before the action, as in memory). Concurrent actions
-        of this worker share writes (``AutoPipeline``)."""
-        keys = self._keys
-        entry, message = b"", b""
-        if owed is not None and owed.journal is not None and self._journal is not None:
-            entry, message = self._journal.encode(owed.journal)
-        replay = owed is not None and owed.replay is not None
-        replay_key = keys.replay(owed.replay_key) if replay and owed else keys.prefix
+        """One supervisor action alone (no faults, replay or journal), by the same script."""
+        result = await self._script(
+            OPERATION_OF[action],
+            ActionRequest(action, supervisor, agent, supervisor_field),
+            faults=False,
+        )
+        if isinstance(result, Refused):
+            raise result.error
+        if not isinstance(result, Accepted):
+            raise LookupError(f"call center of {self._keys.account}: {result!r}")
+        return result.call
+
+    async def _script(
+        self,
+        operation: str,
+        wanted: ActionRequest | None,
+        *,
+        faults: bool,
+        replay_key: str | None = None,
+        media_server: str = "",
+        entry: bytes = b"",
+        message: bytes = b"",
+    ) -> Result:
         args: list[str | bytes | int | float] = [
-            action,
-            supervisor,
-            agent,
-            supervisor_field,
+            operation,
+            int(wanted is not None),
+            wanted.supervisor if wanted is not None else "",
+            wanted.agent if wanted is not None else "",
+            wanted.supervisor_field if wanted is not None else "",
             round(self._clock() * 1000),
-            int(owed is not None and owed.faults is not None),
+            int(faults),
             0,  # slept: not yet
-            int(replay),
+            int(replay_key is not None),
             self._replay_window,
             self._rng.random(),
             self._rng.random(),
-            (owed.operation or "") if owed is not None else "",
-            owed.media_server if owed is not None else "",
+            media_server,
             self._journal_capacity,
             entry,
             message,
         ]
+        keys = [*self._act_keys, replay_key or self._keys.prefix]
         for _ in range(3):
-            reply = await self._pipeline.script(ACT, [*self._act_keys, replay_key], args)
+            reply = await self._pipeline.script(self._act, keys, args)
             kind = reply[0]
             if kind == b"missing":
                 await self._seed()
             elif kind == b"latency":
                 args[_SLEPT] = 1
-                if owed is not None and owed.sleep is not None:
-                    await owed.sleep(int(reply[1]) / 1000)
+                await self._sleep(int(reply[1]) / 1000)
             else:
                 break
-        if owed is not None:
-            owed.faults = owed.replay = None
         if kind == b"ok":
-            self._media_server = reply[2].decode()
-            if owed is not None:
-                owed.journaled = bool(reply[3])
-            return _call_view(orjson.loads(reply[1]))
+            self._media_server = media = reply[2].decode()
+            return Accepted(CallView.from_row(orjson.loads(reply[1])), bool(reply[3]), media)
+        if kind == b"passed":
+            return PASSED
         if kind == b"refused":
-            status, code, field, message = reply[1:]
-            raise CallStateError(int(status), code.decode(), field.decode(), message.decode())
+            status, code, field, text = reply[1:]
+            return Refused(
+                CallStateError(int(status), code.decode(), field.decode(), text.decode())
+            )
         if kind == b"drop":
-            raise FaultFired(Decision(drop=True))
+            return Faulted(Decision(drop=True))
         if kind == b"status":
             status, code = int(reply[1]), reply[2].decode()
-            raise FaultFired(Decision(status=status, code=code or str(status)))
+            return Faulted(Decision(status=status, code=code or str(status)))
         if kind == b"replay":
-            raise Replayed
-        raise LookupError(f"state store: account {keys.account} has no state")
+            return REPLAYED
+        raise LookupError(f"state store: account {self._keys.account} has no state")
 
     # --- admin -----------------------------------------------------------------------------
 
@@ -325,30 +372,12 @@ end
 return 1
 """
 
-#: The action script (see ``act.lua``), with ``take_faults`` before it.
-ACT: Final = TAKE_FAULTS + (Path(__file__).with_name("act.lua")).read_text(encoding="utf-8")
-
 
 def _rewrite(pipe: Any, key: str, center: CallCenter) -> None:
     """Queue on ``pipe`` the writes that make ``key`` hold ``center``, every field anew (so
     no index of an earlier state is left)."""
     pipe.delete(key)
     pipe.hset(key, mapping=center_fields(center.export()))
-
-
-def _call_view(row: list[Any]) -> CallView:
-    """A call of the document (see ``act.lua``) as a view."""
-    call_id, customer, agent, state, supervisor, mode, started_ms, answered_ms = row
-    return CallView(
-        id=call_id,
-        customer=customer,
-        agent=agent,
-        state=state,
-        supervisor=supervisor,
-        mode=mode,
-        started_at=started_ms / 1000,
-        answered_at=None if answered_ms is None else answered_ms / 1000,
-    )
 
 
 #: Reads never reset, so they restore without a scenario.

@@ -11,9 +11,8 @@ field               holds
 ``next``            the number of the next call id (text)
 ``agents``          the agents' numbers, in order (JSON)
 ``calls``           the live calls' ids, in order (JSON)
-``a:<number>``      an agent: ``[number, name, role, online]`` (JSON)
-``c:<id>``          a call: ``[id, customer, agent, state, supervisor, mode,
-                    startedMs, answeredMs]`` (JSON)
+``a:<number>``      an agent: its ``AGENT_ROW`` list (JSON)
+``c:<id>``          a call: its ``CALL_ROW`` list (JSON)
 ``on:<agent>``      the id of the call that agent is on
 ``mon:<number>``    the id of the call that supervisor monitors
 ==================  ==============================================================
@@ -28,7 +27,13 @@ from typing import Any
 
 import orjson
 
+from mock_server.model.callcenter import AGENT_ROW, CALL_ROW
+
 __all__ = ["center_data", "center_fields"]
+
+#: The places of the fields the indexes need in a stored call (``CALL_ROW``).
+_ID, _AGENT, _SUPERVISOR = (CALL_ROW.index(name) for name in ("id", "agent", "supervisor"))
+_NUMBER = AGENT_ROW.index("number")
 
 
 def center_fields(data: Mapping[str, Any]) -> dict[str, bytes]:
@@ -37,13 +42,13 @@ def center_fields(data: Mapping[str, Any]) -> dict[str, bytes]:
     fields = {
         "media": str(data["mediaServer"]).encode(),
         "next": str(data["nextCall"]).encode(),
-        "agents": orjson.dumps([agent[0] for agent in agents]),
+        "agents": orjson.dumps([agent[_NUMBER] for agent in agents]),
         "calls": orjson.dumps([call[0] for call in calls]),
     }
     for agent in agents:
-        fields[f"a:{agent[0]}"] = orjson.dumps(agent)
+        fields[f"a:{agent[_NUMBER]}"] = orjson.dumps(agent)
     for call in calls:
-        call_id, _, on, _, supervisor = call[:5]
+        call_id, on, supervisor = call[_ID], call[_AGENT], call[_SUPERVISOR]
         fields[f"c:{call_id}"] = orjson.dumps(call)
         fields[f"on:{on}"] = call_id.encode()
         if supervisor is not None:

@@ -46,9 +46,6 @@ return {low, high, drop, status, code, ratio}
 class RedisFaults:
     """``Faults``' methods, async, on the plan shared by every worker."""
 
-    #: The decision is settled inside the action's script (``mock_server.model.owed``).
-    defers = True
-
     def __init__(
         self,
         client: redis.asyncio.Redis,

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 import redis.asyncio
 
+from mock_server.model.defaults import JOURNAL_CAPACITY, JOURNAL_VALUE_CHARS
 from mock_server.model.journal import JournalEntry, kept_entry
 from mock_server.model.journal_filter import JournalFilter
 from mock_server.model.outcome import Outcome
@@ -68,8 +69,8 @@ class RedisJournal:
         client: redis.asyncio.Redis,
         keys: AccountKeys,
         *,
-        capacity: int = 1000,
-        value_chars: int = 1024,
+        capacity: int = JOURNAL_CAPACITY,
+        value_chars: int = JOURNAL_VALUE_CHARS,
         max_headers: int = 100,
         where: str = "redis",
         pipeline: AutoPipeline | None = None,

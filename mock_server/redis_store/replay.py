@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import redis.asyncio
 
+from mock_server.model.defaults import REPLAY_WINDOW_SECONDS
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 
@@ -20,15 +21,12 @@ _SCAN_BATCH = 500
 class RedisReplay:
     """``ReplayCache``'s methods, async, on the keys of one account."""
 
-    #: The check is settled inside the action's script (``mock_server.model.owed``).
-    defers = True
-
     def __init__(
         self,
         client: redis.asyncio.Redis,
         keys: AccountKeys,
         *,
-        window: int = 300,
+        window: int = REPLAY_WINDOW_SECONDS,
         where: str = "redis",
     ) -> None:
         self._client = client

@@ -7,14 +7,20 @@ none (``RedisCallCenter``), so starting a worker never resets what the others ar
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import redis
 import redis.asyncio
 
 from mock_server.model.accounts import AccountPlan, Accounts
+from mock_server.model.defaults import (
+    JOURNAL_CAPACITY,
+    JOURNAL_VALUE_CHARS,
+    REPLAY_WINDOW_SECONDS,
+)
 from mock_server.model.ids import NODE_BITS, SystemIds
 from mock_server.model.state import MockState
 from mock_server.redis_store.callcenter import RedisCallCenter
@@ -34,10 +40,11 @@ def redis_accounts(
     plan: AccountPlan,
     *,
     clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     rng: random.Random | None = None,
-    replay_window: int = 300,
-    journal_capacity: int = 1000,
-    journal_value_chars: int = 1024,
+    replay_window: int = REPLAY_WINDOW_SECONDS,
+    journal_capacity: int = JOURNAL_CAPACITY,
+    journal_value_chars: int = JOURNAL_VALUE_CHARS,
     client: redis.asyncio.Redis | None = None,
 ) -> Accounts:
     """The accounts of ``plan``, each on its own keys at ``url``."""
@@ -58,24 +65,27 @@ def redis_accounts(
             where=where,
             pipeline=pipeline,
         )
+        callcenter = RedisCallCenter(
+            client,
+            keys,
+            scenario=scenario,
+            clock=clock,
+            sleep=sleep,
+            where=where,
+            replay_window=replay_window,
+            journal=journal,
+            rng=rng,
+            pipeline=pipeline,
+        )
         states[app_key] = MockState(
-            callcenter=RedisCallCenter(
-                client,
-                keys,
-                scenario=scenario,
-                clock=clock,
-                where=where,
-                replay_window=replay_window,
-                journal=journal,
-                rng=rng,
-                pipeline=pipeline,
-            ),
+            callcenter=callcenter,
             replay=RedisReplay(client, keys, window=replay_window, where=where),
             journal=journal,
             faults=RedisFaults(client, keys, rng, where=where),
             events=RedisEventFeed(client, keys, where=where),
             ids=SystemIds(clock, node=node),
             clock=clock,
+            path=callcenter,
         )
     return Accounts(states, plan.default)
 

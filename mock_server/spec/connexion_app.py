@@ -1,16 +1,14 @@
 """The connexion app serving both documents: the innermost layer of the mock.
 
-connexion serves what the vendor fast path (``mock_server.http.vendor_dispatch``) does not:
-the admin API under ``/__mock`` (routing by operationId, body validation listing every
-violation, the handlers of ``handlers.admin``), both Swagger UIs and the documents
-(``openapi.yaml`` as written, by ``DocumentsAsWritten``), and the 404 and 405 of unknown
-paths and methods (trailing slashes included). The vendor document
-is still added as an API, for its Swagger UI and its 405s, and routes to
-``handlers.vendor`` should a vendor request ever reach it. Its stack is connexion's
-default but:
+connexion serves the admin API under ``/__mock`` (routing by operationId, body validation
+listing every violation, the handlers of ``handlers.admin``), both Swagger UIs and the
+documents (``openapi.yaml`` as written, by ``DocumentsAsWritten``), and the 404 and 405 of
+unknown paths and methods (trailing slashes included). The vendor operations never reach it
+(the router hands them to ``mock_server.http.vendor_endpoint``); the vendor document is
+still added as an API, for its Swagger UI. Its stack is connexion's default but:
 
-* no ``SecurityMiddleware``: ``mock_server.http.auth`` authenticates, before connexion (the
-  documents still declare the security, and the Swagger UI shows it);
+* no ``SecurityMiddleware``: ``mock_server.http.auth`` authenticates the vendor operations
+  (the documents still declare the security, and the Swagger UI shows it);
 * ``ValidationMiddleware`` instead of ``RequestValidationMiddleware`` (every violation
   listed, validators compiled at start-up);
 * no ``ResponseValidationMiddleware`` (responses are checked by the tests, not on every
@@ -34,7 +32,7 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.resolver import Resolver
 from starlette.types import ASGIApp
 
-from mock_server.handlers import admin, vendor
+from mock_server.handlers import admin
 from mock_server.http.envelope import Answer, error_answer
 from mock_server.http.record import RequestRecord
 from mock_server.model.state import MockState
@@ -98,14 +96,17 @@ async def _answered_in_front(operation_id: str, record: RequestRecord, **_: Any)
     return error_answer(record, 500, f"internal error: {operation_id} is not served")
 
 
-def connexion_app(vendor_state_of: StateOf, admin_state_of: StateOf) -> ASGIApp:
-    """The connexion app (documents checked before it is returned); the vendor operations act
-    on ``vendor_state_of(record)``, the admin operations on ``admin_state_of(record)``."""
+def connexion_app(admin_state_of: StateOf) -> ASGIApp:
+    """The connexion app (documents checked before it is returned); the admin operations act
+    on ``admin_state_of(record)``."""
     check_documents_once()
     vendor_document = load_document(VENDOR_DOCUMENT)
     app = AsyncApp(__name__, middlewares=list(_STACK))
     use_handler_api(app)
-    app.add_api(dict(vendor_document), base_path="", resolver=_resolver(vendor, vendor_state_of))
+    in_front = Resolver(
+        function_resolver=lambda operation_id: partial(_answered_in_front, operation_id)
+    )
+    app.add_api(dict(vendor_document), base_path="", resolver=in_front)
     app.add_api(
         dict(load_document(ADMIN_DOCUMENT)),
         base_path=ADMIN_BASE_PATH,

@@ -1,8 +1,8 @@
-"""The fast path's table, built at start-up from the vendor document.
+"""The vendor endpoint's table, built at start-up from the vendor document.
 
-For each operation of ``call-monitor.yaml``: its compiled request checks (from the same
-resolved schemas connexion reads, so messages are identical), and its handler from
-``mock_server.handlers.vendor`` by operationId, with the state bound.
+For each operation of ``call-monitor.yaml``, by path: its method, its compiled request checks
+(from the same resolved schemas connexion reads, so messages are identical), and its handler
+from ``mock_server.handlers.vendor`` by operationId, with the request's account bound.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from mock_server.handlers import vendor
 from mock_server.http.envelope import Answer
 from mock_server.http.record import RequestRecord
-from mock_server.http.vendor_dispatch import VendorRoute
+from mock_server.http.vendor_endpoint import Handler, VendorRoute
 from mock_server.model.state import MockState
 from mock_server.spec.documents import VENDOR_DOCUMENT, Operation
 from mock_server.spec.validation import OperationChecks, resolved_document
@@ -22,32 +22,38 @@ __all__ = ["vendor_routes"]
 
 
 def vendor_routes(
-    state_of: Callable[[RequestRecord], MockState], operations: Mapping[str, Operation]
-) -> dict[tuple[str, str], VendorRoute]:
-    """``(method, path) -> VendorRoute`` for every vendor operation, each handler called with
-    the state of the request's account (``state_of``); a document operation without a
-    handler fails here, at start-up."""
+    state_of: Callable[[RequestRecord], MockState],
+    operations: Mapping[str, Operation],
+    *,
+    replay_message: str,
+) -> dict[str, VendorRoute]:
+    """``path -> VendorRoute`` for every vendor operation, each handler called with the state
+    of the request's account (``state_of``); a document operation without a handler fails
+    here, at start-up."""
     document = resolved_document(VENDOR_DOCUMENT)
-    routes: dict[tuple[str, str], VendorRoute] = {}
+    routes: dict[str, VendorRoute] = {}
     for operation in operations.values():
         spec = document["paths"][operation.path][operation.method.lower()]
         handler = vendor.OPERATIONS.get(operation.operation_id)
         if handler is None:
             raise LookupError(f"no handler for the vendor operation {operation.operation_id}")
-        routes[(operation.method, operation.path)] = VendorRoute(
+        routes[operation.path] = VendorRoute(
+            method=operation.method,
             operation_id=operation.operation_id,
             checks=OperationChecks.from_document(spec),
-            handler=_bound(handler, state_of),
+            handler=_bound(handler, state_of, replay_message),
         )
     return routes
 
 
 def _bound(
-    handler: Callable[[MockState, RequestRecord, Any], Any],
+    operation: vendor.VendorOperation,
     state_of: Callable[[RequestRecord], MockState],
-) -> Callable[[RequestRecord, Any], Any]:
-    async def bound(record: RequestRecord, body: Any) -> Answer:
-        answer: Answer = await handler(state_of(record), record, body)
-        return answer
+    replay_message: str,
+) -> Handler:
+    async def bound(record: RequestRecord, body: Any, chosen: Answer | None) -> Answer:
+        return await operation.handle(
+            state_of(record), record, body, chosen, replay_message=replay_message
+        )
 
     return bound

@@ -214,7 +214,7 @@ async def test_a_crash_is_a_500_envelope_and_a_logged_traceback(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(CallCenter, "listen", explode)
+    monkeypatch.setattr(CallCenter, "act", explode)
     with caplog.at_level(logging.ERROR, logger="mock_server"):
         response = await client.post(
             LISTEN, json={"listenAgent": "2002", "agentNumber": "9527"}, headers=headers()

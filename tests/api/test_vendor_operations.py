@@ -114,13 +114,13 @@ async def test_the_timings_are_real_milliseconds(
     clock: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    original = CallCenter.listen
+    original = CallCenter.act
 
-    def slow_listen(*args: Any, **kwargs: Any) -> Any:
+    def slow_act(*args: Any, **kwargs: Any) -> Any:
         clock.advance(0.163)  # the call service takes 163 ms
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(CallCenter, "listen", slow_listen)
+    monkeypatch.setattr(CallCenter, "act", slow_act)
     response = await client.post(
         PATHS["listen"], json={"listenAgent": "2002", "agentNumber": "9527"}, headers=headers()
     )

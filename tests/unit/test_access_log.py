@@ -45,7 +45,7 @@ def record() -> RequestRecord:
         path="/openapi/v1/call/listen",
         headers={"m7-sign": "not-to-be-logged"},
         started=1_767_600_000.0,
-        raw_send=send,
+        drop=None,
         app_key="2100147",
         outcome=Outcome.AUTH_REPLAY,
         status=401,

@@ -1,0 +1,36 @@
+"""Each of the mock's defaults, stated once.
+
+``mock_server.settings`` (what ``m7-mock`` and ``create_app`` run with) takes its defaults
+from here, and so does every part of the state that has one of its own (a test builds a
+``ReplayCache`` or a ``Journal`` alone), so a default cannot differ between the two. The
+model imports nothing of the layers above it, hence here and not in the settings.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "JOURNAL_CAPACITY",
+    "JOURNAL_MAX_BYTES",
+    "JOURNAL_VALUE_CHARS",
+    "MAX_DRAIN_BYTES",
+    "MAX_JSON_DEPTH",
+    "REPLAY_MAX_BYTES",
+    "REPLAY_WINDOW_SECONDS",
+]
+
+#: The vendor's window: clock skew allowed, and how long a ``sign + nonce`` is remembered.
+REPLAY_WINDOW_SECONDS: Final = 300
+#: Memory the replay memory may use; when full of live entries new requests get 503.
+REPLAY_MAX_BYTES: Final = 64 * 1024 * 1024
+#: Entries the journal keeps (the oldest fall off first).
+JOURNAL_CAPACITY: Final = 1000
+#: Bytes the journal may hold in all.
+JOURNAL_MAX_BYTES: Final = 8 * 1024 * 1024
+#: Longest header value or body text a journal entry keeps; longer ones are cut, marked.
+JOURNAL_VALUE_CHARS: Final = 1024
+#: Deepest JSON body (arrays and objects nested), checked before the validator (400).
+MAX_JSON_DEPTH: Final = 32
+#: An over-limit body is read and thrown away up to this many bytes before the 413.
+MAX_DRAIN_BYTES: Final = 64 * 1024 * 1024
