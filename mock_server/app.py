@@ -16,7 +16,7 @@ Every request passes two layers, then the router hands it to one of three stacks
 * the rest: ``LandingPage`` (``/`` and ``/docs/...``), ``Pages`` (the signing Swagger UI
   page, the documents), connexion (the Swagger UIs, 404).
 
-The layers are the pure ASGI layers of ``mock_server.http``; connexion is ``mock_server.spec``.
+The layers are the pure ASGI layers of ``mock_server.http``; connexion is ``mock_server.documents``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,17 @@ from urllib.parse import parse_qs
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from m7_call_monitor.signing import APPKEY_HEADER
+from mock_server.documents.connexion_app import connexion_app
+from mock_server.documents.connexion_glue import resolved_document
+from mock_server.documents.facts import (
+    ADMIN_BASE_PATH,
+    VENDOR_DOCUMENT,
+    load_document,
+    operation_facts,
+    vendor_operations,
+)
+from mock_server.documents.prefer_answers import PreferredAnswers
+from mock_server.documents.vendor_routes import vendor_routes
 from mock_server.http.access_log import AccessLog
 from mock_server.http.admin_guard import AdminGuard
 from mock_server.http.auth import Authenticator
@@ -45,17 +56,6 @@ from mock_server.model.accounts import AccountPlan, Accounts, plan_accounts
 from mock_server.model.scenario import load_demo
 from mock_server.model.state import MockState
 from mock_server.settings import Settings
-from mock_server.spec.connexion_app import connexion_app
-from mock_server.spec.documents import (
-    ADMIN_BASE_PATH,
-    VENDOR_DOCUMENT,
-    load_document,
-    operation_facts,
-    vendor_operations,
-)
-from mock_server.spec.prefer_answers import PreferredAnswers
-from mock_server.spec.validation import resolved_document
-from mock_server.spec.vendor_routes import vendor_routes
 
 __all__ = ["MockApp", "account_plan", "build_accounts", "build_state", "create_app"]
 

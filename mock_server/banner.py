@@ -6,8 +6,8 @@ and a first-time user needs it to sign); never a secret read from a file or the 
 
 from __future__ import annotations
 
+from mock_server.documents.facts import ADMIN_BASE_PATH
 from mock_server.settings import DEMO_APP_KEY, DEMO_SECRET, Settings
-from mock_server.spec.documents import ADMIN_BASE_PATH
 
 __all__ = ["banner"]
 

@@ -260,7 +260,9 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         except ScenarioError as exc:
             raise ConfigError(f"{args.scenario}: {exc}") from None
         scenario, scenario_source = scenario_file.center, args.scenario
-        from mock_server.spec.validation import scenario_errors  # imports connexion: not at top
+        from mock_server.documents.connexion_glue import (
+            scenario_errors,  # imports connexion: not at top
+        )
 
         problems = scenario_errors(data)
         if problems:

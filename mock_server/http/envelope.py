@@ -8,7 +8,7 @@ An answer is an ``Answer`` (status, serialised body, headers): ``error_answer`` 
 error envelope for a request and writes its ``Outcome`` in the request record, so no layer
 can refuse a request without saying why; ``json_answer`` wraps any other JSON. A pure ASGI
 layer sends an ``Answer`` (``send_error`` does both steps), a handler returns one, and the
-connexion error handlers convert one (``mock_server.spec.errors``). Bodies are serialised
+connexion error handlers convert one (``mock_server.documents.errors``). Bodies are serialised
 with orjson, once.
 """
 

@@ -10,7 +10,7 @@ An ASGI layer in front of the admin guard, answering only its own paths:
   itself (its scripts and styles are still served by connexion from ``swagger_ui_bundle``);
 - ``/openapi.json``: the vendor document (resolved, as the Swagger UI reads it) as this mock
   serves it: its own URL first in ``servers``, no security in ``off`` mode. (``/openapi.yaml``
-  stays the file as written, served by ``mock_server.spec``.)
+  stays the file as written, served by ``mock_server.documents``.)
 
 Every page and file is the mock's own: nothing is loaded from another origin, which the
 ``Content-Security-Policy`` of each page also tells the browser to enforce.

@@ -4,7 +4,7 @@
 the named example of the lowest 2xx response; ``Prefer: code=200, example=vendor`` both.
 As in Prism, the request is authenticated and validated first (an invalid request gets its
 401/400 whatever it prefers), and the call center is not touched. The examples come from
-the document at start-up (``mock_server.spec.prefer_answers``); a request only looks one up.
+the document at start-up (``mock_server.documents.prefer_answers``); a request only looks one up.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A request that does not match the document: the two failures and their answers.
 
-Raised by the validation (``mock_server.spec.validation``) and answered here, the same way
+Raised by the validation (``mock_server.documents.validation``) and answered here, the same way
 whether connexion served the request (through its error handlers) or the vendor fast path
 did (``mock_server.http.vendor_dispatch``): one message for one failure.
 """

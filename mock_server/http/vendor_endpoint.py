@@ -8,7 +8,7 @@ takes the request through the state's one request path (``mock_server.model.requ
 faults, replay memory, call-state rules, journal), with the answer chosen so far if any: the
 faults come before any answer, as the vendor's gateway would fail before looking at the
 request, and a replay before a body the schema refuses. The table of operations is built at
-start-up from the document (``mock_server.spec.vendor_routes``).
+start-up from the document (``mock_server.documents.vendor_routes``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _NO_PATH_PARAMS: Final[Mapping[str, Any]] = {}
 
 
 class Checks(Protocol):
-    """An operation's compiled request checks (``mock_server.spec.validation``)."""
+    """An operation's compiled request checks (``mock_server.documents.validation``)."""
 
     async def validate(
         self, record: RequestRecord, path_params: Mapping[str, Any], receive: Receive

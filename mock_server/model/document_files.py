@@ -2,7 +2,7 @@
 
 The model reads the vendor document for one thing of its own, the call-state rules
 (``x-call-state-rules``, ``mock_server.model.rules``); everything HTTP reads it through
-``mock_server.spec.documents``, which takes the parsed document from here, so it is parsed
+``mock_server.documents.facts``, which takes the parsed document from here, so it is parsed
 once whoever asks first.
 """
 

@@ -5,12 +5,12 @@
 -- round trip.
 --
 -- No rule is written here. act_script.py prepends, built at start-up from the document's
--- x-call-state-rules table: RULES (each operation's preconditions in order: refuses, status,
--- code, at, message), EFFECTS (each operation's effect and mode), ACTION (each operation's
--- call-center method name, for the change feed), and CALL / AGENT (the places of a call's
--- and an agent's fields in their stored lists: mock_server/model/callcenter.py's CALL_ROW
--- and AGENT_ROW). What is written here is the table's vocabulary: how to tell each
--- condition (CONDITION) and how to apply each effect.
+-- x-call-state-rules table: refusal_of(operation, holds) (the first of the operation's
+-- preconditions, in order, whose condition holds: status, code, field, message),
+-- effect_of(operation) (its effect, mode and call-center method name), and CALL_* / AGENT_*
+-- (the places of a call's and an agent's fields in their stored lists:
+-- mock_server/model/callcenter.py's CALL_ROW and AGENT_ROW). What is written here is the
+-- table's vocabulary: how to tell each condition (holds) and how to apply each effect.
 --
 -- KEYS: 1 the center hash (fields: redis_store/center_fields.py), 2 the account's events
 --       channel, 3 the fault plan, 4 the journal stream, 5 the request's replay key
@@ -63,79 +63,78 @@ local supervisor = got[2] and cjson.decode(got[2])
 local call_id, own_id, monitored_id = got[4], got[5], got[6]
 local call = call_id and cjson.decode(redis.call('HGET', C, 'c:' .. call_id))
 local function monitor_of(c)
-  if c and c[CALL.supervisor] ~= null then return c[CALL.supervisor] end
+  if c and c[CALL_supervisor] ~= null then return c[CALL_supervisor] end
   return false
 end
 
-local CONDITION = {
-  ['same-agent'] = function() return sup == agent end,
-  ['unknown-supervisor'] = function() return not supervisor end,
-  ['unknown-agent'] = function() return not got[3] end,
-  ['not-a-supervisor'] = function()
-    return supervisor and supervisor[AGENT.role] ~= 'supervisor'
-  end,
-  ['supervisor-offline'] = function() return supervisor and not supervisor[AGENT.online] end,
-  ['supervisor-on-a-call'] = function() return own_id end,
-  ['supervisor-monitors-another-call'] = function()
+-- The conditions the table names (mock_server/model/rules.py's CONDITIONS).
+local function holds(condition)
+  if condition == 'same-agent' then return sup == agent
+  elseif condition == 'unknown-supervisor' then return not supervisor
+  elseif condition == 'unknown-agent' then return not got[3]
+  elseif condition == 'not-a-supervisor' then
+    return supervisor and supervisor[AGENT_role] ~= 'supervisor'
+  elseif condition == 'supervisor-offline' then return supervisor and not supervisor[AGENT_online]
+  elseif condition == 'supervisor-on-a-call' then return own_id
+  elseif condition == 'supervisor-monitors-another-call' then
     return monitored_id and monitored_id ~= call_id
-  end,
-  ['no-live-call'] = function() return not call end,
-  ['call-ringing'] = function() return call and call[CALL.state] == 'ringing' end,
-  ['monitored-by-another'] = function()
+  elseif condition == 'no-live-call' then return not call
+  elseif condition == 'call-ringing' then return call and call[CALL_state] == 'ringing'
+  elseif condition == 'monitored-by-another' then
     local monitor = monitor_of(call)
     return monitor and monitor ~= sup
-  end,
-}
--- A placeholder with nothing to show reads as Python's None, as the in-memory center says.
-local values = {field = field, supervisor = sup, agent = agent, call = call_id or 'None',
-  own = own_id or 'None', monitored = monitored_id or 'None',
-  monitor = monitor_of(call) or 'None'}
-for _, rule in ipairs(RULES[operation]) do
-  if CONDITION[rule[1]]() then
-    local at = rule[4] == 'supervisor' and field or rule[4]
-    return {'refused', rule[2], rule[3], at, (string.gsub(rule[5], '{(%w+)}', values))}
   end
+  error('unknown condition ' .. condition)
+end
+
+local status, code, at, message = refusal_of(operation, holds)
+if status then
+  -- A placeholder with nothing to show reads as Python's None, as the in-memory center says.
+  local values = {field = field, supervisor = sup, agent = agent, call = call_id or 'None',
+    own = own_id or 'None', monitored = monitored_id or 'None',
+    monitor = monitor_of(call) or 'None'}
+  if at == 'supervisor' then at = field end
+  return {'refused', status, code, at, (string.gsub(message, '{(%w+)}', values))}
 end
 if not call then
   return redis.error_reply(operation .. ': the rule table let a request without a call through')
 end
 
-local effect = EFFECTS[operation]
+local effect, mode, action = effect_of(operation)
 local shown
-if effect[1] == 'end-call' then
+if effect == 'end-call' then
   shown = cjson.encode(call)
   redis.call('HDEL', C, 'c:' .. call_id, 'on:' .. agent)
-  if monitor_of(call) then redis.call('HDEL', C, 'mon:' .. call[CALL.supervisor]) end
+  if monitor_of(call) then redis.call('HDEL', C, 'mon:' .. call[CALL_supervisor]) end
   local order = cjson.decode(redis.call('HGET', C, 'calls'))
   for i, id in ipairs(order) do
     if id == call_id then table.remove(order, i) break end
   end
   redis.call('HSET', C, 'calls', #order > 0 and cjson.encode(order) or '[]')
-elseif effect[1] == 'take-over' then
-  if monitor_of(call) then redis.call('HDEL', C, 'mon:' .. call[CALL.supervisor]) end
-  call[CALL.agent] = sup
-  if call[CALL.state] == 'ringing' then
-    call[CALL.state] = 'talking'
-    call[CALL.answeredMs] = tonumber(ARGV[6])
+elseif effect == 'take-over' then
+  if monitor_of(call) then redis.call('HDEL', C, 'mon:' .. call[CALL_supervisor]) end
+  call[CALL_agent] = sup
+  if call[CALL_state] == 'ringing' then
+    call[CALL_state] = 'talking'
+    call[CALL_answeredMs] = tonumber(ARGV[6])
   end
-  call[CALL.supervisor] = null
-  call[CALL.mode] = null
+  call[CALL_supervisor] = null
+  call[CALL_mode] = null
   shown = cjson.encode(call)
   redis.call('HDEL', C, 'on:' .. agent)
   redis.call('HSET', C, 'c:' .. call_id, shown, 'on:' .. sup, call_id)
 else -- monitor
   if monitor_of(call) and monitor_of(call) ~= sup then
-    redis.call('HDEL', C, 'mon:' .. call[CALL.supervisor])
+    redis.call('HDEL', C, 'mon:' .. call[CALL_supervisor])
   end
-  call[CALL.supervisor] = sup
-  call[CALL.mode] = effect[2]
+  call[CALL_supervisor] = sup
+  call[CALL_mode] = mode
   shown = cjson.encode(call)
   redis.call('HSET', C, 'c:' .. call_id, shown, 'mon:' .. sup, call_id)
 end
 redis.call('PUBLISH', KEYS[2], cjson.encode({
   kind = 'callcenter',
-  payload = {action = ACTION[operation], supervisor = sup, agent = agent,
-    callId = call[CALL.id]},
+  payload = {action = action, supervisor = sup, agent = agent, callId = call[CALL_id]},
 }))
 local journaled = 0
 if ARGV[15] ~= '' and media == ARGV[13] then

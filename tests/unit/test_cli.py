@@ -143,8 +143,8 @@ def test_a_scenario_file_is_held_to_the_admin_documents_limits(tmp_path: Path) -
 
 
 def test_the_demo_scenario_meets_the_admin_documents_limits() -> None:
+    from mock_server.documents.connexion_glue import scenario_errors
     from mock_server.model.scenario import load_demo
-    from mock_server.spec.validation import scenario_errors
 
     assert scenario_errors(load_demo().to_data()) == []
 

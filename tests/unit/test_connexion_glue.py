@@ -10,7 +10,7 @@ import connexion.spec
 import pytest
 from connexion.exceptions import InvalidSpecification
 
-from mock_server.spec.connexion_glue import check_documents_once
+from mock_server.documents.connexion_glue import check_documents_once
 
 
 def _document(responses: Any) -> dict[str, Any]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from mock_server.documents.connexion_glue import resolved_document
+from mock_server.documents.facts import VENDOR_DOCUMENT, Operation
+from mock_server.documents.validation import OperationChecks
 from mock_server.handlers import vendor
 from mock_server.http.envelope import Answer
 from mock_server.http.record import RequestRecord
 from mock_server.http.vendor_endpoint import Handler, VendorRoute
 from mock_server.model.state import MockState
-from mock_server.spec.documents import VENDOR_DOCUMENT, Operation
-from mock_server.spec.validation import OperationChecks, resolved_document
 
 __all__ = ["vendor_routes"]
 

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from mock_server.documents.facts import Operation, resolve
 from mock_server.http.envelope import dumps
 from mock_server.http.prefer import Example, Preference
-from mock_server.spec.documents import Operation, resolve
 
 __all__ = ["PreferredAnswers"]
 

@@ -5,7 +5,7 @@ error and rebuilds its validators (a jsonschema validator, a URI parser, ...) on
 request. At start-up ``OperationChecks`` compiles, per operation of the documents, a
 jsonschema-rs validator for the JSON body and for each path parameter; on a request it
 parses the body with orjson and collects every violation into the ``errors`` of the error
-envelope. ``mock_server.spec.connexion_glue`` runs it inside connexion's stack for the
+envelope. ``mock_server.documents.connexion_glue`` runs it inside connexion's stack for the
 routes connexion serves.
 Values the client sent are masked in messages (``… is longer than 40 characters``), so a
 64 KiB string is not echoed back.
@@ -14,7 +14,7 @@ Besides bodies and path parameters, the query parameters an operation declares (
 API's journal filters) are checked, each converted first to its schema's type (a query
 string is text); undeclared query parameters are ignored, as OpenAPI has it. The documents
 have no header or cookie parameters besides the authentication headers (which
-``AuthMiddleware`` checks).
+``mock_server.http.auth`` checks).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from urllib.parse import parse_qsl
 
 import jsonschema_rs
 import orjson
-from connexion.json_schema import resolve_refs
 from starlette.exceptions import HTTPException
 from starlette.types import Receive
 
@@ -33,19 +32,16 @@ from mock_server.http.body_guard import is_json
 from mock_server.http.record import RequestRecord
 from mock_server.http.rejections import InvalidRequest, MalformedBody
 from mock_server.model.field_error import FieldError
-from mock_server.spec.documents import ADMIN_DOCUMENT, load_document
 
 __all__ = [
     "OperationChecks",
     "field_errors",
-    "resolved_document",
-    "scenario_errors",
 ]
 
 _LONGEST_NAME: Final = 64
 
 
-def _compile(schema: Any) -> jsonschema_rs.Draft4Validator:
+def compile_schema(schema: Any) -> jsonschema_rs.Draft4Validator:
     """OpenAPI 3.0 schemas are (nearly) draft 4; ``mask`` keeps client values out of messages."""
     return jsonschema_rs.Draft4Validator(schema, mask="…")
 
@@ -80,19 +76,6 @@ def field_errors(
     return found
 
 
-def scenario_errors(data: Any) -> list[FieldError]:
-    """Violations of the admin document's ``Scenario`` schema.
-
-    A scenario file given at start-up is held to the same limits as one posted to
-    ``/__mock/scenario``; otherwise a file could make the mock answer with ids or names that
-    break its own documents.
-    """
-    document = resolved_document(ADMIN_DOCUMENT)
-    return field_errors(
-        _compile(document["components"]["schemas"]["Scenario"]).iter_errors(data), root="scenario"
-    )
-
-
 def _action_id(body: Any) -> str | None:
     """The body's ``actionId`` when it is one the error envelope may carry."""
     if isinstance(body, dict):
@@ -100,12 +83,6 @@ def _action_id(body: Any) -> str | None:
         if isinstance(action_id, str) and len(action_id) <= 40:
             return action_id
     return None
-
-
-def resolved_document(name: str) -> dict[str, Any]:
-    """The document with every ``$ref`` replaced by its target (as connexion resolves it)."""
-    resolved: dict[str, Any] = resolve_refs(load_document(name))
-    return resolved
 
 
 class OperationChecks:
@@ -121,14 +98,14 @@ class OperationChecks:
         body_schema: Any,
         query_params: Iterable[tuple[str, Any]] = (),
     ) -> None:
-        self._params = tuple((name, _compile(schema)) for name, schema in path_params)
+        self._params = tuple((name, compile_schema(schema)) for name, schema in path_params)
         self._query = tuple(
-            (name, schema.get("type") == "integer", _compile(schema))
+            (name, schema.get("type") == "integer", compile_schema(schema))
             for name, schema in query_params
         )
         self._has_body = has_body
         self._body_required = body_required
-        self._body = _compile(body_schema) if body_schema else None
+        self._body = compile_schema(body_schema) if body_schema else None
 
     @classmethod
     def from_document(cls, operation: Mapping[str, Any]) -> OperationChecks:

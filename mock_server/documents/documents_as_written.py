@@ -12,7 +12,7 @@ from typing import Final
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mock_server.spec.documents import (
+from mock_server.documents.facts import (
     ADMIN_BASE_PATH,
     ADMIN_DOCUMENT,
     VENDOR_DOCUMENT,

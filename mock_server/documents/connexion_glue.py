@@ -28,14 +28,17 @@ from typing import Any, Final
 
 import orjson
 from connexion import AsyncApp
+from connexion.json_schema import resolve_refs
 from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
 from connexion.spec import Specification
 from starlette.routing import Mount, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mock_server.documents.facts import ADMIN_DOCUMENT, load_document
+from mock_server.documents.validation import OperationChecks, compile_schema, field_errors
 from mock_server.http.envelope import Answer
 from mock_server.http.record import record_of
-from mock_server.spec.validation import OperationChecks
+from mock_server.model.field_error import FieldError
 
 __all__ = [
     "CONNEXION_VERSION",
@@ -43,6 +46,8 @@ __all__ = [
     "ValidationMiddleware",
     "build_now",
     "check_documents_once",
+    "resolved_document",
+    "scenario_errors",
     "snake_case",
     "use_handler_api",
 ]
@@ -59,6 +64,29 @@ BoundHandler = Callable[..., Awaitable[Answer]]
 def snake_case(name: str) -> str:
     """``hangupChannel`` -> ``hangup_channel``: handler names, pythonic parameter names."""
     return _CAMEL_HUMP.sub("_", name).lower()
+
+
+# --- the documents' references, resolved ------------------------------------------------
+
+
+def resolved_document(name: str) -> dict[str, Any]:
+    """The document with every ``$ref`` replaced by its target (as connexion resolves it)."""
+    resolved: dict[str, Any] = resolve_refs(load_document(name))
+    return resolved
+
+
+def scenario_errors(data: Any) -> list[FieldError]:
+    """Violations of the admin document's ``Scenario`` schema.
+
+    A scenario file given at start-up is held to the same limits as one posted to
+    ``/__mock/scenario``; otherwise a file could make the mock answer with ids or names that
+    break its own documents.
+    """
+    document = resolved_document(ADMIN_DOCUMENT)
+    return field_errors(
+        compile_schema(document["components"]["schemas"]["Scenario"]).iter_errors(data),
+        root="scenario",
+    )
 
 
 # --- validation -------------------------------------------------------------------------

@@ -32,25 +32,25 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.resolver import Resolver
 from starlette.types import ASGIApp
 
-from mock_server.handlers import admin
-from mock_server.http.envelope import Answer, error_answer
-from mock_server.http.record import RequestRecord
-from mock_server.model.state import MockState
-from mock_server.spec.connexion_glue import (
+from mock_server.documents.connexion_glue import (
     ValidationMiddleware,
     build_now,
     check_documents_once,
     snake_case,
     use_handler_api,
 )
-from mock_server.spec.documents import (
+from mock_server.documents.documents_as_written import DocumentsAsWritten
+from mock_server.documents.errors import ERROR_HANDLERS
+from mock_server.documents.facts import (
     ADMIN_BASE_PATH,
     ADMIN_DOCUMENT,
     VENDOR_DOCUMENT,
     load_document,
 )
-from mock_server.spec.documents_as_written import DocumentsAsWritten
-from mock_server.spec.errors import ERROR_HANDLERS
+from mock_server.handlers import admin
+from mock_server.http.envelope import Answer, error_answer
+from mock_server.http.record import RequestRecord
+from mock_server.model.state import MockState
 
 __all__ = ["connexion_app"]
 
