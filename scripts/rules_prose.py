@@ -24,6 +24,7 @@ from typing import Any, Final
 
 import yaml
 
+from mock_server.documents.facts import resolve
 from mock_server.model.rules import EXTENSION, OPERATIONS, RuleTable
 
 __all__ = [
@@ -60,16 +61,6 @@ class ProseError(ValueError):
     """The document cannot be given its paragraphs; the message names the operation."""
 
 
-def _resolve(document: Mapping[str, Any], node: Any) -> Any:
-    seen = 0
-    while isinstance(node, Mapping) and "$ref" in node and seen < 50:
-        target: Any = document
-        for part in str(node["$ref"]).removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node, seen = target, seen + 1
-    return node
-
-
 def _operations(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """Every operation by operationId."""
     found: dict[str, Mapping[str, Any]] = {}
@@ -87,8 +78,8 @@ def supervisor_field(document: Mapping[str, Any], operation_id: str) -> str:
     operation = _operations(document).get(operation_id)
     if operation is None:
         raise ProseError(f"{operation_id}: no operation with this operationId in the document")
-    body = _resolve(document, operation.get("requestBody"))
-    schema = _resolve(
+    body = resolve(document, operation.get("requestBody"))
+    schema = resolve(
         document,
         ((body or {}).get("content") or {}).get("application/json", {}).get("schema"),
     )

@@ -2,7 +2,7 @@
 
 The unit tests of ``mock_server.model.callcenter`` are written against its synchronous methods.
 ``make_center`` (parametrized ``memory`` / ``redis``) builds the in-memory ``CallCenter`` or a
-``RedisCallCenter`` on the session's real Redis behind ``SyncCenter``, which runs each async
+``RedisCallCenter`` (reading the document's rule table, or the ``rules=`` it is given) on the session's real Redis behind ``SyncCenter``, which runs each async
 method on one event loop in a background thread; so every rule is checked on both backends.
 Each center gets an account of its own, so centers built in one test never share state.
 """
@@ -19,7 +19,9 @@ import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from mock_server.model.callcenter import CallCenter
+from mock_server.model.rules import RuleTable
 from mock_server.model.scenario import Scenario
+from mock_server.redis_store.act_script import act_script
 from mock_server.redis_store.callcenter import RedisCallCenter
 from mock_server.redis_store.connection import connect
 from mock_server.redis_store.keys import AccountKeys
@@ -74,8 +76,13 @@ _ACTIONS = frozenset(_FIELDS)
 def make_center(request: pytest.FixtureRequest) -> Iterator[MakeCenter]:
     if request.param == "memory":
 
-        def in_memory(scenario: Scenario, *, clock: Callable[[], float] = time.time) -> CallCenter:
-            return CallCenter(scenario, clock=clock)
+        def in_memory(
+            scenario: Scenario,
+            *,
+            clock: Callable[[], float] = time.time,
+            rules: RuleTable | None = None,
+        ) -> CallCenter:
+            return CallCenter(scenario, clock=clock, rules=rules)
 
         yield in_memory
         return
@@ -83,8 +90,15 @@ def make_center(request: pytest.FixtureRequest) -> Iterator[MakeCenter]:
     with start_blocking_portal() as portal:
         client = connect(url)
 
-        def on_redis(scenario: Scenario, *, clock: Callable[[], float] = time.time) -> CallCenter:
-            center = RedisCallCenter(client, AccountKeys(f"test{next(_accounts)}"), clock=clock)
+        def on_redis(
+            scenario: Scenario,
+            *,
+            clock: Callable[[], float] = time.time,
+            rules: RuleTable | None = None,
+        ) -> CallCenter:
+            script = act_script(rules) if rules is not None else None
+            keys = AccountKeys(f"test{next(_accounts)}")
+            center = RedisCallCenter(client, keys, clock=clock, script=script)
             portal.call(center.load, scenario)
             return cast(CallCenter, SyncCenter(portal, center))
 

@@ -1,7 +1,7 @@
 """One rule table, read by both backends: a rule changed in the table alone changes both.
 
 The in-memory ``CallCenter`` takes the table (``rules=``), the Redis script is built from it
-(``act_script(table)``); each test changes the document's table the way a maintainer would
+(``act_script(table)``; both through ``make_center``); each test changes the document's table the way a maintainer would
 (an operation dropped from a rule, a message reworded, two rules swapped) and sees the same
 change on both backends, so neither may keep a rule of its own.
 """
@@ -9,50 +9,24 @@ change on both backends, so neither may keep a rule of its own.
 from __future__ import annotations
 
 import dataclasses
-import itertools
-from collections.abc import Callable, Iterator
-from typing import cast
+from collections.abc import Callable
 
 import pytest
-from anyio.from_thread import start_blocking_portal
 
 from mock_server.model.callcenter import CallCenter, CallStateError
 from mock_server.model.rules import Precondition, RuleTable, call_state_rules
 from mock_server.model.scenario import DEMO
-from mock_server.redis_store.act_script import act_script
-from mock_server.redis_store.callcenter import RedisCallCenter
-from mock_server.redis_store.connection import connect
-from mock_server.redis_store.keys import AccountKeys
-from tests.support.centers import SyncCenter
-
-MakeWithTable = Callable[[RuleTable], CallCenter]
-_accounts = itertools.count(1)
+from tests.support.centers import MakeCenter
 
 #: The demo's agents (see tests/unit/test_callcenter.py): 2000 an idle supervisor, 9529 an
 #: agent whose call is ringing, 9530 an idle agent, 0000 nobody.
 IDLE_SUPERVISOR, RINGING_AGENT, IDLE_AGENT, NOBODY = "2000", "9529", "9530", "0000"
 
 
-@pytest.fixture(params=["memory", "redis"])
-def with_table(request: pytest.FixtureRequest) -> Iterator[MakeWithTable]:
+@pytest.fixture
+def with_table(make_center: MakeCenter) -> Callable[[RuleTable], CallCenter]:
     """Builds the demo call center on one backend, reading the table it is given."""
-    if request.param == "memory":
-        yield lambda table: CallCenter(DEMO, rules=table)
-        return
-    url: str = request.getfixturevalue("redis_url")
-    with start_blocking_portal() as portal:
-        client = connect(url)
-
-        def on_redis(table: RuleTable) -> CallCenter:
-            keys = AccountKeys(f"table{next(_accounts)}")
-            center = RedisCallCenter(client, keys, script=act_script(table))
-            portal.call(center.load, DEMO)
-            return cast(CallCenter, SyncCenter(portal, center))
-
-        try:
-            yield on_redis
-        finally:
-            portal.call(client.aclose)
+    return lambda table: make_center(DEMO, rules=table)
 
 
 def _changed(table: RuleTable, refuses: str, **changes: object) -> RuleTable:
@@ -70,7 +44,9 @@ def _refusal(action: Callable[[], object]) -> tuple[int, str, str, str]:
     return error.status, error.code, error.field, error.message
 
 
-def test_whisper_on_a_ringing_call_follows_the_table(with_table: MakeWithTable) -> None:
+def test_whisper_on_a_ringing_call_follows_the_table(
+    with_table: Callable[[RuleTable], CallCenter],
+) -> None:
     document = with_table(call_state_rules())
     assert _refusal(lambda: document.whisper(IDLE_SUPERVISOR, RINGING_AGENT))[:2] == (409, "40904")
 
@@ -88,7 +64,9 @@ def test_whisper_on_a_ringing_call_follows_the_table(with_table: MakeWithTable) 
     assert _refusal(lambda: center.listen("2002", RINGING_AGENT))[:2] == (409, "40904")
 
 
-def test_a_rule_reworded_in_the_table_is_the_refusal_both_give(with_table: MakeWithTable) -> None:
+def test_a_rule_reworded_in_the_table_is_the_refusal_both_give(
+    with_table: Callable[[RuleTable], CallCenter],
+) -> None:
     reworded = _changed(
         call_state_rules(),
         "no-live-call",
@@ -105,7 +83,9 @@ def test_a_rule_reworded_in_the_table_is_the_refusal_both_give(with_table: MakeW
     )
 
 
-def test_the_table_s_order_is_the_order_both_check_in(with_table: MakeWithTable) -> None:
+def test_the_table_s_order_is_the_order_both_check_in(
+    with_table: Callable[[RuleTable], CallCenter],
+) -> None:
     """Nobody listening to an idle agent fails two rules; the first in the table answers."""
     table = call_state_rules()
     assert _refusal(lambda: with_table(table).listen(NOBODY, IDLE_AGENT))[1] == "40401"
@@ -118,7 +98,7 @@ def test_the_table_s_order_is_the_order_both_check_in(with_table: MakeWithTable)
 
 
 def test_an_effect_changed_in_the_table_is_the_effect_both_apply(
-    with_table: MakeWithTable,
+    with_table: Callable[[RuleTable], CallCenter],
 ) -> None:
     """lootCall made to listen instead of barging in."""
     table = call_state_rules()
