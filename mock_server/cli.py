@@ -61,6 +61,7 @@ _LIMITS: Final[dict[str, tuple[str, str, str]]] = {
     "body-read-timeout": ("server", "body_read_timeout", "seconds"),
     "keep-alive-timeout": ("server", "keep_alive_timeout", "seconds"),
     "max-connections": ("server", "max_connections", "count"),
+    "max-connections-per-client": ("server", "max_connections_per_client", "count"),
     "shutdown-timeout": ("server", "shutdown_timeout", "seconds"),
     "max-header-value": ("settings", "max_header_value_chars", "count"),
     "max-json-depth": ("settings", "max_json_depth", "count"),

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from mock_server.http.envelope import dumps, error_body
-from mock_server.http.record import DROP_EXTENSION
+from mock_server.http.record import DROP_EXTENSION, SERVER_STATUS_KEY
 from mock_server.model.ids import new_request_id
 from mock_server.settings import ServerLimits
 
@@ -151,6 +151,12 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._head_bytes = 0
         self._header_count = 0
         self._refusal: bytes | None = None
+        #: While a head is read: its bytes so far, fed to the parser in pieces up to the limit.
+        self._reading_head = True
+        self._head_received = 0
+        # The raw head may hold the request line and the separators besides what
+        # ``max_head_bytes`` counts (names and values): past this it is over the limit surely.
+        self._raw_head_limit = limits.max_head_bytes + limits.max_url_bytes + 1024
 
     # Deadlines -----------------------------------------------------------------------------
 
@@ -181,6 +187,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if cycle is not None and not cycle.response_started:
             seconds = self._limits.body_read_timeout
             self.transport.write(_refusal(408, f"body: not received within {seconds:g} s"))
+            scope = cast(dict[str, Any], cycle.scope)
+            scope[SERVER_STATUS_KEY] = 408  # the app, left waiting, answers nothing
         if cycle is not None:  # the app's receive() answers http.disconnect, its send() no-ops
             cycle.disconnected = True
             cycle.message_event.set()
@@ -191,9 +199,49 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self.transport = TurnWrites(transport, self.loop)
+        if self._over_client_share():
+            # Refused at once, not held open until it asks: a held refusal would still count
+            # against the global bound, which is what the share protects.
+            message = "server: too many open connections from this client"
+            retry = b"retry-after: " + _BUSY_RETRY_AFTER.encode() + b"\r\n"
+            self.transport.write(_refusal(503, message, extra=retry))
+            self.transport.close()
+            return
         if len(self.connections) > self._limits.max_connections:
             self.app = _busy
         self._arm(self._limits.header_read_timeout, self._head_timed_out)
+
+    def data_received(self, data: bytes) -> None:
+        """Feed the parser; while a head is read, in pieces that stop at the limit. httptools
+        holds a header until its end, so fed whole a 64 MiB header would be read (and held)
+        whole before the 431: cut here, it is refused once the limit is passed."""
+        while data and self._reading_head and not self.transport.is_closing():
+            room = self._raw_head_limit + 1 - self._head_received
+            piece, data = data[:room], data[room:]
+            self._head_received += len(piece)
+            super().data_received(piece)
+            if self._reading_head and self._head_received > self._raw_head_limit:
+                self._disarm()
+                self._refusal = _refusal(
+                    431, f"headers: larger than {self._limits.max_head_bytes} bytes"
+                )
+                self.send_400_response("head over the limit")
+                return
+        if data and not self.transport.is_closing():
+            super().data_received(data)
+
+    def _over_client_share(self) -> bool:
+        """Whether this connection's address holds more than its share of the connections.
+        Counted over the open connections (at most ``max_connections`` and the few refused
+        ones), so nothing is kept per address: the memory is the connections'."""
+        host = self.client[0] if self.client else None
+        if host is None:
+            return False
+        share = self._limits.max_connections_per_client
+        held = sum(
+            1 for other in self.connections if (getattr(other, "client", None) or ("",))[0] == host
+        )
+        return held > share
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -222,6 +270,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
+        self._reading_head = False
         self._arm(self._limits.body_read_timeout, self._body_timed_out)
         super().on_headers_complete()
         cycle = self.cycle
@@ -240,6 +289,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             await asyncio.sleep(0)
 
     def on_message_complete(self) -> None:
+        self._reading_head, self._head_received = True, 0  # the next request's head
         self._disarm()
         super().on_message_complete()
 

@@ -85,6 +85,9 @@ class ServerLimits:
     keep_alive_timeout: float = 5.0
     #: Open connections; one more is answered 503 (envelope, Retry-After) and closed.
     max_connections: int = 512
+    #: Open connections from one client address: its share of ``max_connections``, so that
+    #: one noisy client cannot take them all (one more from it: the same 503).
+    max_connections_per_client: int = 128
     #: Seconds the shutdown waits for requests in flight before cancelling them.
     shutdown_timeout: float = 5.0
 

@@ -1,7 +1,9 @@
 """The access log: one JSON line per request, on the ``mock_server.access`` logger or a stream.
 
 Structured so that a log pipeline (or ``jq``) can filter on it: time, method, path, status,
-duration, request id, app key and outcome. Never the signature, a body or any secret.
+duration, request id, app key and outcome. Never the signature, a body or any secret. Every
+line has a status: a request answered with none has nginx's 444 (the mock closed the
+connection: a drop fault) or 499 (the client left first).
 
 By default the line is a record of the ``mock_server.access`` logger (what tests capture and
 an embedding application configures). The command line writes it to stdout through
@@ -22,10 +24,15 @@ from typing import BinaryIO, Final, Protocol
 import orjson
 
 from mock_server.http.record import RequestRecord
+from mock_server.model.outcome import Outcome
 
 __all__ = ["ACCESS_LOGGER", "PIPE_BUF", "AccessLog", "LineWriter", "Lines"]
 
 ACCESS_LOGGER: Final = "mock_server.access"
+#: The status of a request that got no answer, as nginx writes it: the mock closed the
+#: connection (a drop fault), or the client left before the answer.
+CLOSED_BY_MOCK: Final = 444
+CLOSED_BY_CLIENT: Final = 499
 #: How long a line may wait in ``LineWriter``'s buffer before it is flushed.
 FLUSH_DELAY: Final = 0.05
 #: Bytes ``LineWriter`` holds at most; more are written at once (a flood cannot grow it).
@@ -136,7 +143,7 @@ class AccessLog:
                 ),
                 "method": record.method,
                 "path": record.path,
-                "status": record.status,
+                "status": _status(record),
                 "durationMs": round(duration_ms, 3),
                 "requestId": record.request_id,
                 "appKey": record.app_key,
@@ -153,3 +160,10 @@ class AccessLog:
             logger.name, logging.INFO, __file__, 0, line.decode(), (), None
         )
         logger.handle(log_record)
+
+
+def _status(record: RequestRecord) -> int:
+    """The status sent, or the one that says why none was (every line has a status)."""
+    if record.status is not None:
+        return record.status
+    return CLOSED_BY_MOCK if record.outcome is Outcome.FAULT_DROP else CLOSED_BY_CLIENT

@@ -39,7 +39,11 @@ _LONGEST_SHOWN: Final = 60
 
 
 class _TooLarge(Exception):
-    """The body passed the limit while being read."""
+    """The body passed the limit while being read; ``ended``: its last part was read."""
+
+    def __init__(self, *, ended: bool) -> None:
+        super().__init__("body over the limit")
+        self.ended = ended
 
 
 class ClientGone(Exception):
@@ -69,8 +73,10 @@ async def read_body(
         return await _too_large(receive, record, limits, int(declared))
     try:
         body = await _read_body(receive, limits.limit)
-    except _TooLarge:
-        return await _too_large(receive, record, limits, None)
+    except _TooLarge as over:
+        # A body whose last part passed the limit has nothing left to drain: waiting for
+        # more would wait for ever (the client waits for the answer).
+        return await _too_large(receive, record, limits, None, drain=not over.ended)
     record.body = body
     if nests_deeper_than(body, limits.max_json_depth):
         message = f"body: nested deeper than {limits.max_json_depth} levels"
@@ -79,11 +85,16 @@ async def read_body(
 
 
 async def _too_large(
-    receive: Receive, record: RequestRecord, limits: BodyLimits, declared: int | None
+    receive: Receive,
+    record: RequestRecord,
+    limits: BodyLimits,
+    declared: int | None,
+    *,
+    drain: bool = True,
 ) -> Answer:
     """413, after reading the rest of the body when the client is sending it anyway."""
     waits_for_us = record.headers.get("expect", "").lower() == "100-continue"
-    if not waits_for_us and (declared is None or declared <= limits.drain_limit):
+    if drain and not waits_for_us and (declared is None or declared <= limits.drain_limit):
         await _drain(receive, limits.drain_limit)
     message = f"body: larger than {limits.limit} bytes"
     return error_answer(record, 413, message, headers=[(b"connection", b"close")])
@@ -138,7 +149,7 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
         chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise _TooLarge
+            raise _TooLarge(ended=not message.get("more_body", False))
         chunks.append(chunk)
         if not message.get("more_body", False):
             break

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mock_server.http.access_log import AccessLog
 from mock_server.http.envelope import send_error
 from mock_server.http.faults import ConnectionDropped
-from mock_server.http.record import DROP_EXTENSION, SCOPE_KEY, RequestRecord
+from mock_server.http.record import DROP_EXTENSION, SCOPE_KEY, SERVER_STATUS_KEY, RequestRecord
 from mock_server.model.ids import new_request_id
 from mock_server.model.journal import LONGEST_BODY, JournalEntry, JournalStore
 from mock_server.model.outcome import Outcome
@@ -189,6 +189,8 @@ class RequestLifecycle:
                 stamped_send, record, 500, "internal error", outcome=Outcome.status(500)
             )
         finally:
+            if record.status is None and (answered := scope.get(SERVER_STATUS_KEY)):
+                record.status, record.outcome = answered, Outcome.status(answered)
             if self._access_log.enabled:
                 self._access_log.write(record, (time.perf_counter() - started) * 1000)
             if response_body is not None and not record.journaled:

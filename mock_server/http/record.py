@@ -22,13 +22,16 @@ from starlette.types import Scope
 
 from mock_server.model.outcome import Outcome
 
-__all__ = ["DROP_EXTENSION", "SCOPE_KEY", "RequestRecord", "record_of"]
+__all__ = ["DROP_EXTENSION", "SCOPE_KEY", "SERVER_STATUS_KEY", "RequestRecord", "record_of"]
 
 #: The ASGI scope key holding the ``RequestRecord``.
 SCOPE_KEY: Final = "m7_mock"
 #: The ASGI extension (``scope["extensions"]``) by which a server lets the app close a
 #: request's connection without an answer: ``mock_server.server`` offers it under uvicorn.
 DROP_EXTENSION: Final = "m7.drop"
+#: The ASGI scope key where a server writes the status it answered a request with itself
+#: (``mock_server.server``: the 408 of a body not received in time), for the access log.
+SERVER_STATUS_KEY: Final = "m7.server_status"
 
 
 @dataclass(slots=True, eq=False)

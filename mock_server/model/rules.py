@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any, Final, Literal
 
 from mock_server.model.document_files import VENDOR_DOCUMENT, load_document
+from mock_server.model.outcome import Outcome
 
 __all__ = [
     "ACTIONS",
@@ -78,6 +79,8 @@ PLACEHOLDERS: Final = frozenset(
 _MODES: Final = frozenset({"listen", "whisper", "barge"})
 _STATUS: Final = re.compile(r"[1-5][0-9][0-9]")
 _CODE: Final = re.compile(r"[0-9]{5}")
+#: The journal records a refusal under its code: a code must be one of its outcomes.
+_OUTCOMES: Final = frozenset(outcome.value for outcome in Outcome)
 
 
 class RulesError(ValueError):
@@ -167,6 +170,11 @@ def _precondition(row: Any, at: str) -> Precondition:
         raise RulesError(f"{at}.status: {status!r} is not an HTTP status")
     if not isinstance(code, str) or not _CODE.fullmatch(code):
         raise RulesError(f"{at}.code: {code!r} is not a five-digit string")
+    if code not in _OUTCOMES:
+        raise RulesError(
+            f"{at}.code: {code} is not an outcome the journal knows: add it to "
+            "mock_server/model/outcome.py and the admin document's Outcome"
+        )
     if field not in ("supervisor", "agentNumber"):
         raise RulesError(f"{at}.field: must be supervisor or agentNumber, not {field!r}")
     message, requires = row.get("message"), row.get("requires")

@@ -201,6 +201,10 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
         lambda t: _row(t, 1)["operations"].append("transfer"),
         "x-call-state-rules.preconditions[1].operations: must list some of",
     ),
+    "a code the journal has no outcome for": (
+        lambda t: _row(t, 7).update(code="41003"),
+        "x-call-state-rules.preconditions[7].code: 41003 is not an outcome the journal knows",
+    ),
     "missing effect": (
         lambda t: t["effects"].pop("whisper"),
         "x-call-state-rules.effects: must name exactly listen, whisper",
