@@ -40,7 +40,9 @@ async def _snapshot(state: MockState) -> Answer:
 
 
 async def get_health(state: MockState, record: RequestRecord) -> Answer:
-    """Ready: this answer comes from the app that serves the vendor API, built and bound."""
+    """Ready: this answer comes from the app that serves the vendor API, built and bound, and
+    its state store answers (out of reach: ``StateStoreUnavailable``, the 503 envelope)."""
+    await state.callcenter.ping()
     return json_answer(200, {"status": "ready"})
 
 

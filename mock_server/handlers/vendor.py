@@ -10,8 +10,10 @@ the status and code of the rule table, or the success envelope.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Final
 
+from m7_call_monitor.signing import SIGN_HEADER, TIMESTAMP_HEADER
 from mock_server.http.envelope import Answer, Span, error_answer, json_answer, success_body
 from mock_server.http.faults import DROPPED, apply_decision
 from mock_server.http.lifecycle import journal_entry
@@ -34,6 +36,21 @@ __all__ = ["OPERATIONS", "VendorOperation"]
 
 def _ms(seconds: float) -> int:
     return int(seconds * 1000)
+
+
+def _signed_at(record: RequestRecord) -> int:
+    """The request's ``m7-timestamp`` (verified as 10 digits when it has a replay key)."""
+    return int(record.headers[TIMESTAMP_HEADER])
+
+
+def _unjudged(lost_at: float) -> str:
+    """The refusal of a request signed before the state store lost its replay memory."""
+    when = datetime.fromtimestamp(lost_at, UTC).isoformat(timespec="seconds")
+    return (
+        f"{SIGN_HEADER}: signed before {when}, when the state store lost its replay memory: "
+        "it cannot tell whether this request was accepted already, so refuses it as a "
+        "possible replay; sign it anew"
+    )
 
 
 async def _perform(
@@ -66,12 +83,20 @@ async def _perform(
                 record, operation=operation, response_body=made[-1].body, status=200
             )
 
-    request = VendorRequest(operation, record.replay_key, wanted, success_entry, media_server)
+    request = VendorRequest(
+        operation,
+        replay_key=record.replay_key,
+        signed_at=_signed_at(record) if record.replay_key is not None else 0,
+        action=wanted,
+        success=success_entry,
+        media_server=media_server,
+    )
     result = await state.path.perform(request)
     if isinstance(result, Faulted):
         return await apply_decision(record, result.decision) or DROPPED
     if isinstance(result, Replayed):
-        return error_answer(record, 401, replay_message, outcome=Outcome.AUTH_REPLAY)
+        message = replay_message if result.lost_at is None else _unjudged(result.lost_at)
+        return error_answer(record, 401, message, outcome=Outcome.AUTH_REPLAY)
     if isinstance(result, Refused):
         refused = result.error
         return error_answer(

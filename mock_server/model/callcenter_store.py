@@ -22,6 +22,10 @@ __all__ = ["ACTIONS", "Action", "CallCenterStore", "InMemoryCallCenter"]
 class CallCenterStore(Protocol):
     """What handlers may ask of the call center; every method may raise ``CallStateError``."""
 
+    async def ping(self) -> None:
+        """Nothing when the store serves; ``StateStoreUnavailable`` when it cannot (a shared
+        store out of reach): what the health check asks."""
+
     async def media_server(self) -> str:
         """The media server (host:port) put in every success response."""
 
@@ -78,6 +82,9 @@ class InMemoryCallCenter:
 
     async def _changed(self, action: str, **details: Any) -> None:
         await self._events.publish("callcenter", {"action": action, **details})
+
+    async def ping(self) -> None:
+        return None
 
     async def media_server(self) -> str:
         return self.center.media_server

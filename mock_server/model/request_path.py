@@ -64,6 +64,9 @@ class VendorRequest:
     operation: str
     #: ``sign + nonce`` of a verified signature, to remember (``None``: not checked).
     replay_key: str | None = None
+    #: When it was signed (its ``m7-timestamp``), to tell whether a lost replay memory
+    #: could have held it.
+    signed_at: int = 0
     #: The action, or ``None`` when the answer is already chosen (a refusal, an example).
     action: ActionRequest | None = None
     #: Makes the success answer naming a media server, and gives its journal entry: called
@@ -83,7 +86,11 @@ class Faulted:
 
 @dataclass(frozen=True, slots=True)
 class Replayed:
-    """The ``sign + nonce`` was accepted within the window already."""
+    """The ``sign + nonce`` was accepted within the window already, or (``lost_at``: when)
+    the store lost its replay memory after the request was signed, so it may have been:
+    refused, since a store that cannot judge fails closed."""
+
+    lost_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

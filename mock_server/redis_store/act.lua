@@ -13,7 +13,8 @@
 -- table's vocabulary: how to tell each condition (holds) and how to apply each effect.
 --
 -- KEYS: 1 the center hash (fields: redis_store/center_fields.py), 2 the account's events
---       channel, 3 the fault plan, 4 the journal stream, 5 the request's replay key
+--       channel, 3 the fault plan, 4 the journal stream, 5 the request's replay key, 6 the
+--       fence (redis_store/keys.py: when the store was found to have lost the account)
 -- ARGV (positional: each packed in C by hiredis, none decoded here): 1 operation
 --       (operationId), 2 act (1: the request asks for the action; 0: its answer is chosen
 --       already, only faults and replay apply), 3 supervisor, 4 agent, 5 field (the
@@ -23,11 +24,13 @@
 --       13 mediaServer (the one the response names), 14 capacity (the journal's), 15 the
 --       journal entry of the success response, as stored ('' : none), written only when the
 --       action is accepted and the center's media server is the response's, 16 its
---       change-feed message. take_faults and save_plan come from faults.lua, prepended.
+--       change-feed message, 17 when the request was signed (its m7-timestamp, for the
+--       fence). take_faults and save_plan come from faults.lua, prepended.
 -- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer,
 --   journaled (1|0)}, {'passed'} (no action asked), {'refused', status, code, field,
 --   message}, {'latency', ms} (wait, then call again with slept), {'drop'},
---   {'status', status, code ('' : the status)}, {'replay'}, or {'missing'} (no such account).
+--   {'status', status, code ('' : the status)}, {'replay'}, {'unjudged', fence} (signed
+--   before the fence), or {'missing'} (no such account).
 local C = KEYS[1]
 local operation, sup, agent, field = ARGV[1], ARGV[3], ARGV[4], ARGV[5]
 local got = redis.call('HMGET', C, 'media', 'a:' .. sup, 'a:' .. agent, 'on:' .. agent,
@@ -53,6 +56,9 @@ if ARGV[7] == '1' then
   end
 end
 if ARGV[9] == '1' then
+  -- Signed before the store lost its replay memory: whether it was accepted is unknown.
+  local fence = redis.call('GET', KEYS[6])
+  if fence and tonumber(ARGV[17]) < tonumber(fence) then return {'unjudged', fence} end
   if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[10]) then
     return {'replay'}
   end

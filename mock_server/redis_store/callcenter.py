@@ -15,9 +15,11 @@ call. A refused action writes nothing.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
 
 import orjson
@@ -41,6 +43,7 @@ from mock_server.model.request_path import (
     ActionRequest,
     Faulted,
     Refused,
+    Replayed,
     Result,
     VendorRequest,
 )
@@ -55,6 +58,8 @@ from mock_server.redis_store.messages import event_message
 from mock_server.redis_store.pipeline import AutoPipeline
 
 __all__ = ["RedisCallCenter"]
+
+logger = logging.getLogger("mock_server")
 
 T = TypeVar("T")
 
@@ -101,23 +106,45 @@ class RedisCallCenter:
         #: The request path's commands (the action's script), auto-pipelined.
         self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
         self._media_server: str | None = None
+        #: Whether this worker has seen the account's state (then its absence is a loss).
+        self._seen = False
         #: The action script's keys but the request's own replay key, named once.
         self._act_keys = (keys.center, keys.events, keys.faults, keys.journal)
 
-    async def ensure(self, scenario: Scenario) -> None:
-        """Start from ``scenario`` unless the account already has a state (another worker's)."""
+    async def ensure(self, scenario: Scenario, *, lost: bool = False) -> bool:
+        """Start from ``scenario`` unless the account already has a state (another worker's);
+        whether it did. ``lost``: this worker saw the account's state before, so the store
+        lost it: the fence (``keys.fence``) is set in the same script."""
         center = CallCenter(scenario, clock=self._clock)
         fields = center_fields(center.export())
-        await self._run(
+        now = self._clock()
+        seeded = await self._run(
             self._client.eval(
                 _SEED,
-                2,
+                3,
                 self._keys.scenario,
                 self._keys.center,
+                self._keys.fence,
                 orjson.dumps(scenario.to_data()),
+                f"{now:.3f}" if lost else "",
+                self._replay_window + 1,
                 *(item for pair in fields.items() for item in pair),
             )
         )
+        if seeded:
+            self._media_server = None  # read again: the scenario's
+        if seeded and lost:
+            since = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
+            logger.warning(
+                "state store %s lost the data of account %s (its replay memory and every "
+                "change made through the admin API): it starts again from its scenario, and "
+                "requests signed before %s are refused as possible replays for %d s",
+                self._where,
+                self._keys.account,
+                since,
+                self._replay_window,
+            )
+        return bool(seeded)
 
     # --- the request path and the five operations -------------------------------------------
 
@@ -138,6 +165,7 @@ class RedisCallCenter:
             media_server=request.media_server,
             entry=entry,
             message=message,
+            signed_at=request.signed_at,
         )
 
     async def act(
@@ -170,6 +198,7 @@ class RedisCallCenter:
         media_server: str = "",
         entry: bytes = b"",
         message: bytes = b"",
+        signed_at: int = 0,
     ) -> Result:
         args: list[str | bytes | int | float] = [
             operation,
@@ -188,14 +217,17 @@ class RedisCallCenter:
             self._journal_capacity,
             entry,
             message,
+            signed_at,
         ]
-        keys = [*self._act_keys, replay_key or self._keys.prefix]
+        keys = [*self._act_keys, replay_key or self._keys.prefix, self._keys.fence]
         for _ in range(3):
             reply = await self._pipeline.script(self._act, keys, args)
             kind = reply[0]
             if kind == b"missing":
                 await self._seed()
-            elif kind == b"latency":
+                continue
+            self._seen = True
+            if kind == b"latency":
                 args[_SLEPT] = 1
                 await self._sleep(int(reply[1]) / 1000)
             else:
@@ -217,9 +249,15 @@ class RedisCallCenter:
             return Faulted(Decision(status=status, code=code or str(status)))
         if kind == b"replay":
             return REPLAYED
+        if kind == b"unjudged":
+            return Replayed(lost_at=float(reply[1]))
         raise LookupError(f"state store: account {self._keys.account} has no state")
 
     # --- admin -----------------------------------------------------------------------------
+
+    async def ping(self) -> None:
+        """Whether Redis answers (``StateStoreUnavailable`` when not), for the health check."""
+        await self._run(self._client.ping())
 
     async def media_server(self) -> str:
         """The media server; the one the last action saw, which saves a read per request (it
@@ -301,10 +339,11 @@ class RedisCallCenter:
             raise lost(self._where, exc) from None
 
     async def _seed(self) -> None:
-        """Start the account from its scenario, unless another worker just did."""
+        """Start the account from its scenario, unless another worker just did; when this
+        worker had seen its state, the store lost it (a restart that kept nothing)."""
         if self._scenario is None:
             raise LookupError(f"state store: account {self._keys.account} has no state")
-        await self.ensure(self._scenario)
+        await self.ensure(self._scenario, lost=self._seen)
 
     async def _state(self) -> dict[str, Any]:
         state = center_data(await self._run(self._client.hgetall(self._keys.center)))
@@ -313,6 +352,7 @@ class RedisCallCenter:
             state = center_data(await self._run(self._client.hgetall(self._keys.center)))
         if state is None:
             raise LookupError(f"state store: account {self._keys.account} has no state")
+        self._seen = True
         return state
 
     async def _read(self) -> CallCenter:
@@ -361,12 +401,14 @@ class RedisCallCenter:
         raise RuntimeError(f"call center of {keys.account}: {_MAX_ATTEMPTS} conflicting writes")
 
 
-#: Seeds an account (KEYS: scenario, center; ARGV: the scenario, then the center's fields and
-#: values) unless its center exists: another worker may have seeded it meanwhile.
+#: Seeds an account (KEYS: scenario, center, fence; ARGV: the scenario, the fence's time ('':
+#: none), its lifetime in s, then the center's fields and values) unless its center exists:
+#: another worker may have seeded it meanwhile.
 _SEED: Final = """
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
-for i = 2, #ARGV, 1000 do  -- unpack has a limit: at most 500 fields at a time
+if ARGV[2] ~= '' then redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3]) end
+for i = 4, #ARGV, 1000 do  -- unpack has a limit: at most 500 fields at a time
   redis.call('HSET', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 return 1

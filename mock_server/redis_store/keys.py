@@ -8,6 +8,9 @@ key                            type       holds
 ``m7:{K}:faults``              string     the fault plan in force, counts remaining (JSON)
 ``m7:{K}:journal``             stream     the last requests (``XADD MAXLEN <capacity>``)
 ``m7:{K}:replay:<sign><nonce>`` string    an accepted signature (``SET NX EX 300``)
+``m7:{K}:fence``               string     when the store was found to have lost the account's
+                                          data (Unix s; for one window): a request signed
+                                          before it cannot be judged a replay or not
 ``m7:{K}:events``              channel    pub/sub: "the state of account K changed"
 ``m7:nodes``                   string     a counter: each worker takes its system-id node
 =============================  =========  =================================================
@@ -56,6 +59,10 @@ class AccountKeys:
     @property
     def events(self) -> str:
         return self.prefix + "events"
+
+    @property
+    def fence(self) -> str:
+        return self.prefix + "fence"
 
     @property
     def replay_prefix(self) -> str:
