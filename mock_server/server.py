@@ -118,10 +118,23 @@ def _refusal(status: int, message: str, *, extra: bytes = b"") -> bytes:
 
 class _AnsweredRefusals(logging.Filter):
     """Drops uvicorn's warning for each request its parser refused: the client got the
-    envelope saying why, and a hostile client must not be able to flood the log."""
+    envelope saying why, and a hostile client must not be able to flood the log. And a
+    request still in flight when the shutdown's time is up, which uvicorn cancels and logs
+    with the traceback of the ``CancelledError``, becomes one line: nothing went wrong."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
+            record.msg, record.args = _CANCELLED_AT_SHUTDOWN, ()
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            return True
         return record.getMessage() != "Invalid HTTP request received."
+
+
+_CANCELLED_AT_SHUTDOWN: Final = (
+    "a request still in flight when --shutdown-timeout ran out was cancelled "
+    "(a slow or silent client)"
+)
 
 
 class _Refused(Exception):

@@ -301,7 +301,8 @@ class CallCenter:
     def agents(self) -> list[AgentView]:
         """All agents, in scenario order then creation order."""
         with self._lock:
-            return [self._agent_view(a) for a in self._agents.values()]
+            views = self._views_of_all()
+            return [views(a) for a in self._agents.values()]
 
     def agent(self, number: str) -> AgentView:
         """One agent; 404/40402 if unknown."""
@@ -321,8 +322,9 @@ class CallCenter:
     def snapshot(self) -> dict[str, object]:
         """The whole state, JSON-ready with camelCase keys, taken under one lock."""
         with self._lock:
+            views = self._views_of_all()
             return {
-                "agents": [self._agent_view(a).to_dict() for a in self._agents.values()],
+                "agents": [views(a).to_dict() for a in self._agents.values()],
                 "calls": [self._call_view(c).to_dict() for c in self._calls.values()],
                 "mediaServer": self._scenario.media_server,
             }
@@ -511,14 +513,31 @@ class CallCenter:
         """The call ``number`` monitors (at most one, an invariant)."""
         return next((c for c in self._calls.values() if c.supervisor == number), None)
 
-    def _agent_view(self, agent: _Agent) -> AgentView:
+    def _views_of_all(self) -> Callable[[_Agent], AgentView]:
+        """``_agent_view`` for many agents: the calls indexed once, by agent and by monitor,
+        so that viewing every agent costs the agents plus the calls, not their product (a
+        snapshot of 10,000 agents and 5,000 calls took a second)."""
+        own = {c.agent: c for c in self._calls.values()}
+        monitored = {c.supervisor: c for c in self._calls.values() if c.supervisor is not None}
+        return lambda agent: self._agent_view(
+            agent, (own.get(agent.number), monitored.get(agent.number))
+        )
+
+    def _agent_view(
+        self, agent: _Agent, calls: tuple[_Call | None, _Call | None] | None = None
+    ) -> AgentView:
+        """The agent now; ``calls``: the call they are on and the one they monitor, when
+        already found (``_views_of_all``)."""
+        if calls is None:
+            calls = self._call_of(agent.number), self._monitored_by(agent.number)
+        own, monitored = calls
         status: AgentStatus
         call_id: str | None = None
         if not agent.online:
             status = "offline"
-        elif (own := self._call_of(agent.number)) is not None:
+        elif own is not None:
             status, call_id = own.state, own.id
-        elif (monitored := self._monitored_by(agent.number)) is not None:
+        elif monitored is not None:
             status, call_id = "monitoring", monitored.id
         else:
             status = "idle"

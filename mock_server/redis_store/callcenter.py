@@ -292,7 +292,11 @@ class RedisCallCenter:
         return (await self._read()).call(call_id)
 
     async def snapshot(self) -> dict[str, object]:
-        return (await self._read()).snapshot()
+        state = await self._state()
+        # Off the event loop, as in memory: a large center takes tens of milliseconds.
+        return await asyncio.to_thread(
+            lambda: CallCenter.restore(_NO_SCENARIO, state, clock=self._clock).snapshot()
+        )
 
     async def put_agent(
         self,

@@ -3,6 +3,9 @@ never forgets a live entry (it refuses instead)."""
 
 from __future__ import annotations
 
+import base64
+import tracemalloc
+
 import pytest
 
 from mock_server.model.replay import ENTRY_BYTES, ReplayCache, StoreUnavailable
@@ -44,3 +47,23 @@ async def test_the_replay_cache_expires_after_the_window() -> None:
 def test_a_replay_cache_needs_room_for_one() -> None:
     with pytest.raises(ValueError, match="max_bytes"):
         ReplayCache(max_bytes=ENTRY_BYTES - 1)
+
+
+async def test_a_full_cache_holds_no_more_memory_than_its_bound() -> None:
+    """The bound counts what is really held: filled to capacity with keys shaped like the
+    mock's (44 characters of ``m7-sign`` and a 6-digit nonce), each with its own time, the
+    cache's memory (keys included, measured by tracemalloc) stays within ``max_bytes``."""
+    max_bytes = 16 * 1024 * 1024
+    clock = Clock(1_000.0, tick=0.0001)
+    tracemalloc.start()
+    try:
+        cache = ReplayCache(max_bytes=max_bytes, clock=clock)
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(cache.capacity):
+            sign = base64.b64encode(i.to_bytes(32, "big")).decode()
+            assert not await cache.check_and_add(f"{sign}{i % 10**6:06d}")
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(cache) == cache.capacity
+    assert held <= max_bytes, f"{held / cache.capacity:.0f} bytes per entry, over {ENTRY_BYTES}"
