@@ -5,14 +5,16 @@
 
 Phase 1 sends a mixed load with a fresh signature per request (the vendor's listen and
 hangupChannel examples, which the demo scenario answers 200 and 409). Phase 2 keeps that
-load going as the probes and adds hostile clients next to it: 2 MiB headers, 1,000 headers,
+load going as the probes and adds hostile clients next to it: 2 MiB and 64 MiB headers,
+chunked bodies over the limit (in one part, in 8 KiB parts), 1,000 headers,
 deeply nested bodies, over-limit bodies, exact replays of accepted requests, clients that
 drip their headers or bodies a byte at a time, and connections that open and say nothing.
 
 It prints, per phase, the resident memory of the mock at the start and the end, the
 responses by status class, the 5xx count, the replays accepted and how many normal probes
 were answered, and exits 1 when any 5xx was answered, a replay was accepted, a probe went
-unanswered or the memory grew by 10 MB or more over the hostile phase. Everything goes to
+unanswered, a request sent whole got no answer in time (a hang) or the memory grew by 10 MB
+or more over the hostile phase. Everything goes to
 127.0.0.1 only, and every loop is bounded by the phase's deadline and by a count.
 """
 
@@ -61,6 +63,8 @@ class Tally:
     replays_accepted: int = 0
     hostile_sent: int = 0
     hostile_unanswered: int = 0
+    #: Exchanges sent whole that got no answer within their limit: a hang.
+    hostile_hung: int = 0
     errors: collections.Counter[str] = field(default_factory=collections.Counter)
 
     @property
@@ -173,7 +177,11 @@ class Load:
                 self.tally.statuses[int(head[9:12])] += 1
             else:
                 self.tally.hostile_unanswered += 1
-        except (OSError, TimeoutError) as exc:
+        except TimeoutError:
+            if not drip:  # a dripping client may stop before the server's timeout ends it
+                self.tally.hostile_hung += 1
+            self.tally.errors["hostile TimeoutError"] += 1
+        except OSError as exc:
             self.tally.errors[f"hostile {type(exc).__name__}"] += 1
         finally:
             writer.close()
@@ -206,12 +214,30 @@ class Load:
         deep = b'{"listenAgent": "2002", "agentNumber": "9527", "x": ' + b"[" * 900
         deep += b"]" * 900 + b"}"
         huge = b'{"pad": "' + b"a" * (8 << 20) + b'"}'
+        flood = b"GET /nowhere HTTP/1.1\r\nHost: x\r\nX-Flood: " + b"a" * (64 << 20) + b"\r\n\r\n"
+        over = b'{"listenAgent": "2002", "agentNumber": "9527", "pad": "' + b"a" * 70_000 + b'"}'
 
         async def deep_body() -> None:
             await self.raw(self.signed_head(LISTEN, len(deep), "Connection: close") + deep)
 
         async def huge_body() -> None:
             await self.raw(self.signed_head(LISTEN, len(huge), "Connection: close") + huge)
+
+        def chunked(body: bytes, size: int) -> bytes:
+            """``body`` sent chunked in parts of ``size`` bytes, the last part included."""
+            parts = [body[i : i + size] for i in range(0, len(body), size)]
+            framed = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in parts)
+            return framed + b"0\r\n\r\n"
+
+        async def chunked_over() -> None:  # the part that passes the limit is the last
+            head = self.signed_head(LISTEN, 0, "Transfer-Encoding: chunked")
+            head = head.replace(b"Content-Length: 0\r\n", b"")
+            await self.raw(head + chunked(over, len(over)), limit=5)
+
+        async def chunked_pieces() -> None:
+            head = self.signed_head(LISTEN, 0, "Transfer-Encoding: chunked")
+            head = head.replace(b"Content-Length: 0\r\n", b"")
+            await self.raw(head + chunked(over, 8192), limit=5)
 
         async def slow_head() -> None:
             await self.raw(b"GET /__mock/state HTTP/1.1\r\nHost: x\r\nX-Slow: abcdefgh", drip=True)
@@ -227,6 +253,9 @@ class Load:
             (lambda: self.raw(many), 0.05),
             (deep_body, 0.02),
             (huge_body, 0.2),
+            (lambda: self.raw(flood, limit=5), 0.5),
+            (chunked_over, 0.05),
+            (chunked_pieces, 0.05),
             *[(slow_head, 0.1)] * 10,
             *[(slow_body, 0.1)] * 10,
             *[(silent, 0.1)] * 20,
@@ -259,7 +288,8 @@ def report(name: str, tally: Tally, rss: tuple[float, float], *, hostile: bool) 
         lines += [
             f"  replays accepted: {tally.replays_accepted} of {tally.replays_sent}",
             f"  normal probes answered: {tally.probes_answered} of {tally.probes_sent}",
-            f"  hostile exchanges: {tally.hostile_sent}, unanswered {tally.hostile_unanswered}",
+            f"  hostile exchanges: {tally.hostile_sent}, unanswered {tally.hostile_unanswered}, "
+            f"hung {tally.hostile_hung}",
         ]
     if tally.errors:
         lines.append(f"  client-side errors: {dict(tally.errors)}")
@@ -303,6 +333,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         failures.append(f"{hostile.replays_accepted} replays accepted")
     if hostile.probes_answered < hostile.probes_sent or not hostile.probes_sent:
         failures.append("normal probes went unanswered during the hostile phase")
+    if hostile.hostile_hung:
+        failures.append(f"{hostile.hostile_hung} hostile requests sent whole got no answer: a hang")
     if growth >= MAX_GROWTH_MB:
         failures.append(f"RSS grew {growth:.1f} MB over the hostile phase")
     for failure in failures:
