@@ -24,8 +24,14 @@ from mock_server.model.defaults import (
     JOURNAL_CAPACITY,
     JOURNAL_MAX_BYTES,
     JOURNAL_VALUE_CHARS,
+    MAX_ADMIN_BODY_BYTES,
+    MAX_BODY_BYTES,
     MAX_DRAIN_BYTES,
+    MAX_HEAD_BYTES,
+    MAX_HEADER_COUNT,
+    MAX_HEADER_VALUE_CHARS,
     MAX_JSON_DEPTH,
+    MAX_URL_BYTES,
     REPLAY_MAX_BYTES,
     REPLAY_WINDOW_SECONDS,
 )
@@ -71,11 +77,11 @@ class ServerLimits:
     """
 
     #: The request line plus every header, in bytes (431 beyond).
-    max_head_bytes: int = 64 * 1024
+    max_head_bytes: int = MAX_HEAD_BYTES
     #: Headers in one request (431 beyond); the admin document's journal allows 100.
-    max_header_count: int = 100
+    max_header_count: int = MAX_HEADER_COUNT
     #: The request target (path and query), in bytes (414 beyond).
-    max_url_bytes: int = 8 * 1024
+    max_url_bytes: int = MAX_URL_BYTES
     #: Seconds from the connection (or the first byte of the next request) to the end of
     #: the head (408, then closed): a slow or silent client cannot hold a connection.
     header_read_timeout: float = 10.0
@@ -123,16 +129,16 @@ class Settings:
     #: The vendor's window: clock skew allowed and how long a sign+nonce is remembered.
     auth_window_seconds: int = REPLAY_WINDOW_SECONDS
     #: Largest request body accepted on the vendor API (the document says 64 KiB).
-    max_body_bytes: int = 64 * 1024
+    max_body_bytes: int = MAX_BODY_BYTES
     #: Largest body accepted on the admin API (a scenario can be longer than a call action).
-    max_admin_body_bytes: int = 1024 * 1024
+    max_admin_body_bytes: int = MAX_ADMIN_BODY_BYTES
     journal_capacity: int = JOURNAL_CAPACITY
 
     # Hostile input (docs/mock-server.md, "Limits").
     #: The connection limits the server runner enforces (the app checks the header ones too).
     server: ServerLimits = field(default_factory=ServerLimits)
     #: Largest header value, in characters (431 beyond): the journal's limit in the document.
-    max_header_value_chars: int = 8192
+    max_header_value_chars: int = MAX_HEADER_VALUE_CHARS
     #: Deepest JSON body (arrays and objects nested), checked before the validator (400).
     max_json_depth: int = MAX_JSON_DEPTH
     #: Bytes the journal may hold in all; the oldest entries fall off first.

@@ -171,7 +171,7 @@ class Load:
                     await asyncio.sleep(0.5)
             else:
                 writer.write(request)
-                await writer.drain()
+                await asyncio.wait_for(writer.drain(), limit)  # a server that stops reading
             head = await asyncio.wait_for(reader.read(4096), limit)
             if head.startswith(b"HTTP/1."):
                 self.tally.statuses[int(head[9:12])] += 1

@@ -22,6 +22,12 @@ from mock_server.http.access_log import AccessLog
 from mock_server.http.envelope import send_error
 from mock_server.http.faults import ConnectionDropped
 from mock_server.http.record import DROP_EXTENSION, SCOPE_KEY, SERVER_STATUS_KEY, RequestRecord
+from mock_server.model.defaults import (
+    MAX_HEAD_BYTES,
+    MAX_HEADER_COUNT,
+    MAX_HEADER_VALUE_CHARS,
+    MAX_URL_BYTES,
+)
 from mock_server.model.ids import new_request_id
 from mock_server.model.journal import LONGEST_BODY, JournalEntry, JournalStore
 from mock_server.model.outcome import Outcome
@@ -42,10 +48,10 @@ class HeadLimits:
     """What a request head may hold (the server refuses most of it before the app sees it;
     this check is the same rule for any server, and for in-process clients)."""
 
-    max_head_bytes: int = 64 * 1024
-    max_header_count: int = 100
-    max_header_value_chars: int = 8192
-    max_url_bytes: int = 8 * 1024
+    max_head_bytes: int = MAX_HEAD_BYTES
+    max_header_count: int = MAX_HEADER_COUNT
+    max_header_value_chars: int = MAX_HEADER_VALUE_CHARS
+    max_url_bytes: int = MAX_URL_BYTES
 
 
 def head_problem(scope: Scope, limits: HeadLimits) -> tuple[int, str] | None:

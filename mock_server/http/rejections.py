@@ -2,7 +2,7 @@
 
 Raised by the validation (``mock_server.documents.validation``) and answered here, the same way
 whether connexion served the request (through its error handlers) or the vendor fast path
-did (``mock_server.http.vendor_dispatch``): one message for one failure.
+did (``mock_server.http.vendor_endpoint``): one message for one failure.
 """
 
 from __future__ import annotations

@@ -14,8 +14,14 @@ __all__ = [
     "JOURNAL_CAPACITY",
     "JOURNAL_MAX_BYTES",
     "JOURNAL_VALUE_CHARS",
+    "MAX_ADMIN_BODY_BYTES",
+    "MAX_BODY_BYTES",
     "MAX_DRAIN_BYTES",
+    "MAX_HEADER_COUNT",
+    "MAX_HEADER_VALUE_CHARS",
+    "MAX_HEAD_BYTES",
     "MAX_JSON_DEPTH",
+    "MAX_URL_BYTES",
     "REPLAY_MAX_BYTES",
     "REPLAY_WINDOW_SECONDS",
 ]
@@ -34,3 +40,15 @@ JOURNAL_VALUE_CHARS: Final = 1024
 MAX_JSON_DEPTH: Final = 32
 #: An over-limit body is read and thrown away up to this many bytes before the 413.
 MAX_DRAIN_BYTES: Final = 64 * 1024 * 1024
+#: The request line plus every header, in bytes (431 beyond).
+MAX_HEAD_BYTES: Final = 64 * 1024
+#: Headers in one request (431 beyond); the admin document's journal allows 100.
+MAX_HEADER_COUNT: Final = 100
+#: Characters in one header value (431 beyond): the journal document's limit.
+MAX_HEADER_VALUE_CHARS: Final = 8192
+#: The request target, path and query, in bytes (414 beyond).
+MAX_URL_BYTES: Final = 8 * 1024
+#: Largest request body on the vendor API (the document says 64 KiB).
+MAX_BODY_BYTES: Final = 64 * 1024
+#: Largest body on the admin API (a scenario can be longer than a call action).
+MAX_ADMIN_BODY_BYTES: Final = 1024 * 1024

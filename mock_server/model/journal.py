@@ -23,7 +23,7 @@ from typing import Any, Final, Protocol
 
 import orjson
 
-from mock_server.model.defaults import JOURNAL_MAX_BYTES, JOURNAL_VALUE_CHARS
+from mock_server.model.defaults import JOURNAL_MAX_BYTES, JOURNAL_VALUE_CHARS, MAX_HEADER_COUNT
 from mock_server.model.events import EventFeed
 from mock_server.model.journal_filter import JournalFilter
 from mock_server.model.json_depth import nests_deeper_than
@@ -120,7 +120,10 @@ def _kept_body(body: bytes | None) -> bytes | None:
 
 
 def kept_entry(
-    entry: JournalEntry, *, value_chars: int = JOURNAL_VALUE_CHARS, max_headers: int = 100
+    entry: JournalEntry,
+    *,
+    value_chars: int = JOURNAL_VALUE_CHARS,
+    max_headers: int = MAX_HEADER_COUNT,
 ) -> JournalEntry:
     """``entry`` as a journal keeps it: over-long values cut, at most ``max_headers``
     headers, bodies no longer than shown (a copy only when something was cut)."""

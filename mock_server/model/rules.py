@@ -13,7 +13,6 @@ effect (``EFFECTS``).
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -67,6 +66,9 @@ CONDITIONS: Final = (
     "monitored-by-another",  # another supervisor monitors the agent's call
 )
 
+#: The condition whose refusal guarantees the agent has a call: every operation needs it.
+_CALL_EXISTS: Final = "no-live-call"
+
 #: What an accepted operation does; each backend applies them on its own.
 EFFECTS: Final = ("monitor", "end-call", "take-over")
 
@@ -79,6 +81,9 @@ PLACEHOLDERS: Final = frozenset(
 _MODES: Final = frozenset({"listen", "whisper", "barge"})
 _STATUS: Final = re.compile(r"[1-5][0-9][0-9]")
 _CODE: Final = re.compile(r"[0-9]{5}")
+#: A placeholder: a bare name in braces (the Redis script's pattern is ``{(%w+)}``).
+_PLACEHOLDER: Final = re.compile(r"\{([A-Za-z0-9]+)\}")
+_BRACES: Final = re.compile(r"[{}]")
 #: The journal records a refusal under its code: a code must be one of its outcomes.
 _OUTCOMES: Final = frozenset(outcome.value for outcome in Outcome)
 
@@ -106,8 +111,9 @@ class Precondition:
         return supervisor_field if self.field == "supervisor" else self.field
 
     def text(self, values: Mapping[str, object]) -> str:
-        """The message with its placeholders filled from ``values``."""
-        return self.message.format_map({name: str(value) for name, value in values.items()})
+        """The message with its placeholders filled from ``values`` (the Redis script fills
+        them the same way: ``{name}``, nothing else in braces)."""
+        return _PLACEHOLDER.sub(lambda match: str(values[match[1]]), self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +148,14 @@ class RuleTable:
         preconditions = tuple(
             _precondition(row, f"{EXTENSION}.preconditions[{i}]") for i, row in enumerate(rows)
         )
+        for operation in OPERATIONS:  # every effect acts on the agent's call
+            if not any(
+                p.refuses == _CALL_EXISTS and operation in p.operations for p in preconditions
+            ):
+                raise RulesError(
+                    f"{EXTENSION}.preconditions: no {_CALL_EXISTS} rule for {operation}: "
+                    "its effect needs the agent's call"
+                )
         effects_data = data.get("effects")
         if not isinstance(effects_data, Mapping) or set(effects_data) != set(OPERATIONS):
             raise RulesError(f"{EXTENSION}.effects: must name exactly {', '.join(OPERATIONS)}")
@@ -181,6 +195,10 @@ def _precondition(row: Any, at: str) -> Precondition:
     for name, text in (("message", message), ("requires", requires)):
         if not isinstance(text, str) or not text:
             raise RulesError(f"{at}.{name}: must be a non-empty string")
+        if _BRACES.search(_PLACEHOLDER.sub("", text)):
+            raise RulesError(
+                f"{at}.{name}: braces only around a placeholder's bare name, as {{agent}}"
+            )
         unknown = _placeholders(text) - PLACEHOLDERS
         if unknown:
             raise RulesError(f"{at}.{name}: unknown placeholder(s) {', '.join(sorted(unknown))}")
@@ -211,7 +229,7 @@ def _effect(data: Any, at: str) -> Effect:
 
 
 def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return {match[1] for match in _PLACEHOLDER.finditer(text)}
 
 
 @cache

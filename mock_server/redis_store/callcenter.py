@@ -15,11 +15,9 @@ call. A refused action writes nothing.
 from __future__ import annotations
 
 import asyncio
-import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
 
 import orjson
@@ -54,12 +52,11 @@ from mock_server.redis_store.center_fields import center_data, center_fields
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import AccountKeys
+from mock_server.redis_store.loss import StoreLoss
 from mock_server.redis_store.messages import event_message
 from mock_server.redis_store.pipeline import AutoPipeline
 
 __all__ = ["RedisCallCenter"]
-
-logger = logging.getLogger("mock_server")
 
 T = TypeVar("T")
 
@@ -87,6 +84,7 @@ class RedisCallCenter:
         pipeline: AutoPipeline | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         script: str | None = None,
+        loss: StoreLoss | None = None,
     ) -> None:
         #: How a latency fault is waited.
         self._sleep = sleep
@@ -106,44 +104,28 @@ class RedisCallCenter:
         #: The request path's commands (the action's script), auto-pipelined.
         self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
         self._media_server: str | None = None
-        #: Whether this worker has seen the account's state (then its absence is a loss).
-        self._seen = False
+        #: Tells a first start from a store that lost its data (``None``: never fence).
+        self._loss = loss
         #: The action script's keys but the request's own replay key, named once.
         self._act_keys = (keys.center, keys.events, keys.faults, keys.journal)
 
-    async def ensure(self, scenario: Scenario, *, lost: bool = False) -> bool:
+    async def ensure(self, scenario: Scenario) -> bool:
         """Start from ``scenario`` unless the account already has a state (another worker's);
-        whether it did. ``lost``: this worker saw the account's state before, so the store
-        lost it: the fence (``keys.fence``) is set in the same script."""
+        whether it did."""
         center = CallCenter(scenario, clock=self._clock)
         fields = center_fields(center.export())
-        now = self._clock()
         seeded = await self._run(
             self._client.eval(
                 _SEED,
-                3,
+                2,
                 self._keys.scenario,
                 self._keys.center,
-                self._keys.fence,
                 orjson.dumps(scenario.to_data()),
-                f"{now:.3f}" if lost else "",
-                self._replay_window + 1,
                 *(item for pair in fields.items() for item in pair),
             )
         )
         if seeded:
             self._media_server = None  # read again: the scenario's
-        if seeded and lost:
-            since = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
-            logger.warning(
-                "state store %s lost the data of account %s (its replay memory and every "
-                "change made through the admin API): it starts again from its scenario, and "
-                "requests signed before %s are refused as possible replays for %d s",
-                self._where,
-                self._keys.account,
-                since,
-                self._replay_window,
-            )
         return bool(seeded)
 
     # --- the request path and the five operations -------------------------------------------
@@ -226,7 +208,6 @@ class RedisCallCenter:
             if kind == b"missing":
                 await self._seed()
                 continue
-            self._seen = True
             if kind == b"latency":
                 args[_SLEPT] = 1
                 await self._sleep(int(reply[1]) / 1000)
@@ -273,6 +254,8 @@ class RedisCallCenter:
         """Replace the scenario and reset to it, in one transaction."""
         center = CallCenter(scenario, clock=self._clock)  # validates: raises ScenarioError
         self._media_server = None
+        if self._loss is not None and not await self._run(self._client.exists(self._keys.center)):
+            await self._loss.check()  # a load must not hide that the store lost its data
         pipe = self._client.pipeline(transaction=True)
         pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
         _rewrite(pipe, self._keys.center, center)
@@ -343,11 +326,14 @@ class RedisCallCenter:
             raise lost(self._where, exc) from None
 
     async def _seed(self) -> None:
-        """Start the account from its scenario, unless another worker just did; when this
-        worker had seen its state, the store lost it (a restart that kept nothing)."""
+        """Start the account from its scenario, unless another worker just did; first, when
+        the store lost its data (a restart that kept nothing), every account is fenced
+        (``StoreLoss``)."""
         if self._scenario is None:
             raise LookupError(f"state store: account {self._keys.account} has no state")
-        await self.ensure(self._scenario, lost=self._seen)
+        if self._loss is not None:
+            await self._loss.check()
+        await self.ensure(self._scenario)
 
     async def _state(self) -> dict[str, Any]:
         state = center_data(await self._run(self._client.hgetall(self._keys.center)))
@@ -356,7 +342,6 @@ class RedisCallCenter:
             state = center_data(await self._run(self._client.hgetall(self._keys.center)))
         if state is None:
             raise LookupError(f"state store: account {self._keys.account} has no state")
-        self._seen = True
         return state
 
     async def _read(self) -> CallCenter:
@@ -405,14 +390,12 @@ class RedisCallCenter:
         raise RuntimeError(f"call center of {keys.account}: {_MAX_ATTEMPTS} conflicting writes")
 
 
-#: Seeds an account (KEYS: scenario, center, fence; ARGV: the scenario, the fence's time ('':
-#: none), its lifetime in s, then the center's fields and values) unless its center exists:
-#: another worker may have seeded it meanwhile.
+#: Seeds an account (KEYS: scenario, center; ARGV: the scenario, then the center's fields and
+#: values) unless its center exists: another worker may have seeded it meanwhile.
 _SEED: Final = """
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
-if ARGV[2] ~= '' then redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3]) end
-for i = 4, #ARGV, 1000 do  -- unpack has a limit: at most 500 fields at a time
+for i = 2, #ARGV, 1000 do  -- unpack has a limit: at most 500 fields at a time
   redis.call('HSET', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 return 1

@@ -43,9 +43,10 @@ class RedisReplay:
         return added is None
 
     async def clear(self) -> None:
-        """Forget the account's keys (a reset lets recordings be resent)."""
+        """Forget the account's keys, and its fence after a loss (a reset lets recordings
+        be resent)."""
         try:
-            batch: list[bytes] = []
+            batch: list[bytes] = [self._keys.fence.encode()]
             async for name in self._client.scan_iter(
                 match=self._keys.replay_prefix + "*", count=_SCAN_BATCH
             ):

@@ -29,6 +29,7 @@ from mock_server.redis_store.events import RedisEventFeed
 from mock_server.redis_store.faults import RedisFaults
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import NODES, AccountKeys
+from mock_server.redis_store.loss import StoreLoss
 from mock_server.redis_store.pipeline import AutoPipeline
 from mock_server.redis_store.replay import RedisReplay
 
@@ -55,6 +56,13 @@ def redis_accounts(
     states: dict[str, MockState] = {}
     # One connection for the request path's commands of every account (auto-pipelined).
     pipeline = AutoPipeline(client, where=where)
+    loss = StoreLoss(
+        client,
+        [AccountKeys(app_key) for app_key in plan.scenarios],
+        window=replay_window,
+        clock=clock,
+        where=where,
+    )
     for app_key, scenario in plan.scenarios.items():
         keys = AccountKeys(app_key)
         journal = RedisJournal(
@@ -76,6 +84,7 @@ def redis_accounts(
             journal=journal,
             rng=rng,
             pipeline=pipeline,
+            loss=loss,
         )
         states[app_key] = MockState(
             callcenter=callcenter,

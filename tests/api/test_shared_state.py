@@ -216,6 +216,36 @@ async def test_a_lost_redis_is_a_503_naming_it_and_service_resumes(
             assert len((await client.get("/__mock/state")).json()["agents"]) == 9
 
 
+@pytest.mark.parametrize("after_the_loss", ["nothing", "a scenario loaded"])
+async def test_a_worker_that_never_served_the_account_still_refuses_a_replay_after_a_loss(
+    make_settings: Callable[..., Settings], clock: Clock, after_the_loss: str
+) -> None:
+    """Two workers on one Redis; the one that accepted a request is not the one asked to
+    accept it again once Redis came back empty, nor is the account touched by it before."""
+    with redis_server() as server:
+        first = create_app(make_settings(state=server.url()))
+        second = create_app(make_settings(state=server.url()))
+        accepted = signed(clock)
+        async with client_for(first) as one, client_for(second) as other:
+            assert (await one.post(LISTEN, json=LISTEN_BODY, headers=accepted)).status_code == 200
+            server.stop()
+            server.start()  # empty: nothing on disk
+            clock.advance(1)
+            if after_the_loss == "a scenario loaded":
+                loaded = await other.post("/__mock/scenario", json={"agents": AGENTS_ONLY})
+                assert loaded.status_code == 200, loaded.text
+            replayed = await other.post(LISTEN, json=LISTEN_BODY, headers=accepted)
+            assert replayed.status_code == 401, replayed.text
+            assert "the state store lost its replay memory" in replayed.json()["message"]
+            await other.post("/__mock/reset")  # lifts the fence with the replay memory
+            again = await other.post(LISTEN, json=LISTEN_BODY, headers=accepted)
+            assert again.status_code != 401, again.text
+
+
+#: A scenario a load can replace the demo with (the replayed listen then fails on state).
+AGENTS_ONLY = [{"number": "2002", "role": "supervisor"}, {"number": "9527", "role": "agent"}]
+
+
 async def test_loading_a_scenario_through_the_admin_api_targets_one_account(
     two_accounts: httpx.AsyncClient,
 ) -> None:

@@ -201,6 +201,22 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
         lambda t: _row(t, 1)["operations"].append("transfer"),
         "x-call-state-rules.preconditions[1].operations: must list some of",
     ),
+    "a format field in a message": (
+        lambda t: _row(t, 2).update(message="agentNumber: no agent {agent!r}"),
+        "x-call-state-rules.preconditions[2].message: braces only around a placeholder's bare",
+    ),
+    "doubled braces in a message": (
+        lambda t: _row(t, 2).update(message="agentNumber: {{agent}} {agent}"),
+        "x-call-state-rules.preconditions[2].message: braces only around a placeholder's bare",
+    ),
+    "an empty placeholder in requires": (
+        lambda t: _row(t, 0).update(requires="`{}` differs"),
+        "x-call-state-rules.preconditions[0].requires: braces only around a placeholder's bare",
+    ),
+    "an operation without the rule that its call exists": (
+        lambda t: _row(t, 7)["operations"].remove("hangupChannel"),
+        "x-call-state-rules.preconditions: no no-live-call rule for hangupChannel",
+    ),
     "a code the journal has no outcome for": (
         lambda t: _row(t, 7).update(code="41003"),
         "x-call-state-rules.preconditions[7].code: 41003 is not an outcome the journal knows",
