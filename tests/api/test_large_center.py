@@ -65,6 +65,9 @@ async def _read_while_ticking(
         PATHS["listen"], json={"listenAgent": "00000", "agentNumber": "01000"}, headers=headers()
     )
     assert listened.status_code == 200, listened.text
-    assert max(gaps) < 0.25, (
-        f"the event loop stopped {max(gaps):.3f} s (the read took {took:.3f} s)"
+    # Relative to the read's own time, which a loaded machine stretches as much: a read that
+    # stops the loop leaves one gap as long as itself.
+    allowed = max(0.6 * took, 0.1)
+    assert max(gaps) < allowed, (
+        f"the event loop stopped {max(gaps):.3f} s of the read's {took:.3f} s"
     )
