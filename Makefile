@@ -24,29 +24,36 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
-# Options of `make mock`, e.g. `make mock PORT=4020 AUTH_MODE=off`. Each one left unset falls
-# back to m7-mock's environment variable (M7_MOCK_PORT, M7_MOCK_AUTH_MODE, ...) and then to
-# its default; `m7-mock --help` lists them. They reach m7-mock as those environment
-# variables, so that make never echoes a secret (CREDENTIALS, ADMIN_TOKEN) in a command line.
-MOCK_VARIABLES := HOST PORT AUTH_MODE SCENARIO CREDENTIALS ADMIN_TOKEN CORS_ORIGINS LOG_LEVEL
-HOST ?=
-PORT ?=
-AUTH_MODE ?=
-SCENARIO ?=
-CREDENTIALS ?=
-ADMIN_TOKEN ?=
-CORS_ORIGINS ?=
-LOG_LEVEL ?=
+# Options of `make mock`, e.g. `make mock PORT=4020 AUTH_MODE=off ADMIN_ORIGINS=http://localhost:3000`:
+# one Make variable per option of m7-mock, named as the option's environment variable without
+# M7_MOCK_ (--admin-origins: ADMIN_ORIGINS; `m7-mock --help` lists them). Each one left unset
+# falls back to that environment variable and then to its default. They reach m7-mock as
+# those environment variables, so that make never echoes a secret (CREDENTIALS, ADMIN_TOKEN)
+# in a command line. The list is not written here: m7-mock's own parser gives it
+# (mock_server.cli.make_variables), written into $(MOCK_VARIABLES_FILE) by `make mock`
+# whenever mock_server/cli.py changes, so an option added there is a Make variable at once.
+MOCK_VARIABLES_FILE := $(VENV)/make-mock-variables.mk
+-include $(MOCK_VARIABLES_FILE)
+ifneq ($(filter mock,$(MAKECMDGOALS)),)
+$(MOCK_VARIABLES_FILE): mock_server/cli.py $(VENV)/.runtime-installed
+	@$(PY) -c 'from mock_server.cli import make_variables; print("MOCK_VARIABLES :=", *make_variables())' > $@.tmp
+	@mv $@.tmp $@
+endif
 
 # Nothing given on the command line is silently ignored: a variable this Makefile does not
 # read (a typo such as AUTHMODE=off) stops make with the list of those it knows. Those are
-# every `NAME ?=` line of this file (declare a new one that way) and any M7_* variable, which
-# reaches the programs as an environment variable.
-KNOWN_VARIABLES := $(sort $(shell sed -nE 's/^([A-Za-z_][A-Za-z0-9_]*) *\?=.*/\1/p' $(firstword $(MAKEFILE_LIST)))) M7_%
+# every `NAME ?=` line of this file (declare a new one that way), the options of `make mock`
+# and any M7_* variable, which reaches the programs as an environment variable. While
+# `make mock` is about to write the list of its options (none yet, or cli.py changed), make
+# reads this file again once it has, and checks then.
+KNOWN_VARIABLES := $(sort $(shell sed -nE 's/^([A-Za-z_][A-Za-z0-9_]*) *\?=.*/\1/p' $(firstword $(MAKEFILE_LIST))) $(MOCK_VARIABLES)) M7_%
 COMMAND_LINE_VARIABLES := $(strip $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v))))
 UNKNOWN_VARIABLES := $(filter-out $(KNOWN_VARIABLES),$(COMMAND_LINE_VARIABLES))
+MOCK_VARIABLES_PENDING = $(if $(filter mock,$(MAKECMDGOALS)),$(shell test $(MOCK_VARIABLES_FILE) -nt mock_server/cli.py || echo pending))
 ifneq ($(UNKNOWN_VARIABLES),)
+ifeq ($(MOCK_VARIABLES_PENDING),)
 $(error unknown variable(s) $(UNKNOWN_VARIABLES); this Makefile reads $(KNOWN_VARIABLES) (M7_% = any M7_* environment variable))
+endif
 endif
 
 $(BIN)/python:
@@ -82,9 +89,22 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# `make help` lists the targets in the order a user needs them, not in this file's order: the
+# two commands, then changing the API document, then the other ways to run and ship, the
+# measurements, and set-up. `|` starts a new group (a blank line). A target with a `## text`
+# missing here is still listed, last (tests/packaging/test_make_help.py keeps both in step).
+HELP_ORDER := mock test | generate spec-diff version-gate check-generated lint \
+  | contract test-node test-thorough prism dist docs-screenshots | bench bench-docs soak \
+  | setup system-packages clean help
+
 .PHONY: help
 help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -v order='$(HELP_ORDER)' ' \
+	  BEGIN { FS = ":.*## "; n = split(order, wanted, " ") } \
+	  { text[$$1] = $$2; found[++m] = $$1 } \
+	  END { for (i = 1; i <= n; i++) if (wanted[i] == "|") print ""; \
+	          else if (wanted[i] in text) { printf "  make %-16s %s\n", wanted[i], text[wanted[i]]; shown[wanted[i]] = 1 } \
+	        for (i = 1; i <= m; i++) if (!(found[i] in shown)) printf "  make %-16s %s\n", found[i], text[found[i]] }'
 
 .PHONY: setup
 setup: $(VENV)/.installed node_modules/.installed ## Install the Python and Node toolchains (done on first use anyway)
@@ -92,7 +112,7 @@ setup: $(VENV)/.installed node_modules/.installed ## Install the Python and Node
 $(foreach v,$(MOCK_VARIABLES),$(if $(value $(v)),$(eval mock: export M7_MOCK_$(v) = $$(value $(v)))))
 
 .PHONY: mock
-mock: $(VENV)/.runtime-installed ## Run the mock on its demo defaults (http://127.0.0.1:4010); options: make mock PORT=4020 AUTH_MODE=off SCENARIO=file.yaml ...
+mock: $(VENV)/.runtime-installed ## Run the mock on its demo defaults (http://127.0.0.1:4010); every m7-mock option as a variable: make mock PORT=4020 AUTH_MODE=off ADMIN_ORIGINS=http://localhost:3000 ...
 	@$(BIN)/m7-mock
 
 .PHONY: prism
@@ -104,10 +124,14 @@ test: lint check-generated version-gate system-packages test-node ## Lint, drift
 	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 .PHONY: test-node
-test-node: $(VENV)/.installed node_modules/.installed ## The TypeScript client's tests (Node's test runner, against the real mock)
-	rm -rf $(TS_CLIENT)/build
-	$(NODE_BIN)/tsc -p $(TS_CLIENT)
-	node --test $(TS_CLIENT)/build/test/*.test.js
+test-node: $(VENV)/.installed node_modules/.installed ## The TypeScript client's tests (Node's test runner, against the real mock), its npm package installed outside the clone
+	@# Each run compiles into a folder of its own (removed at the end), so that two runs never
+	@# delete or overwrite what the other is running; inside the clone, where Node finds
+	@# openapi-fetch. test/package.test.ts packs and installs the package (README "Install").
+	mkdir -p $(TS_CLIENT)/build
+	out=$$(mktemp -d $(TS_CLIENT)/build/test-run-XXXXXX); trap 'rm -rf "$$out"' EXIT; \
+	$(NODE_BIN)/tsc -p $(TS_CLIENT) --outDir "$$out"; \
+	node --test "$$out"/test/*.test.js
 
 #: The browser tests' screenshots shown in docs/console.md.
 DOC_SCREENSHOTS := console-listen swagger-ui-signed
@@ -155,14 +179,16 @@ CONTRACT_TIMEOUT ?=
 CONTRACT_BUDGET ?=
 CONTRACT_MAX_TIMEOUTS ?=
 
-# The contract suite's limits (tests/support/contract.py), each also an M7_CONTRACT_*
+# The contract suite's limits (m7_contract/client.py), each also an M7_CONTRACT_*
 # environment variable: seconds per request (default 5), seconds for the whole suite (240),
 # unanswered requests before it stops (3).
 $(foreach v,TIMEOUT BUDGET MAX_TIMEOUTS,$(if $(value CONTRACT_$(v)),$(eval contract: export M7_CONTRACT_$(v) = $$(value CONTRACT_$(v)))))
 
 .PHONY: contract
-contract: $(VENV)/.installed ## Contract suite against any deployment: M7_APP_KEY=... M7_SECRET_KEY=... make contract BASE_URL=https://... (the local mock when BASE_URL is unset; limits CONTRACT_TIMEOUT, CONTRACT_BUDGET, CONTRACT_MAX_TIMEOUTS)
-	M7_CONTRACT_BASE_URL="$(BASE_URL)" $(BIN)/pytest tests/contract $(PYTEST_ARGS)
+contract: $(VENV)/.runtime-installed ## Contract suite (m7-contract) against any deployment: M7_APP_KEY=... M7_SECRET_KEY=... make contract BASE_URL=https://... (the local mock when BASE_URL is unset; limits CONTRACT_TIMEOUT, CONTRACT_BUDGET, CONTRACT_MAX_TIMEOUTS)
+	@# The command the wheels install, as a user runs it; PYTEST_ARGS go on to pytest. The
+	@# target is BASE_URL alone: an M7_CONTRACT_BASE_URL left in the shell is cleared.
+	M7_CONTRACT_BASE_URL="$(BASE_URL)" $(BIN)/m7-contract $(if $(strip $(PYTEST_ARGS)),-- $(PYTEST_ARGS))
 
 BENCH_ARGS ?=
 SOAK_ARGS ?=

@@ -46,7 +46,7 @@ from mock_server.settings import (
 if TYPE_CHECKING:
     from mock_server.http.access_log import AccessLog
 
-__all__ = ["main", "parse_settings"]
+__all__ = ["main", "make_variables", "parse_settings"]
 
 _LOG_LEVELS: Final = ("debug", "info", "warning", "error")
 
@@ -194,6 +194,20 @@ def _parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
             help=f"{kind} ({variable}; default {default})",
         )
     return parser
+
+
+def make_variables() -> dict[str, str]:
+    """Each option's Make variable for ``make mock`` and the environment variable it sets.
+
+    Read from the parser itself, so that no option lacks one: ``--admin-origins`` is
+    ``ADMIN_ORIGINS``, which ``make mock`` hands to m7-mock as ``M7_MOCK_ADMIN_ORIGINS``
+    (the variable the option reads, named in its help).
+    """
+    return {
+        action.dest.upper(): f"M7_MOCK_{action.dest.upper()}"
+        for action in _parser({})._actions
+        if action.option_strings and not isinstance(action, argparse._HelpAction)
+    }
 
 
 def _limit(option: str, kind: str, text: str) -> int | float:

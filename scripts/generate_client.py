@@ -8,9 +8,15 @@ from its ``x-call-state-rules`` table (``scripts/rules_prose.py``; generated fir
 descriptions flow into the clients), then, all under generated_client/:
 
 * ``m7_openapi/``: the Python package (openapi-python-client, openapi/generator.yaml);
+* ``m7_call_monitor/_fields.py``: the types of the friendly methods' extra keyword fields,
+  read from that package's request models (``scripts/friendly_fields.py``);
 * ``typescript/src/schema.ts``: the TypeScript types (openapi-typescript);
 * the version of both distributions (``pyproject.toml``, ``typescript/package.json``),
-  which is the document's ``info.version``.
+  which is the document's ``info.version``;
+* the mock server's distribution (``../pyproject.toml``, at the repository's root): the same
+  version, and its dependency on the client pinned to it (``m7-call-monitor==X.Y.Z``), so
+  that the two Python distributions only ever install together at one version, and no
+  ``m7-call-monitor`` of another origin (a public index) can stand in for this one.
 
 Both modes generate into a temporary folder with the same tools and config, so the check can
 never disagree with what `make generate` writes. The check generates the clients from the
@@ -38,6 +44,7 @@ import yaml
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from mock_server.model.rules import RulesError
+from scripts.friendly_fields import FIELDS_MODULE, fields_module
 from scripts.rules_prose import HEAD, ProseError, rewrite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,8 +55,13 @@ PYTHON_PACKAGE = "m7_openapi"
 TYPESCRIPT_SCHEMA = "typescript/src/schema.ts"
 PYPROJECT = "pyproject.toml"
 PACKAGE_JSON = "typescript/package.json"
+#: The mock server's ``pyproject.toml``, beside ``generated_client/`` (relative to it).
+MOCK_PYPROJECT = "../pyproject.toml"
+#: The files whose version (and, in the mock's, whose pin of the client) the document sets.
+DISTRIBUTIONS = (PYPROJECT, PACKAGE_JSON, MOCK_PYPROJECT)
 OPENAPI_TYPESCRIPT = ROOT / "node_modules" / ".bin" / "openapi-typescript"
 _PYPROJECT_VERSION = re.compile(r'^version = "[^"]*"$', re.MULTILINE)
+_CLIENT_REQUIREMENT = re.compile(r'^    "m7-call-monitor[^"]*",$', re.MULTILINE)
 
 
 def generate_into(target: Path, document: Path) -> None:
@@ -96,8 +108,16 @@ def document_version(document: Path) -> str:
 
 def with_version(name: str, text: str, version: str) -> str:
     """``text`` of the distribution file ``name`` with its version set to ``version``."""
-    if name == PYPROJECT:
-        return _PYPROJECT_VERSION.sub(f'version = "{version}"', text, count=1)
+    if name in (PYPROJECT, MOCK_PYPROJECT):
+        text = _PYPROJECT_VERSION.sub(f'version = "{version}"', text, count=1)
+    if name == MOCK_PYPROJECT:
+        text, pins = _CLIENT_REQUIREMENT.subn(f'    "m7-call-monitor=={version}",', text)
+        if pins != 1:
+            raise SystemExit(
+                f'{name}: expected one line `    "m7-call-monitor...",` in its dependencies'
+            )
+    if name in (PYPROJECT, MOCK_PYPROJECT):
+        return text
     manifest = json.loads(text)
     manifest["version"] = version
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
@@ -116,9 +136,10 @@ def expected(document: Path, output: Path, scratch: Path) -> dict[str, str]:
     package = scratch / PYTHON_PACKAGE
     generate_into(package, document)
     files = _files(package, PYTHON_PACKAGE)
+    files[FIELDS_MODULE] = fields_module(package, document)
     files[TYPESCRIPT_SCHEMA] = typescript_types(document, scratch)
     version = document_version(document)
-    for name in (PYPROJECT, PACKAGE_JSON):
+    for name in DISTRIBUTIONS:
         files[name] = with_version(name, (output / name).read_text(encoding="utf-8"), version)
     return files
 
@@ -127,7 +148,7 @@ def committed(output: Path) -> dict[str, str]:
     """The committed counterparts of what :func:`expected` lists."""
     package = output / PYTHON_PACKAGE
     files = _files(package, PYTHON_PACKAGE) if package.exists() else {}
-    for name in (TYPESCRIPT_SCHEMA, PYPROJECT, PACKAGE_JSON):
+    for name in (FIELDS_MODULE, TYPESCRIPT_SCHEMA, *DISTRIBUTIONS):
         if (output / name).exists():
             files[name] = (output / name).read_text(encoding="utf-8")
     return files

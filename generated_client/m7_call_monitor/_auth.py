@@ -47,9 +47,12 @@ class M7Auth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign the request as it leaves; the body is not part of the signature."""
-        request.headers.update(
-            signed_headers(self._app_key, self._secret_key, clock=self._clock, nonces=self._nonces)
+        headers = request.headers
+        signed = signed_headers(
+            self._app_key, self._secret_key, clock=self._clock, nonces=self._nonces
         )
+        for name, value in signed.items():  # one by one: ``Headers.update`` costs twice as much
+            headers[name] = value
         yield request
 
     def __repr__(self) -> str:

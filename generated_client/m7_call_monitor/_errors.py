@@ -53,8 +53,16 @@ class M7Error(Exception):
         self.errors: tuple[FieldError, ...] = tuple(errors)
         self.retry_after = retry_after
 
+    @property
+    def violations(self) -> list[str]:
+        """Each field violation as ``field: message``
+        (``body.actionId: … is longer than 40 characters``), in the server's order."""
+        return [f"{e.field}: {e.message}" if e.field else e.message for e in self.errors]
+
     def __str__(self) -> str:
         text = f"{self.code}: {self.message}" if self.code else self.message
+        if self.errors:
+            text = f"{text}: {'; '.join(self.violations)}"
         details = [f"HTTP {self.status}"] if self.status is not None else []
         if self.request_id:
             details.append(f"request id {self.request_id}")
@@ -82,7 +90,31 @@ class CallStateError(M7Error):
     """The call center's state forbids the action (codes 40001, 40301, 40401, 40402, 4090x).
 
     Typical: the agent has no live call (40903) or another supervisor monitors it (40905).
+    ``code`` is always set: it is what tells one refusal from another.
     """
+
+    code: str
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        status: int | None = None,
+        request_id: str | None = None,
+        action_id: str | None = None,
+        errors: Sequence[FieldError] = (),
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status=status,
+            code=code,
+            request_id=request_id,
+            action_id=action_id,
+            errors=errors,
+            retry_after=retry_after,
+        )
 
 
 class RateLimited(M7Error):
@@ -104,6 +136,8 @@ class TransportError(M7Error):
     server may have acted, so check the call's state before acting again.
     """
 
-    def __init__(self, message: str, *, request_sent: bool) -> None:
+    def __init__(self, message: str, *, request_sent: bool, url: str | None = None) -> None:
         super().__init__(message)
         self.request_sent = request_sent
+        #: The URL the request went to, without any user name, password or query.
+        self.url = url

@@ -177,18 +177,32 @@ def success_or_raise(response: httpx.Response, parsed: object, *, secret: str) -
     raise error_for_response(response, parsed, secret=secret)
 
 
+def _shown_url(exc: httpx.TransportError, secret: str) -> str | None:
+    """The URL the failed request went to, fit to print: no user name, password, query or
+    fragment (a base URL may carry a proxy's credentials; the API's secret is never in a URL,
+    and is redacted all the same)."""
+    try:
+        url = exc.request.url
+    except RuntimeError:  # an exception raised without its request
+        return None
+    return _redact(str(url.copy_with(userinfo=b"", query=None, fragment=None)), secret)
+
+
 def error_for_transport(exc: httpx.TransportError, *, secret: str) -> TransportError:
-    """The error for an exchange that got no response, saying whether it may have acted."""
+    """The error for an exchange that got no response, naming the URL tried and saying
+    whether it may have acted."""
     sent = not isinstance(exc, _NOT_SENT)
     detail = _redact(str(exc) or type(exc).__name__, secret)
+    url = _shown_url(exc, secret)
+    where = f" {url}" if url else ""
     if sent:
         message = (
-            f"{type(exc).__name__}: {detail}; the request may have reached the server and "
-            "the action may have happened, so it was not retried"
+            f"{type(exc).__name__} on POST{where}: {detail}; the request may have reached the "
+            "server and the action may have happened, so it was not retried"
         )
     else:
-        message = f"{type(exc).__name__}: could not connect: {detail}"
-    return TransportError(message, request_sent=sent)
+        message = f"{type(exc).__name__}: could not connect to{where or ' the server'}: {detail}"
+    return TransportError(message, request_sent=sent, url=url)
 
 
 def request_id_of(response: httpx.Response, parsed: object) -> str | None:

@@ -286,8 +286,12 @@ def _discard_stdout() -> None:
 
 
 def _report(label: str, error: M7Error) -> None:
+    """One line for the error, then one indented line per field violation the server listed
+    (``body.actionId: … is longer than 40 characters``), with or without ``-v``."""
     where = f" (request id {error.request_id})" if error.request_id else ""
-    print(f"error {label}: {error.message}{where}", file=sys.stderr)
+    lines = [f"error {label}: {error.message}{where}"]
+    lines += [f"  {violation}" for violation in error.violations]
+    print("\n".join(lines), file=sys.stderr)
 
 
 class _StderrHandler(logging.StreamHandler[TextIO]):

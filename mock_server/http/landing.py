@@ -4,8 +4,10 @@ Someone who opens the mock's address in a browser gets one small page linking ev
 mock serves: both Swagger UIs, both documents, the readiness probe, the browser console and
 the guides. The page is self-contained (inline style, no script, nothing from another
 origin, which its ``Content-Security-Policy`` enforces). The guides are the repository's
-``docs/`` (bundled into the wheel), served as UTF-8 plain text so that any browser shows
-them; only files present at start-up are served, by their exact path.
+``docs/`` (bundled into the wheel): each Markdown guide is served as an HTML page
+(``guide_pages``: tables, code blocks, links between guides, its images), rendered on its
+first request and kept; the other files (the vendor's page, the CI example, the images) as
+they are. Only files present at start-up are served, by their exact path.
 
 Written here rather than with a template engine: one fixed page, escaped in one place.
 """
@@ -22,9 +24,27 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 __all__ = ["LandingPage", "docs_dir", "guides"]
 
 _POLICY: Final = (
-    b"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+    b"default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
+    b"form-action 'none'"
 )
-_GUIDE_SUFFIXES: Final = (".md", ".txt")
+_TEXT: Final = b"text/plain; charset=utf-8"
+_HTML: Final = b"text/html; charset=utf-8"
+#: What is served of docs/, by suffix: the guides (rendered), text files and images.
+_CONTENT_TYPES: Final = {
+    ".md": _HTML,
+    ".txt": _TEXT,
+    ".yml": _TEXT,
+    ".yaml": _TEXT,
+    ".json": b"application/json",
+    ".png": b"image/png",
+    ".jpg": b"image/jpeg",
+    ".jpeg": b"image/jpeg",
+    ".gif": b"image/gif",
+    ".svg": b"image/svg+xml",
+    ".webp": b"image/webp",
+}
+#: The files the start page lists (the images are shown in the guides).
+_LISTED: Final = (".md", ".txt", ".yml", ".yaml", ".json")
 
 
 def docs_dir() -> Path:
@@ -35,13 +55,14 @@ def docs_dir() -> Path:
 
 
 def guides(folder: Path) -> dict[str, Path]:
-    """URL path (``/docs/mock-server.md``) -> file, for the guides under ``folder``."""
+    """URL path (``/docs/mock-server.md``) -> file, for the guides, text files and images
+    under ``folder``."""
     if not folder.is_dir():
         return {}
     return {
         "/docs/" + path.relative_to(folder).as_posix(): path
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.suffix in _GUIDE_SUFFIXES
+        if path.is_file() and path.suffix in _CONTENT_TYPES
     }
 
 
@@ -63,7 +84,11 @@ def render(admin_prefix: str, served_guides: Mapping[str, Path]) -> bytes:
         for prefix, what in (("", "the vendor API"), (admin_prefix, "the admin API"))
         for kind in ("yaml", "json")
     ]
-    docs = [_link(path, path.removeprefix("/docs/")) for path in served_guides]
+    docs = [
+        _link(path, path.removeprefix("/docs/"))
+        for path, file in served_guides.items()
+        if file.suffix in _LISTED
+    ]
     page = f"""<!doctype html>
 <html lang="en">
 <head>
@@ -109,18 +134,34 @@ class LandingPage:
         self.app = app
         self._guides = guides(docs_dir() if folder is None else folder)
         self._page = render(admin_prefix, self._guides)
+        # Each guide's page, rendered on its first request: at most one per file found at
+        # start-up. Not at start-up itself: importing markdown-it-py and rendering every
+        # guide would add about 70 ms to each start of the mock (measured), for pages most
+        # runs never show.
+        self._rendered: dict[str, bytes] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
         elif path == "/":
-            await _send(scope, send, self._page, b"text/html; charset=utf-8")
+            await _send(scope, send, self._page, _HTML)
         elif path in self._guides:
-            body = self._guides[path].read_bytes()
-            await _send(scope, send, body, b"text/plain; charset=utf-8")
+            file = self._guides[path]
+            body = self._guide_page(path) if file.suffix == ".md" else file.read_bytes()
+            await _send(scope, send, body, _CONTENT_TYPES[file.suffix])
         else:
             await self.app(scope, receive, send)
+
+    def _guide_page(self, path: str) -> bytes:
+        page = self._rendered.get(path)
+        if page is None:
+            # Imported here, not at the top: see _rendered above.
+            from mock_server.http.guide_pages import render_guide
+
+            markdown = self._guides[path].read_text(encoding="utf-8")
+            page = self._rendered[path] = render_guide(path, markdown, self._guides)
+        return page
 
 
 async def _send(scope: Scope, send: Send, body: bytes, content_type: bytes) -> None:

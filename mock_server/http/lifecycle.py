@@ -4,8 +4,8 @@ It gives the request its id and its ``RequestRecord`` (headers decoded once for 
 layers), adds ``x-request-id`` and ``x-m7-mock-auth-mode`` to every response, turns any
 exception that escaped the layers below into the 500 error envelope (the traceback goes to
 the server log, never to the client; this is the only last-resort handler), and when the
-request is over writes one access-log line and, for the vendor API and unknown paths, a
-journal entry.
+request is over writes one access-log line and, for the vendor API (any path below its
+prefix), a journal entry.
 """
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ from mock_server.model.journal import LONGEST_BODY, JournalEntry, JournalStore
 from mock_server.model.outcome import Outcome
 from mock_server.model.store_errors import StateStoreUnavailable
 
-__all__ = ["HeadLimits", "RequestLifecycle", "journal_entry", "journaled"]
+__all__ = ["VENDOR_PREFIX", "HeadLimits", "RequestLifecycle", "journal_entry", "journaled"]
 
 logger = logging.getLogger("mock_server")
 
 _REQUEST_ID: Final = b"x-request-id"
 _AUTH_MODE: Final = b"x-m7-mock-auth-mode"
-_DOCS: Final = frozenset({"/openapi.json", "/openapi.yaml", "/ui"})
-_DOCS_UI: Final = "/ui/"
+#: The vendor API's prefix: the journal records every request below it.
+VENDOR_PREFIX: Final = "/openapi/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +73,13 @@ def head_problem(scope: Scope, limits: HeadLimits) -> tuple[int, str] | None:
     return None
 
 
-def journaled(path: str, admin_prefix: str) -> bool:
-    """Whether a request to ``path`` goes in the journal: the journal is about what a client
-    sent to the vendor API (and to paths that do not exist), not the admin API or the docs."""
-    if path in _DOCS or path.startswith(_DOCS_UI):
-        return False
-    return not (path == admin_prefix or path.startswith(admin_prefix + "/"))
+def journaled(path: str, operations: Mapping[str, str]) -> bool:
+    """Whether a request to ``path`` goes in the journal: what a client sent to the vendor
+    API, its operations' paths (``operations``: path -> operationId) and any other path below
+    its prefix (``/openapi/v1/call/transfer``: a client's typo). Never a browser's visit (the
+    start page, the guides, the documents, the Swagger UIs, the console, ``/favicon.ico``) nor
+    the admin API."""
+    return path in operations or path.startswith(VENDOR_PREFIX)
 
 
 def journal_entry(
@@ -116,7 +117,6 @@ class RequestLifecycle:
         access_log: AccessLog,
         clock: Callable[[], float],
         auth_mode: str,
-        admin_prefix: str,
         head_limits: HeadLimits | None = None,
         operations: Mapping[str, str] | None = None,
     ) -> None:
@@ -126,7 +126,6 @@ class RequestLifecycle:
         self._access_log = access_log
         self._clock = clock
         self._auth_mode = auth_mode.encode()
-        self._admin_prefix = admin_prefix
         self._head_limits = head_limits or HeadLimits()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -149,7 +148,7 @@ class RequestLifecycle:
         scope[SCOPE_KEY] = record
         started = time.perf_counter()
         stamp = [(_REQUEST_ID, record.request_id.encode()), (_AUTH_MODE, self._auth_mode)]
-        recorded = journaled(record.path, self._admin_prefix)
+        recorded = journaled(record.path, self._operations)
         # The response body for the journal: no more than the journal shows of it.
         response_body = bytearray() if recorded else None
 

@@ -95,7 +95,7 @@ async def test_another_origin_cannot_preflight_the_admin_api(
 async def test_another_origin_cannot_reset_or_read_the_admin_api(
     app: MockApp, client: httpx.AsyncClient
 ) -> None:
-    await client.get("/nowhere")  # one journal entry
+    await client.get("/openapi/nowhere")  # one journal entry
     for request in (
         client.post("/__mock/reset", headers={"origin": EVIL}),
         client.get("/__mock/journal", headers={"origin": EVIL}),

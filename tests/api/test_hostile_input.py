@@ -30,7 +30,7 @@ async def journal(client: httpx.AsyncClient) -> list[dict[str, Any]]:
 
 
 async def test_a_header_value_over_8192_characters_is_a_431(client: httpx.AsyncClient) -> None:
-    response = await client.get("/nowhere", headers={"x-big": "a" * 8193})
+    response = await client.get("/openapi/nowhere", headers={"x-big": "a" * 8193})
     assert response.status_code == 431
     assert response.json()["message"] == "x-big: longer than 8192 characters"
     assert response.json()["requestId"] == response.headers["x-request-id"]
@@ -40,7 +40,7 @@ async def test_a_header_value_over_8192_characters_is_a_431(client: httpx.AsyncC
 
 
 async def test_more_than_100_headers_is_a_431(client: httpx.AsyncClient) -> None:
-    response = await client.get("/nowhere", headers={f"x-h{i}": "v" for i in range(101)})
+    response = await client.get("/openapi/nowhere", headers={f"x-h{i}": "v" for i in range(101)})
     assert response.status_code == 431
     assert response.json()["message"] == "headers: more than 100"
     (entry,) = await journal(client)
@@ -103,7 +103,7 @@ async def test_a_deep_body_recorded_unrefused_is_shown_as_text(
     """Bodies of unknown paths are not checked, yet the journal must still serialise."""
     app = create_app(make_settings())
     async with client_for(app) as client:
-        await client.post("/nowhere", content=nested(600).encode())
+        await client.post("/openapi/nowhere", content=nested(600).encode())
         entries = await journal(client)
     assert all(e["body"] is None or isinstance(e["body"], str) for e in entries)
 
@@ -112,7 +112,9 @@ async def test_the_journal_stays_within_its_bytes(make_settings: Callable[..., S
     app = create_app(make_settings(journal_max_bytes=64 * 1024))
     async with client_for(app) as client:
         for n in range(200):
-            await client.get("/nowhere", headers={f"x-v{i}": f"{n}" + "v" * 8000 for i in range(8)})
+            await client.get(
+                "/openapi/nowhere", headers={f"x-v{i}": f"{n}" + "v" * 8000 for i in range(8)}
+            )
         entries = await journal(client)
     store = app.state.journal
     assert isinstance(store, Journal)
@@ -129,7 +131,7 @@ async def test_the_journal_stays_within_its_bytes(make_settings: Callable[..., S
 async def test_clearing_the_journal_frees_its_bytes(
     app: MockApp, client: httpx.AsyncClient
 ) -> None:
-    await client.get("/nowhere", headers={"x-v": "v" * 8000})
+    await client.get("/openapi/nowhere", headers={"x-v": "v" * 8000})
     store = app.state.journal
     assert isinstance(store, Journal)
     assert store.size > 1000

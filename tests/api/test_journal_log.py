@@ -40,7 +40,7 @@ async def test_the_journal_records_outcomes_newest_last(
         LISTEN, json={"listenAgent": "2000", "agentNumber": "9530"}, headers=headers()
     )
     await client.post(LISTEN, json=GOOD, headers={"content-type": "application/json"})
-    await client.get("/nowhere")
+    await client.get("/openapi/nowhere")
     await client.get("/__mock/state")  # the admin API is not journaled
     entries = await journal(client)
     assert [(e["status"], e["outcome"]) for e in entries] == [
@@ -57,6 +57,40 @@ async def test_the_journal_records_outcomes_newest_last(
     assert first["body"] == GOOD
     assert first["appKey"] == "2100147"
     assert len(first["requestId"]) == 32
+
+
+#: What a browser or a crawler asks of the mock: none of it is a request to the vendor API.
+VISITS = (
+    "/",
+    "/docs/mock-server.md",
+    "/docs/images/console-listen.png",
+    "/favicon.ico",
+    "/robots.txt",
+    "/ui/",
+    "/openapi.json",
+    "/openapi.yaml",
+    "/__mock/ui/",
+    "/__mock/console/",
+    "/__mock/openapi.json",
+    "/__mock/state",
+    "/openapi",  # the prefix's own name, without its slash, is a visit too
+)
+
+
+async def test_the_journal_holds_only_requests_to_the_vendor_api(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
+) -> None:
+    for path in VISITS:
+        await client.get(path)
+    await client.post(LISTEN, json=GOOD, headers=headers())
+    await client.post("/openapi/v1/call/transfer", json={})  # a typo below the prefix
+    await client.get("/openapi/v2/call/listen")  # another version: a client's mistake too
+    entries = await journal(client)
+    assert [(e["method"], e["path"], e["status"]) for e in entries] == [
+        ("POST", LISTEN, 200),
+        ("POST", "/openapi/v1/call/transfer", 404),
+        ("GET", "/openapi/v2/call/listen", 404),
+    ]
 
 
 async def test_the_journal_redacts_the_signature(
@@ -83,10 +117,10 @@ async def test_the_journal_keeps_text_bodies_and_is_bounded(
         sent = {**headers(), "content-type": "application/json"}
         await client.post(LISTEN, content=b"{not json", headers=sent)
         for _ in range(4):
-            await client.get("/nowhere")
+            await client.get("/openapi/nowhere")
         entries = await journal(client)
         assert len(entries) == 3
-        assert all(e["path"] == "/nowhere" for e in entries)
+        assert all(e["path"] == "/openapi/nowhere" for e in entries)
         cleared = await client.delete("/__mock/journal")
         assert cleared.json() == {"cleared": 3}
         await client.post(LISTEN, content=b"{not json", headers=sent)

@@ -7,11 +7,14 @@ effect the journal view shows, with each entry's request and response bodies.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import httpx
 
 from tests.support.browser import Page
 
 CONSOLE = "/__mock/console/"
+UTC8 = timezone(timedelta(hours=8))
 DEMO_AGENTS = ("2000", "2001", "2002", "2003", "9527", "9528", "9529", "9530", "9531")
 
 
@@ -115,3 +118,22 @@ def test_a_fault_set_in_the_console_shows_in_the_journal_view(page: Page) -> Non
     page.wait_text("#journal tr.entry [data-field='response-body']", "fault injected")
     page.script("document.querySelector('#journal-panel').scrollIntoView()")
     page.screenshot("console-journal")
+
+
+def test_the_journal_shows_its_times_in_utc8_like_the_envelopes(page: Page, mock_url: str) -> None:
+    open_console(page)
+    page.script("document.querySelector('#supervisor').value = '2002'")
+    page.click("#calls tr[data-call='call-0001'] button[data-operation='listen']")
+    row = "#journal tr.summary[data-status='200']"
+    page.find(row)
+
+    (entry,) = httpx.get(f"{mock_url}/__mock/journal", timeout=10).json()["entries"]
+    arrived = datetime.fromisoformat(entry["time"])
+    shown = page.text(f"{row} [data-field='time']")
+    assert shown == arrived.astimezone(UTC8).strftime("%H:%M:%S.%f")[:-3]
+    assert page.text("#journal thead th:first-child") == "Time (UTC+8)"
+    # the envelope's own time, in UTC+8 by its "timezone", is the same moment within a second
+    data = entry["responseBody"]["data"]
+    assert data["timezone"] == "UTC+8"
+    started = datetime.strptime(data["startTime"], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC8)
+    assert abs((started - arrived).total_seconds()) < 1

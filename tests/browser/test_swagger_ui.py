@@ -50,3 +50,23 @@ def test_try_it_out_on_listen_answers_200_twice_in_a_row_in_strict_mode(
     nonces = {e["headers"]["m7-nonce"] for e in entries}
     assert len(nonces) == 2
     assert page.foreign_requests() == []
+
+
+def test_the_admin_swagger_ui_leads_back_to_the_console(page: Page) -> None:
+    """Its description links the console, the start page and the vendor's Swagger UI
+    (Swagger UI opens a description's links in a new tab)."""
+    page.open("/__mock/ui/")
+    for href in ("/", "/ui/"):
+        assert page.attribute(f".information-container a[href='{href}']", "href").endswith(href)
+    driver = page.driver
+    opened = set(driver.window_handles)
+    page.click(".information-container a[href='/__mock/console/']")
+    tab = page.wait_until(lambda: next(iter(set(driver.window_handles) - opened), None), "a tab")
+    admin_ui = driver.current_window_handle
+    driver.switch_to.window(tab)
+    try:
+        page.find("#agents tr[data-agent='9527']")
+        assert driver.current_url.endswith("/__mock/console/")
+    finally:
+        driver.close()
+        driver.switch_to.window(admin_ui)

@@ -106,6 +106,22 @@ def test_a_business_error_exits_1_with_code_message_and_request_id(
     assert err == "error 40903: agentNumber: agent 9530 has no live call (request id 8eef3e90)\n"
 
 
+@pytest.mark.usefixtures("env", "quiet_logger")
+@pytest.mark.parametrize("verbose", [[], ["-v"]], ids=["plain", "verbose"])
+def test_an_invalid_body_prints_every_violated_field(
+    vendor: Any, capsys: pytest.CaptureFixture[str], verbose: list[str]
+) -> None:
+    argv = [*verbose, "listen", "--supervisor", "20 02", "--agent", "9527",
+            "--action-id", "x" * 41]  # fmt: skip
+    assert main(argv, transport=vendor.sync_transport()) == 1
+    err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("m7: ")]
+    assert err[0].startswith("error 400: request body is invalid: 2 violations (request id ")
+    assert err[1:] == [
+        "  body.listenAgent: '20 02' is not a valid agent number",
+        "  body.actionId: too long (at most 40 characters)",
+    ]
+
+
 def test_an_auth_error_exits_1(
     vendor: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -130,7 +146,10 @@ def test_no_response_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
 
     argv = ["--retries", "0", "listen", "--supervisor", "2002", "--agent", "9527"]
     assert main(argv, transport=httpx.MockTransport(refuse)) == 3
-    assert capsys.readouterr().err.startswith("error transport: ConnectError: could not connect")
+    assert capsys.readouterr().err.startswith(
+        "error transport: ConnectError: could not connect to "
+        "http://m7.test/openapi/v1/call/listen: connection refused"
+    )
 
 
 def test_missing_settings_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

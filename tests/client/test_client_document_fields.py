@@ -117,7 +117,7 @@ def test_a_planted_optional_field_goes_through_the_client_and_the_cli(
 def test_a_field_the_document_does_not_declare_is_refused_before_sending() -> None:
     monitor = CallMonitor("http://m7.test", "2100147", "s")
     with pytest.raises(TypeError, match=r"unknown field\(s\) silent_mode; .* ListenRequest: none"):
-        monitor.listen(supervisor="2002", agent="9527", silent_mode=True)
+        monitor.listen(supervisor="2002", agent="9527", silent_mode=True)  # type: ignore[call-arg]
     monitor.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,33 @@ def test_an_invalid_body_is_a_request_error_listing_every_violation(
     assert error.message == "request body is invalid: 2 violations"
     assert [e.field for e in error.errors] == ["body.listenAgent", "body.actionId"]
     assert error.action_id == "x" * 41
+
+
+#: The mock's answer to a body with two violations, word for word.
+TWO_VIOLATIONS = {
+    "message": "request body is invalid: 2 violations",
+    "errors": [
+        {"field": "body.listenAgent", "message": '… does not match "^[0-9A-Za-z_.@-]+$"'},
+        {"field": "body.actionId", "message": "… is longer than 40 characters"},
+    ],
+}
+
+
+def test_the_text_of_a_request_error_names_every_violated_field(
+    vendor: Any, vendor_monitor: CallMonitor
+) -> None:
+    vendor.then_error(400, "400", requestId="8eef3e90", **TWO_VIOLATIONS)
+    with pytest.raises(RequestError) as caught:
+        vendor_monitor.listen(supervisor="20 02", agent="9527", action_id="x" * 41)
+    assert str(caught.value) == (
+        "400: request body is invalid: 2 violations: "
+        'body.listenAgent: … does not match "^[0-9A-Za-z_.@-]+$"; '
+        "body.actionId: … is longer than 40 characters (HTTP 400, request id 8eef3e90)"
+    )
+    assert caught.value.violations == [
+        'body.listenAgent: … does not match "^[0-9A-Za-z_.@-]+$"',
+        "body.actionId: … is longer than 40 characters",
+    ]
 
 
 def test_supervisor_and_agent_the_same_is_a_call_state_error(vendor_monitor: CallMonitor) -> None:
@@ -218,6 +246,28 @@ def test_a_refused_connection_is_a_transport_error_not_sent(
     assert isinstance(caught.value.__cause__, httpx.ConnectError)
 
 
+def _closed_port() -> int:
+    """A local port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("userinfo", ["", "proxy-user:proxy-password@"])
+def test_a_refused_connection_names_the_url_tried_and_no_credentials(userinfo: str) -> None:
+    port = _closed_port()
+    base_url = f"http://{userinfo}127.0.0.1:{port}/gateway"
+    with (
+        CallMonitor(base_url, "2100147", "m7-demo-secret", retries=0) as monitor,
+        pytest.raises(TransportError) as caught,
+    ):
+        monitor.listen(supervisor="2002", agent="9527")
+    url = f"http://127.0.0.1:{port}/gateway/openapi/v1/call/listen"
+    assert caught.value.url == url
+    assert caught.value.message.startswith(f"ConnectError: could not connect to {url}: ")
+    assert all(secret not in str(caught.value) for secret in ("proxy-password", "m7-demo-secret"))
+
+
 def test_a_read_timeout_is_a_transport_error_that_may_have_acted(
     make_vendor_monitor: Callable[..., CallMonitor],
 ) -> None:
@@ -227,6 +277,7 @@ def test_a_read_timeout_is_a_transport_error_that_may_have_acted(
         vendor_monitor.hangup(supervisor="2002", agent="9527")
     assert caught.value.request_sent is True
     assert "may have happened" in caught.value.message
+    assert "on POST http://m7.test/openapi/v1/call/hangupChannel: " in caught.value.message
 
 
 async def test_async_errors_are_the_same_classes(

@@ -1,17 +1,21 @@
 """The contract suite ends in bounded time with a summary, whatever the target does.
 
-Each test runs the suite (``pytest tests/contract``) as ``make contract`` would, in a
-subprocess, against ``prism mock``: a target that accepts any signature and never answers
-malformed JSON. Small limits keep the runs short; the defaults are the same code with larger
-numbers.
+Each test runs the suite as ``make contract`` does, with the ``m7-contract`` command
+(``python -m m7_contract``) in a subprocess, against ``prism mock``: a target that accepts any
+signature and never answers malformed JSON. Small limits keep the runs short; the defaults
+are the same code with larger numbers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -23,11 +27,11 @@ DEMO = {"M7_APP_KEY": "2100147", "M7_SECRET_KEY": "m7-demo-secret"}
 
 
 def run_suite(env: dict[str, str], *args: str) -> tuple[int, str, float]:
-    """``pytest tests/contract`` with ``env``; its exit status, output and duration."""
+    """``m7-contract`` with ``env``; its exit status, output and duration."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("M7_")}
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/contract", "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", "m7_contract", *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -62,6 +66,52 @@ def test_a_hanging_target_stops_the_suite_with_a_summary_of_its_faults(
     assert summary.count("with malformed JSON b'") >= 2
     assert "no answer within 1 s (M7_CONTRACT_TIMEOUT)" in summary
     assert "not run" in summary
+
+
+@contextlib.contextmanager
+def silent_target() -> Iterator[str]:
+    """A target that takes connections and requests and never answers; its base URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                held.append(listener.accept()[0])
+
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        acceptor.join()
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+def test_each_request_waits_its_timeout_and_no_longer() -> None:
+    """Against a target that never answers, two runs that differ only in the per-request
+    timeout (1 s and 4 s), each stopped after 2 unanswered requests: the longer run takes
+    about 2 x 3 s more. The whole run's bound alone could not show the timeout acting."""
+    took: dict[int, float] = {}
+    for timeout in (1, 4):
+        with silent_target() as base_url:
+            env = {
+                **DEMO,
+                "M7_CONTRACT_BASE_URL": base_url,
+                "M7_CONTRACT_TIMEOUT": str(timeout),
+                "M7_CONTRACT_MAX_TIMEOUTS": "2",
+            }
+            status, output, seconds = run_suite(env, "-k", "bad_header_is_refused")
+        assert status == pytest.ExitCode.INTERRUPTED, output
+        assert f"no answer within {timeout} s (M7_CONTRACT_TIMEOUT)" in output, output
+        took[timeout] = seconds
+    waited = took[4] - took[1]
+    assert 4.5 < waited < 9, took
 
 
 def test_a_spent_budget_stops_the_suite_before_the_next_request(prism_mock_url: str) -> None:

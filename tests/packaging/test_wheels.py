@@ -12,9 +12,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import zipfile
+from email.parser import Parser
 from pathlib import Path
 
 import httpx
@@ -81,7 +84,9 @@ def test_the_installed_mock_serves_its_documents_and_the_installed_client_calls_
         start_page = httpx.get(f"{base_url}/", timeout=5).text
         assert '<a href="/docs/mock-server.md">' in start_page  # the guides are bundled
         guide = httpx.get(f"{base_url}/docs/mock-server.md", timeout=5)
-        assert guide.content == (ROOT / "docs" / "mock-server.md").read_bytes()
+        assert '<h3 id="limits">Limits</h3>' in guide.text  # rendered: markdown-it-py came along
+        image = httpx.get(f"{base_url}/docs/images/console-listen.png", timeout=5)
+        assert image.content == (ROOT / "docs" / "images" / "console-listen.png").read_bytes()
 
         client_env = {**env, **DEMO, "M7_BASE_URL": base_url}
         listened = _run(
@@ -104,6 +109,68 @@ def test_the_installed_mock_serves_its_documents_and_the_installed_client_calls_
         assert Path(module_file).is_relative_to(installed.parent), module_file
 
 
+def test_the_mock_wheel_requires_the_client_of_its_own_version(installed: Path) -> None:
+    """Both wheels are the document's version, and the mock's pins the client to it: pip can
+    never pair the mock with a client of another version, or an ``m7-call-monitor`` from
+    elsewhere (a public index)."""
+    document = yaml.safe_load((ROOT / "openapi" / "call-monitor.yaml").read_text("utf-8"))
+    version = str(document["info"]["version"])
+    metadata = {}
+    for wheel in sorted((installed.parent.parent / "dist").glob("*.whl")):
+        with zipfile.ZipFile(wheel) as archive:
+            (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+            fields = Parser().parsestr(archive.read(name).decode("utf-8"))
+        metadata[fields["Name"]] = fields
+    client, mock = metadata["m7-call-monitor"], metadata["m7-mock-server"]
+    assert (client["Version"], mock["Version"]) == (version, version)
+    own = [r for r in mock.get_all("Requires-Dist", []) if r.startswith("m7-call-monitor")]
+    assert own == [f"m7-call-monitor=={version}"], own
+
+
+#: The contract summary's first line when every check ran and passed.
+ALL_KEPT = re.compile(r"target (\S+): (\d+) checks, \2 passed, 0 failed, 0 skipped, 0 not run")
+
+
+def _contract(bin_dir: Path, base_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``m7-contract --base-url`` from the virtualenv, the demo account in the environment."""
+    env = {**_clean_environment(), **DEMO}
+    argv = [str(bin_dir / "m7-contract"), "--base-url", base_url, "--supervisor", "2002"]
+    argv += ["--agent", "9527", "--timeout", "5", "--budget", "120"]
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=180)
+
+
+def test_the_installed_contract_command_checks_a_running_mock_and_sums_up(
+    installed: Path, tmp_path: Path
+) -> None:
+    """``m7-contract`` from the wheels alone: every check kept by the strict mock (exit 0);
+    the rules a mock without authentication breaks, named in the summary (exit 1)."""
+    env = _clean_environment()
+    for mode in ("strict", "off"):
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        argv = [str(installed / "m7-mock"), "--port", str(port), "--auth-mode", mode]
+        with running(f"mock-{mode}", argv, ready_url=f"{base_url}/__mock/health", env=env):
+            done = _contract(installed, base_url, cwd=tmp_path)
+        output = done.stdout + done.stderr
+        assert "= contract summary =" in output, output
+        summary = output[output.index("= contract summary =") :]
+        checks = installed.parent / "lib"  # the checks run from the virtualenv, not the clone
+        assert re.search(rf"rootdir: {re.escape(str(checks))}/python3\.\d+/site-packages/", output)
+        if mode == "strict":
+            assert done.returncode == 0, output
+            kept = ALL_KEPT.search(summary)
+            assert kept is not None, summary
+            assert kept.group(1) == base_url, summary
+            assert int(kept.group(2)) >= 90, summary
+            assert "rules the target broke: none" in summary
+        else:
+            assert done.returncode == 1, output
+            assert "rules the target broke (" in summary, summary
+            assert "  - a bad header is refused: 16 of 16 failed; e.g. [" in summary, summary
+            assert "  - a replayed sign and nonce is refused: 1 of 1 failed" in summary
+    assert not list(tmp_path.iterdir()), "m7-contract wrote into the folder it ran in"
+
+
 CONSUMER_WORKFLOW = ROOT / "docs" / "examples" / "consumer-ci.yml"
 #: The steps of the example run here, in order (the ones before them set up GitHub's runner
 #: and install the packages from the toolkit's URL, which the ``installed`` fixture stands in
@@ -112,6 +179,7 @@ CONSUMER_STEPS = (
     "Start the mock",
     "Wait until the mock is ready",
     "Your tests against the mock",
+    "Contract suite against the mock",
     "Show the mock's log",
 )
 
@@ -147,6 +215,9 @@ def test_the_consumer_workflow_example_runs_against_the_installed_packages(
                 assert json.loads(done.stdout) == {"status": "ready"}
             if name == "Your tests against the mock":
                 assert json.loads(done.stdout)["success"] is True
+            if name == "Contract suite against the mock":
+                assert ALL_KEPT.search(done.stdout), done.stdout
+                assert (workspace / "contract-report.xml").is_file()
     finally:
         pid_file = workspace / "m7-mock.pid"
         if pid_file.exists():  # the mock the example started, in case a step failed

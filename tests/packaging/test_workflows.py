@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from tests.support.contract import Limits
+from m7_contract.client import Limits
 from tests.support.document import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"

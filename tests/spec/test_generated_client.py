@@ -88,7 +88,8 @@ def test_drift_check_passes_on_the_committed_document() -> None:
 
 
 def test_drift_check_catches_a_planted_document_change(tmp_path: Path) -> None:
-    """A new field and a new version: both clients' code and both distributions' versions."""
+    """A new field and a new version: both clients' code, the three distributions' versions and
+    the mock's pin of the client."""
     planted = tmp_path / "call-monitor.yaml"
     text = doc.CALL_MONITOR.read_text(encoding="utf-8")
     version = doc.load()["info"]["version"]
@@ -107,6 +108,9 @@ def test_drift_check_catches_a_planted_document_change(tmp_path: Path) -> None:
     assert "+            mediaRegion?: string;" in result.stdout
     assert '+version = "9.8.7"' in result.stdout  # generated_client/pyproject.toml
     assert '+  "version": "9.8.7",' in result.stdout  # generated_client/typescript/package.json
+    mock_project = result.stdout[result.stdout.index("+++ generated/../pyproject.toml") :]
+    assert '+version = "9.8.7"' in mock_project  # the mock's distribution: the same version,
+    assert '+    "m7-call-monitor==9.8.7",' in mock_project  # and the client pinned to it
     assert "make generate" in result.stdout
 
 

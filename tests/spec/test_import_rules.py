@@ -224,6 +224,21 @@ def test_the_client_packages_import_nothing_of_the_mock_or_the_tests(package: st
     assert not broken, sorted(broken)
 
 
+def test_the_contract_suite_imports_nothing_of_the_mock_or_the_tests() -> None:
+    """``m7_contract`` checks any deployment, the mock included: it starts the mock as a
+    process and never imports it (nor the repository's tests, which its wheel lacks), so that
+    none of the mock's code vouches for the mock."""
+    imports = graph(ROOT / "m7_contract", ROOT)
+    assert "m7_contract.checks.conftest" in imports
+    broken = {
+        f"{module} imports {target}"
+        for module, targets in imports.items()
+        for target in targets
+        if first_part(target) in ("mock_server", "tests", "scripts")
+    }
+    assert not broken, sorted(broken)
+
+
 def test_importing_the_whole_model_loads_no_http_library() -> None:
     """The rule at run time: ``import mock_server.model.state`` pulls in the whole model (and
     the package's ``__init__``), and none of it may load an HTTP library on the way."""

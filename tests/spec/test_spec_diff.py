@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -264,6 +265,590 @@ ABSENT: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# --- every part of an operation a client sends or receives ---
+#
+# Each kind below was planted against api-smart-diff 1.0.6 alone first. "(missed)" marks a
+# kind it classed wrongly or did not report at all; the others it classed right, but it named
+# a parameter by its index ("parameters.0"), a response header map as "headers", an enum's
+# value by its index and the JSON media type not at all ("request body: removed"), so each
+# kind is tested here by name. Each case is (base plant or None, head plant, breaking?,
+# (operation, where, what)).
+
+OPTIONS = {"$ref": "#/components/schemas/ListenOptions"}
+
+
+def _listen(d: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = d["paths"]["/openapi/v1/call/listen"]["post"]
+    return operation
+
+
+def _parameter(place: str, required: bool = False, **schema: Any) -> dict[str, Any]:
+    return {
+        "name": "tenant",
+        "in": place,
+        "required": required,
+        "schema": {"type": "string", **schema},
+    }
+
+
+def parameters(*declared: dict[str, Any]) -> Plant:
+    """Listen's own parameters, these."""
+    return lambda d: _listen(d).update(parameters=list(declared))
+
+
+def tenant_path(**schema: Any) -> Plant:
+    """Listen moved under /listen/{tenant}, its path parameter of this schema."""
+
+    def plant(d: dict[str, Any]) -> None:
+        d["paths"][TENANT_PATH] = d["paths"].pop("/openapi/v1/call/listen")
+        _listen_at_tenant(d)["parameters"] = [_parameter("path", True, **schema)]
+
+    return plant
+
+
+TENANT_PATH = "/openapi/v1/call/listen/{tenant}"
+LISTEN_TENANT = f"POST {TENANT_PATH}"
+
+
+def _listen_at_tenant(d: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = d["paths"][TENANT_PATH]["post"]
+    return operation
+
+
+def path_item_parameter(d: dict[str, Any]) -> None:
+    """A required query parameter declared once for the path, shared by its operations."""
+    d["paths"]["/openapi/v1/call/listen"]["parameters"] = [_parameter("query", True)]
+
+
+def _schemes(d: dict[str, Any]) -> dict[str, Any]:
+    schemes: dict[str, Any] = d["components"]["securitySchemes"]
+    return schemes
+
+
+def _extra_scheme(d: dict[str, Any]) -> None:
+    _schemes(d)["m7Extra"] = {"type": "apiKey", "in": "header", "name": "m7-extra"}
+
+
+def require_extra_scheme(d: dict[str, Any]) -> None:
+    _extra_scheme(d)
+    d["security"][0]["m7Extra"] = []
+
+
+def drop_nonce_scheme(d: dict[str, Any]) -> None:
+    del d["security"][0]["m7Nonce"]
+
+
+def extra_alternative(d: dict[str, Any]) -> None:
+    _extra_scheme(d)
+    d["security"].append({"m7Extra": []})
+
+
+def listen_requires_extra_scheme(d: dict[str, Any]) -> None:
+    _extra_scheme(d)
+    _listen(d)["security"] = [{**d["security"][0], "m7Extra": []}]
+
+
+def oauth(*scopes: str) -> Plant:
+    def plant(d: dict[str, Any]) -> None:
+        flow = {"tokenUrl": "https://auth.example.invalid/token", "scopes": {"a": "A", "b": "B"}}
+        _schemes(d)["m7OAuth"] = {"type": "oauth2", "flows": {"clientCredentials": flow}}
+        d["security"][0]["m7OAuth"] = list(scopes)
+
+    return plant
+
+
+def _body(d: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = _listen(d)["requestBody"]
+    return body
+
+
+def listen_options(**mode: Any) -> Plant:
+    """Listen's body gains a nested optional object, its ``mode`` of this schema."""
+
+    def plant(d: dict[str, Any]) -> None:
+        _schemas(d)["ListenOptions"] = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "mode": {"type": "string", "enum": ["quiet", "loud"], "maxLength": 10, **mode},
+                "at": {"type": "string", "format": "date-time"},
+            },
+        }
+        _schemas(d)["ListenRequest"]["properties"]["options"] = OPTIONS
+
+    return plant
+
+
+def _options(d: dict[str, Any]) -> dict[str, Any]:
+    options: dict[str, Any] = _schemas(d)["ListenOptions"]
+    return options
+
+
+def then(*plants: Plant) -> Plant:
+    def plant(d: dict[str, Any]) -> None:
+        for each in plants:
+            each(d)
+
+    return plant
+
+
+def _form_too(d: dict[str, Any]) -> None:
+    content = _body(d)["content"]
+    content["application/x-www-form-urlencoded"] = copy.deepcopy(content["application/json"])
+
+
+def _text_body(d: dict[str, Any]) -> None:
+    content = _body(d)["content"]
+    content["text/plain"] = content.pop("application/json")
+
+
+def _envelope(d: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = _schemas(d)["SuccessEnvelope"]["properties"]
+    return properties
+
+
+def _responses(d: dict[str, Any]) -> dict[str, Any]:
+    responses: dict[str, Any] = _listen(d)["responses"]
+    return responses
+
+
+def _trace_header(required: bool = False) -> Plant:
+    header = {"required": required, "schema": {"type": "string", "maxLength": 64}}
+    return lambda d: _responses(d)["200"].update(headers={"X-Trace-Id": header})
+
+
+def _retry_after(d: dict[str, Any]) -> dict[str, Any]:
+    schema: dict[str, Any] = d["components"]["headers"]["RetryAfter"]["schema"]
+    return schema
+
+
+OPERATION_CASES: dict[str, tuple[Plant | None, Plant, bool, tuple[str, str, str]]] = {}
+
+for place in ("query", "header", "cookie"):
+    where = f"{place} parameter tenant"
+    OPERATION_CASES |= {
+        # (missed: a required parameter added, or the operation's first, is "non-breaking")
+        f"{place} parameter added, required": (
+            None,
+            parameters(_parameter(place, True)),
+            True,
+            (LISTEN, where, "added, required"),
+        ),
+        f"{place} parameter added, optional": (
+            None,
+            parameters(_parameter(place)),
+            False,
+            (LISTEN, where, "added, optional"),
+        ),
+        f"{place} parameter removed": (
+            parameters(_parameter(place)),
+            parameters(),
+            True,
+            (LISTEN, where, "removed"),
+        ),
+        f"{place} parameter made required": (
+            parameters(_parameter(place)),
+            parameters(_parameter(place, True)),
+            True,
+            (LISTEN, where, "made required"),
+        ),
+        f"{place} parameter made optional": (
+            parameters(_parameter(place, True)),
+            parameters(_parameter(place)),
+            False,
+            (LISTEN, where, "made optional"),
+        ),
+        # (missed for a query parameter: "non-breaking")
+        f"{place} parameter's type narrowed": (
+            parameters(_parameter(place)),
+            parameters(_parameter(place, type="integer")),
+            True,
+            (LISTEN, f"{where}.type", 'changed from "string" to "integer"'),
+        ),
+        f"{place} parameter's format added": (
+            parameters(_parameter(place)),
+            parameters(_parameter(place, format="uuid")),
+            True,
+            (LISTEN, f"{where}.format", 'added ("uuid")'),
+        ),
+        f"{place} parameter's enum narrowed": (
+            parameters(_parameter(place, enum=["a", "b"])),
+            parameters(_parameter(place, enum=["a"])),
+            True,
+            (LISTEN, f"{where}.enum", 'value "b" removed'),
+        ),
+        f"{place} parameter's enum widened": (
+            parameters(_parameter(place, enum=["a"])),
+            parameters(_parameter(place, enum=["a", "b"])),
+            False,
+            (LISTEN, f"{where}.enum", 'value "b" added'),
+        ),
+    }
+
+OPERATION_CASES |= {
+    "query array parameter's item enum narrowed": (
+        parameters({**_parameter("query"), "schema": {"type": "array", "items": {"enum": [1, 2]}}}),
+        parameters({**_parameter("query"), "schema": {"type": "array", "items": {"enum": [1]}}}),
+        True,
+        (LISTEN, "query parameter tenant.items.enum", "value 2 removed"),
+    ),
+    "path parameter's type narrowed": (
+        tenant_path(),
+        tenant_path(type="integer"),
+        True,
+        (LISTEN_TENANT, "path parameter tenant.type", 'changed from "string" to "integer"'),
+    ),
+    "path parameter's format added": (
+        tenant_path(),
+        tenant_path(format="uuid"),
+        True,
+        (LISTEN_TENANT, "path parameter tenant.format", 'added ("uuid")'),
+    ),
+    "path parameter's enum narrowed": (
+        tenant_path(enum=["a", "b"]),
+        tenant_path(enum=["a"]),
+        True,
+        (LISTEN_TENANT, "path parameter tenant.enum", 'value "b" removed'),
+    ),
+    "path parameter's enum widened": (
+        tenant_path(enum=["a"]),
+        tenant_path(enum=["a", "b"]),
+        False,
+        (LISTEN_TENANT, "path parameter tenant.enum", 'value "b" added'),
+    ),
+    "path parameter's maxLength narrowed": (
+        tenant_path(maxLength=40),
+        tenant_path(maxLength=20),
+        True,
+        (LISTEN_TENANT, "path parameter tenant.maxLength", "changed from 40 to 20"),
+    ),
+    "path item's required parameter added": (
+        None,
+        path_item_parameter,
+        True,
+        (LISTEN, "query parameter tenant", "added, required"),
+    ),
+    "parameter moved from the query to a header": (
+        parameters(_parameter("query")),
+        parameters(_parameter("header")),
+        True,
+        (LISTEN, "query parameter tenant", "removed"),
+    ),
+    # security (all missed): api-smart-diff leaves a change of the document's requirement
+    # "unclassified", classes any of an operation's own "non-breaking", and does not report a
+    # security scheme's changes at all
+    "security scheme added to the requirement": (
+        None,
+        require_extra_scheme,
+        True,
+        (LISTEN, "security m7Extra", "added to the requirement"),
+    ),
+    "security scheme no longer required": (
+        None,
+        drop_nonce_scheme,
+        False,
+        (LISTEN, "security m7Nonce", "no longer required"),
+    ),
+    "security alternative added": (
+        None,
+        extra_alternative,
+        False,
+        (LISTEN, "security", "alternative {m7Extra} added"),
+    ),
+    "security alternative removed": (
+        extra_alternative,
+        _extra_scheme,
+        True,
+        (LISTEN, "security", "alternative {m7Extra} removed"),
+    ),
+    "operation's own security requires one more scheme": (
+        None,
+        listen_requires_extra_scheme,
+        True,
+        (LISTEN, "security m7Extra", "added to the requirement"),
+    ),
+    "operation opened to callers without credentials": (
+        None,
+        lambda d: _listen(d).update(security=[]),
+        False,
+        (LISTEN, "security", "no longer required"),
+    ),
+    "credentials required where none were": (
+        lambda d: _listen(d).update(security=[]),
+        lambda d: None,
+        True,
+        (LISTEN, "security", "now required: {m7AppKey, m7Nonce, m7Timestamp, m7Sign}"),
+    ),
+    "security scheme's header renamed": (
+        None,
+        lambda d: _schemes(d)["m7Sign"].update(name="m7-signature"),
+        True,
+        (LISTEN, "security scheme m7Sign.name", 'changed from "m7-sign" to "m7-signature"'),
+    ),
+    "security scheme moved to the query": (
+        None,
+        lambda d: _schemes(d)["m7Sign"].update({"in": "query"}),
+        True,
+        (LISTEN, "security scheme m7Sign.in", 'changed from "header" to "query"'),
+    ),
+    "security scheme's type changed": (
+        None,
+        lambda d: _schemes(d).update(m7Sign={"type": "http", "scheme": "bearer"}),
+        True,
+        (LISTEN, "security scheme m7Sign.type", 'changed from "apiKey" to "http"'),
+    ),
+    "security scheme's description changed": (
+        None,
+        lambda d: _schemes(d)["m7Sign"].update(description="The signature."),
+        False,
+        (LISTEN, "security scheme m7Sign.description", "changed from"),
+    ),
+    "security scope added": (
+        oauth("a"),
+        oauth("a", "b"),
+        True,
+        (LISTEN, "security m7OAuth", 'scope "b" added'),
+    ),
+    # request bodies
+    "request body made optional": (
+        None,
+        lambda d: _body(d).update(required=False),
+        False,
+        (LISTEN, "request body required", "changed from true to false"),
+    ),
+    "request body made required": (
+        lambda d: _body(d).update(required=False),
+        lambda d: None,
+        True,
+        (LISTEN, "request body required", "changed from false to true"),
+    ),
+    "required request body added": (  # (missed)
+        lambda d: _listen(d).pop("requestBody"),
+        lambda d: None,
+        True,
+        (LISTEN, "request body", "added"),
+    ),
+    "request media type removed": (
+        _form_too,
+        lambda d: None,
+        True,
+        (LISTEN, "request body application/x-www-form-urlencoded", "removed"),
+    ),
+    "request media type added": (
+        None,
+        _form_too,
+        False,
+        (LISTEN, "request body application/x-www-form-urlencoded", "added"),
+    ),
+    "JSON request body replaced by text": (
+        None,
+        _text_body,
+        True,
+        (LISTEN, "request body application/json", "removed"),
+    ),
+    "nested request enum narrowed": (
+        listen_options(),
+        listen_options(enum=["quiet"]),
+        True,
+        (LISTEN, "request body options.mode.enum", 'value "loud" removed'),
+    ),
+    "nested request enum widened": (
+        listen_options(),
+        listen_options(enum=["quiet", "loud", "whisper"]),
+        False,
+        (LISTEN, "request body options.mode.enum", 'value "whisper" added'),
+    ),
+    "nested request maxLength narrowed": (
+        listen_options(),
+        listen_options(maxLength=5),
+        True,
+        (LISTEN, "request body options.mode.maxLength", "changed from 10 to 5"),
+    ),
+    "nested request maxLength widened": (
+        listen_options(),
+        listen_options(maxLength=50),
+        False,
+        (LISTEN, "request body options.mode.maxLength", "changed from 10 to 50"),
+    ),
+    "nested request format changed": (
+        listen_options(),
+        then(listen_options(), lambda d: _options(d)["properties"]["at"].update(format="date")),
+        True,
+        (LISTEN, "request body options.at.format", 'changed from "date-time" to "date"'),
+    ),
+    "nested request field removed": (
+        listen_options(),
+        then(listen_options(), lambda d: _options(d)["properties"].pop("at")),
+        True,
+        (LISTEN, "request body options.at", "removed"),
+    ),
+    "nested request field made required": (
+        listen_options(),
+        then(listen_options(), lambda d: _options(d).update(required=["mode"])),
+        True,
+        (LISTEN, "request body options.mode", "made required"),
+    ),
+    "request enum put on a free field": (  # (missed; and its echo in the response "breaking")
+        None,
+        lambda d: _schemas(d)["ActionId"].update(enum=["a"]),
+        True,
+        (LISTEN, "request body actionId.enum", 'value "a" added'),
+    ),
+    "request field no longer nullable": (  # (missed; and its echo in the response "breaking")
+        lambda d: _schemas(d)["ActionId"].update(nullable=True),
+        lambda d: None,
+        True,
+        (LISTEN, "request body actionId.nullable", "removed"),
+    ),
+    "request closed to unknown fields": (  # (missed)
+        lambda d: _schemas(d)["ListenRequest"].update(additionalProperties=True),
+        lambda d: None,
+        True,
+        (LISTEN, "request body additionalProperties", "changed from true to false"),
+    ),
+    "request pattern narrowed": (
+        None,
+        lambda d: _schemas(d)["AgentNumber"].update(pattern="^[0-9]+$"),
+        True,
+        (LISTEN, "request body agentNumber.pattern", 'to "^[0-9]+$"'),
+    ),
+    # responses
+    "success status added": (  # (missed)
+        None,
+        lambda d: _responses(d).update({"202": copy.deepcopy(_responses(d)["200"])}),
+        True,
+        (LISTEN, "response 202", "added"),
+    ),
+    "error status added": (  # (missed)
+        None,
+        lambda d: _responses(d).update({"422": {"description": "Unprocessable."}}),
+        True,
+        (LISTEN, "response 422", "added"),
+    ),
+    "error status removed": (
+        None,
+        lambda d: _responses(d).pop("413"),
+        True,
+        (LISTEN, "response 413", "removed"),
+    ),
+    "response field's type changed": (  # (missed)
+        None,
+        lambda d: _envelope(d)["message"].update(type="integer"),
+        True,
+        (LISTEN, "response 200 message.type", 'changed from "string" to "integer"'),
+    ),
+    "response field made nullable": (  # (missed)
+        None,
+        lambda d: _envelope(d)["message"].update(nullable=True),
+        True,
+        (LISTEN, "response 200 message.nullable", "added (true)"),
+    ),
+    "response enum widened": (
+        None,
+        lambda d: _envelope(d)["success"].update(enum=[True, False]),
+        True,
+        (LISTEN, "response 200 success.enum", "value false added"),
+    ),
+    "response enum narrowed": (
+        lambda d: _envelope(d)["success"].update(enum=[True, False]),
+        lambda d: None,
+        False,
+        (LISTEN, "response 200 success.enum", "value false removed"),
+    ),
+    "error response's maxLength lowered": (  # (missed: "breaking", as any narrowing of an error)
+        None,
+        lambda d: _schemas(d)["ErrorEnvelope"]["properties"]["message"].update(maxLength=1000),
+        False,
+        (LISTEN, "response 409 message.maxLength", "changed from 2000 to 1000"),
+    ),
+    "response closed to unknown fields": (  # (missed: "breaking")
+        None,
+        lambda d: _schemas(d)["SuccessEnvelope"].update(additionalProperties=False),
+        False,
+        (LISTEN, "response 200 additionalProperties", "added (false)"),
+    ),
+    "response maxLength raised": (
+        None,
+        lambda d: _envelope(d)["message"].update(maxLength=400),
+        True,
+        (LISTEN, "response 200 message.maxLength", "changed from 200 to 400"),
+    ),
+    "response field made optional": (
+        None,
+        lambda d: _schemas(d)["SuccessEnvelope"]["required"].remove("message"),
+        True,
+        (LISTEN, "response 200 message", "made optional"),
+    ),
+    "response field made required": (
+        lambda d: _schemas(d)["SuccessEnvelope"]["required"].remove("message"),
+        lambda d: None,
+        False,
+        (LISTEN, "response 200 message", "made required"),
+    ),
+    "nested required response field removed": (
+        None,
+        lambda d: _schemas(d)["CallServiceResponse"]["properties"].pop("message"),
+        True,
+        (LISTEN, "response 200 data.response.message", "removed"),
+    ),
+    "nested optional response field removed": (
+        None,
+        lambda d: _schemas(d)["MediaInfo"]["properties"].pop("mediaServer"),
+        False,
+        (LISTEN, "response 200 data.response.data.mediaServer", "removed"),
+    ),
+    "response media type removed": (
+        None,
+        lambda d: _responses(d)["200"]["content"].update(
+            {"text/plain": _responses(d)["200"]["content"].pop("application/json")}
+        ),
+        True,
+        (LISTEN, "response 200 application/json", "removed"),
+    ),
+    "response header added": (
+        None,
+        _trace_header(),
+        False,
+        (LISTEN, "response 200 header X-Trace-Id", "added"),
+    ),
+    "response header removed": (
+        _trace_header(),
+        lambda d: None,
+        True,
+        (LISTEN, "response 200 header X-Trace-Id", "removed"),
+    ),
+    "response header made optional": (  # (missed: "non-breaking")
+        _trace_header(required=True),
+        _trace_header(),
+        True,
+        (LISTEN, "response 200 header X-Trace-Id", "made optional"),
+    ),
+    "response header's type changed": (  # (missed: "unclassified")
+        None,
+        lambda d: _retry_after(d).update(type="string", format="date-time"),
+        True,
+        (LISTEN, "response 429 header Retry-After.type", 'changed from "integer" to "string"'),
+    ),
+    "response header's maximum raised": (  # (missed: "unclassified")
+        None,
+        lambda d: _retry_after(d).update(maximum=604800),
+        True,
+        (LISTEN, "response 503 header Retry-After.maximum", "changed from 86400 to 604800"),
+    ),
+    "response header's maximum lowered": (  # (missed: "unclassified")
+        None,
+        lambda d: _retry_after(d).update(maximum=3600),
+        False,
+        (LISTEN, "response 503 header Retry-After.maximum", "changed from 86400 to 3600"),
+    ),
+}
+
+for _case, (_base, _head, _breaking, _named) in OPERATION_CASES.items():
+    CASES[_case] = (_head, _breaking, _named)
+    if _base is not None:
+        BASE_PLANTS[_case] = _base
+
+
 def _write(path: Path, document: dict[str, Any]) -> Path:
     path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")  # JSON is YAML
     return path
@@ -272,8 +857,8 @@ def _write(path: Path, document: dict[str, Any]) -> Path:
 class Ran:
     """What one in-process run of scripts/spec_diff.py printed and returned."""
 
-    def __init__(self, returncode: int, stdout: str) -> None:
-        self.returncode, self.stdout = returncode, stdout
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
 
 
 @pytest.fixture
@@ -283,7 +868,8 @@ def spec_diff(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
     def run(*args: str) -> Ran:
         capsys.readouterr()
         returncode = main(list(args))
-        return Ran(returncode, capsys.readouterr().out)
+        captured = capsys.readouterr()
+        return Ran(returncode, captured.out, captured.err)
 
     return run
 
@@ -295,10 +881,10 @@ def planted_reports() -> dict[str, list[dict[str, Any]]]:
     for case, (plant, _, _) in CASES.items():
         changed = copy.deepcopy(doc.load())
         plant(changed)
-        assert changed != doc.load(), f"the plant of {case!r} changed nothing"
         base = copy.deepcopy(doc.load())
         if case in BASE_PLANTS:
             BASE_PLANTS[case](base)
+        assert changed != base, f"the plants of {case!r} leave the two documents alike"
         planted[case] = (base, changed)
     results = compare_many(list(planted.values()))
     return {
@@ -319,12 +905,28 @@ def test_each_planted_change_is_classed_and_named(
         if c["operation"] == operation and c["where"] == where and what in c["what"]
     ]
     assert named, f"no change {operation} {where}: {what} in {changes}"
-    assert all(c["breaking"] is breaking for c in named)
-    assert any(c["breaking"] for c in changes) is breaking
+    classed = "breaking" if breaking else "not breaking"
+    assert all(c["breaking"] is breaking for c in named), f"should be {classed}: {named}"
+    assert any(c["breaking"] for c in changes) is breaking, f"all should be {classed}: {changes}"
     for operation, where in ABSENT.get(case, []):
         assert not [
             c for c in changes if c["operation"] == operation and c["where"].startswith(where)
         ], f"{operation} {where} should not be in {changes}"
+
+
+def test_no_change_is_named_by_its_place_in_a_list(
+    planted_reports: dict[str, list[dict[str, Any]]],
+) -> None:
+    """A parameter, an enum value, a security alternative or a header is named by what it is,
+    never by its index ("parameters.0", "enum.1", "security.0") nor as a "headers" map."""
+    by_place = re.compile(r"\.[0-9]+(\.|$)|\bheaders\b|^parameters")
+    named_by_place = [
+        (case, change["operation"], change["where"])
+        for case, changes in planted_reports.items()
+        for change in changes
+        if by_place.search(change["where"])
+    ]
+    assert not named_by_place
 
 
 def test_a_rule_of_several_operations_is_named_at_each(
@@ -368,6 +970,23 @@ def test_the_same_document_has_no_changes(tmp_path: Path, spec_diff: Callable[..
     result = spec_diff("--base-file", str(base), "--head-file", str(doc.CALL_MONITOR))
     assert result.returncode == 0, result.stdout
     assert "0 change(s), 0 breaking" in result.stdout
+
+
+#: A document whose fourth line is indented one space too far, and what spec-diff says of it.
+NOT_YAML = "openapi: 3.0.3\ninfo:\n  title: Call monitor\n   version: 1.1.0\npaths: {}\n"
+NOT_YAML_SAYS = ":4:11: not valid YAML: mapping values are not allowed in this context\n"
+
+
+@pytest.mark.parametrize("side", ["base", "head"])
+def test_a_document_that_is_not_yaml_gets_one_line_naming_file_line_and_column(
+    side: str, tmp_path: Path, spec_diff: Callable[..., Ran]
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(NOT_YAML, "utf-8")
+    files = {"base": str(doc.CALL_MONITOR), "head": str(doc.CALL_MONITOR), side: str(broken)}
+    result = spec_diff("--base-file", files["base"], "--head-file", files["head"])
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"spec-diff: {broken}{NOT_YAML_SAYS}"
 
 
 # --- the version gate, in a scratch repository whose main holds the current document ---
@@ -492,3 +1111,32 @@ def test_gate_fails_a_version_without_a_changelog_entry(
     result = version_gate()
     assert result.returncode == 1, result.stdout
     assert f"CHANGELOG.md has no entry for {NEXT_MINOR}" in result.stdout
+
+
+def test_a_committed_document_that_is_not_yaml_is_named_by_ref(
+    scratch_repo: Path, spec_diff: Callable[..., Ran]
+) -> None:
+    (scratch_repo / "openapi" / "call-monitor.yaml").write_text(NOT_YAML, "utf-8")
+    _git(
+        scratch_repo,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.invalid",
+        "commit",
+        "-qam",
+        "x",
+    )
+    result = spec_diff("--base", "feature", "--root", str(scratch_repo))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"spec-diff: feature:openapi/call-monitor.yaml{NOT_YAML_SAYS}"
+
+
+def test_gate_names_a_working_tree_document_that_is_not_yaml(
+    scratch_repo: Path, version_gate: Callable[[], Ran]
+) -> None:
+    document = scratch_repo / "openapi" / "call-monitor.yaml"
+    document.write_text(NOT_YAML, "utf-8")
+    result = version_gate()
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"spec-diff: {document}{NOT_YAML_SAYS}"

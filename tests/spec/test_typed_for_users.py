@@ -26,13 +26,17 @@ DISTRIBUTION = ROOT / "generated_client"
 MYPY = Path(sys.executable).parent / "mypy"
 
 GOOD = """\
-from m7_call_monitor import CallMonitor
+from m7_call_monitor import CallMonitor, CallStateError
 
 with CallMonitor("http://127.0.0.1:4010", "2100147", "m7-demo-secret") as monitor:
     envelope = monitor.listen(supervisor="2002", agent="9527")
     reveal_type(envelope)
     reveal_type(envelope.request_info.request_id)
     reveal_type(envelope.data.response.data)
+    try:
+        monitor.hangup(supervisor="2002", agent="9527")
+    except CallStateError as error:
+        reveal_type(error.code)
 """
 
 BAD = """\
@@ -40,6 +44,7 @@ from m7_call_monitor import CallMonitor
 
 with CallMonitor("http://127.0.0.1:4010", "2100147", "m7-demo-secret") as monitor:
     print(monitor.listen(supervisor="2002", agent="9527").request_info.no_such_field)
+    monitor.barge(supervisor="2002", agent="9527", silent_mode=True)
 """
 
 
@@ -85,9 +90,12 @@ def test_mypy_strict_in_a_users_venv_sees_real_types_and_catches_a_wrong_attribu
         == textwrap.dedent(
             """\
         bad.py:4: error: "RequestInfo" has no attribute "no_such_field"  [attr-defined]
+        bad.py:5: error: Unexpected keyword argument "silent_mode" for "barge" of "CallMonitor"  [call-arg]
+        bad.py:5: note: "barge" defined in "m7_call_monitor._client"
         good.py:5: note: Revealed type is "m7_openapi.models.success_envelope.SuccessEnvelope"
         good.py:6: note: Revealed type is "str"
         good.py:7: note: Revealed type is "m7_openapi.models.media_info.MediaInfo | m7_openapi.types.Unset"
+        good.py:11: note: Revealed type is "str"
         """
         ).splitlines()
     ), result.stdout + result.stderr

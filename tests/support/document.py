@@ -2,7 +2,8 @@
 
 Every fact a test needs about the vendor API (the operations, their paths, the supervisor
 field of each, the business errors each response declares, the security headers) is read
-from ``openapi/call-monitor.yaml`` here, never written down a second time. Validation uses
+from ``openapi/call-monitor.yaml``, never written down a second time: by the contract suite's
+``m7_contract/document.py`` (whose facts this module re-exports) or here. Validation uses
 OpenAPI 3.0 schema semantics (openapi-schema-validator) with `$ref`s resolved inside the
 document, so a test checks against exactly what the document says. (Hypothesis strategies
 built on these facts are in ``tests/support/strategies.py``.)
@@ -10,7 +11,6 @@ built on these facts are in ``tests/support/strategies.py``.)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -21,6 +21,38 @@ from jsonschema.protocols import Validator
 from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+
+from m7_contract.document import (
+    AGENT_FIELD,
+    declared_business_errors,
+    is_valid_body,
+    operation_path,
+    request_schema,
+    security_header_names,
+    supervisor_field,
+)
+
+__all__ = [
+    "AGENT_FIELD",
+    "CALL_MONITOR",
+    "OPENAPI",
+    "OPERATIONS",
+    "PATHS",
+    "ROOT",
+    "SUPERVISOR_FIELDS",
+    "declared_business_errors",
+    "errors_of",
+    "is_valid_body",
+    "load",
+    "operation_path",
+    "operations",
+    "request_schema",
+    "resolve",
+    "response_schema",
+    "security_header_names",
+    "supervisor_field",
+    "validator",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 OPENAPI = ROOT / "openapi"
@@ -150,79 +182,9 @@ def errors_of(instance: Any, schema: str | dict[str, Any], path: Path = CALL_MON
 
 
 # --- facts of the vendor document ------------------------------------------------------
-
-#: The field naming the agent acted on, in every operation (the document's "Roles").
-AGENT_FIELD = "agentNumber"
-
-
-def _operation(operation_id: str) -> tuple[str, dict[str, Any]]:
-    for url, _method, operation in operations():
-        if operation.get("operationId") == operation_id:
-            return url, operation
-    raise KeyError(f"no operation {operation_id!r} in the document")
-
-
-def operation_path(operation_id: str) -> str:
-    """The URL path of an operation, e.g. ``/openapi/v1/call/listen``."""
-    return _operation(operation_id)[0]
-
-
-@cache
-def request_schema(operation_id: str) -> dict[str, Any]:
-    """The request body schema of an operation (the schema object, refs resolved one level)."""
-    _url, operation = _operation(operation_id)
-    body = resolve(operation["requestBody"])
-    schema: dict[str, Any] = resolve(body["content"]["application/json"]["schema"])
-    return schema
-
-
-def supervisor_field(operation_id: str) -> str:
-    """The body field naming the supervisor: the required field other than ``agentNumber``."""
-    required = [
-        str(name) for name in request_schema(operation_id)["required"] if name != AGENT_FIELD
-    ]
-    if len(required) != 1:
-        raise ValueError(f"{operation_id}: cannot tell the supervisor field from {required}")
-    return required[0]
-
-
-_BUSINESS_CODE = re.compile(r"`([0-9]{5})`")
-
-
-@cache
-def declared_business_errors(operation_id: str) -> dict[str, int]:
-    """Business error code -> HTTP status, as the operation's responses declare them.
-
-    Read from each response's description (``... the same agent (`40001`)``), so a code
-    the document does not name for an operation is an undeclared answer.
-    """
-    _url, operation = _operation(operation_id)
-    declared: dict[str, int] = {}
-    for status, response in operation["responses"].items():
-        description = resolve(response).get("description", "")
-        for code in _BUSINESS_CODE.findall(description):
-            declared[code] = int(status)
-    return declared
-
-
-def security_header_names() -> tuple[str, ...]:
-    """The header names of the document's security requirement, in its order."""
-    document = load()
-    schemes = document["components"]["securitySchemes"]
-    names: list[str] = []
-    for requirement in document["security"]:
-        for scheme_name in requirement:
-            scheme = schemes[scheme_name]
-            if scheme.get("in") == "header":
-                names.append(scheme["name"])
-    return tuple(names)
-
-
-def is_valid_body(operation_id: str, body: Any) -> bool:
-    """Does ``body`` (decoded JSON) satisfy the operation's request schema?"""
-    _url, operation = _operation(operation_id)
-    node = resolve(operation["requestBody"])["content"]["application/json"]["schema"]
-    return bool(validator(node).is_valid(body))
+# AGENT_FIELD, operation_path, request_schema, supervisor_field, declared_business_errors,
+# security_header_names and is_valid_body are stated once, in the contract suite's package
+# (imported above): the tests read the document as the contract checks do.
 
 
 #: The URL path of each operation.

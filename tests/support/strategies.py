@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +37,8 @@ from m7_call_monitor.signing import (
     TIMESTAMP_HEADER,
     sign,
 )
+from m7_contract.bodies import RawBody
+from m7_contract.bodies import invalid_bodies as contract_invalid_bodies
 from tests.support.document import (
     AGENT_FIELD,
     OPERATIONS,
@@ -174,87 +175,6 @@ def action_ids() -> st.SearchStrategy[str]:
 # --- invalid request bodies -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RawBody:
-    """Bytes to send as an ``application/json`` body, and how they break the schema."""
-
-    content: bytes
-    why: str
-    #: The kind of breakage ("wrong type", "missing field", ..., "malformed JSON").
-    kind: str = ""
-
-    def __repr__(self) -> str:
-        return f"RawBody({self.why}: {self.content[:120]!r})"
-
-
-def _encode(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode("utf-8")
-
-
-def _not_a(types: Sequence[str]) -> st.SearchStrategy[Any]:
-    """JSON values whose type is none of ``types``."""
-    candidates: dict[str, st.SearchStrategy[Any]] = {
-        "string": st.text(max_size=8),
-        "integer": st.integers(-(10**12), 10**12),
-        "number": st.floats(allow_nan=False, allow_infinity=False).filter(
-            lambda f: not f.is_integer()
-        ),
-        "boolean": st.booleans(),
-        "null": st.none(),
-        "array": st.lists(st.integers(0, 9), max_size=3),
-        "object": st.dictionaries(st.text(string.ascii_letters, max_size=4), st.integers(0, 9)),
-    }
-    excluded = set(types) | ({"number"} if "integer" in types else set())
-    return st.one_of([s for name, s in candidates.items() if name not in excluded])
-
-
-def _violating_strings(schema: dict[str, Any]) -> st.SearchStrategy[str]:
-    """Strings that break a string schema: too long, too short, or outside its pattern."""
-    options: list[st.SearchStrategy[str]] = []
-    if "maxLength" in schema:
-        limit = int(schema["maxLength"])
-        options.append(st.text(min_size=limit + 1, max_size=limit + 20))
-    if int(schema.get("minLength", 0)) > 0:
-        options.append(st.text(max_size=int(schema["minLength"]) - 1))
-    if "pattern" in schema:
-        pattern = re.compile(schema["pattern"])
-        options.append(st.text(min_size=1, max_size=12).filter(lambda s: not pattern.search(s)))
-    return st.one_of(options) if options else st.nothing()
-
-
-@st.composite
-def _mutated(draw: st.DrawFn, operation_id: str) -> RawBody:
-    """A valid body with one thing made wrong."""
-    schema = request_schema(operation_id)
-    body = dict(draw(request_bodies(operation_id)))
-    names = sorted(schema["properties"])
-    kind = draw(
-        st.sampled_from(
-            ["wrong type", "missing field", "bad string", "extra field", "not an object"]
-        )
-    )
-    if kind == "wrong type":
-        name = draw(st.sampled_from(names))
-        declared = _property(operation_id, name).get("type", "string")
-        body[name] = draw(_not_a([declared] if isinstance(declared, str) else declared))
-        return RawBody(_encode(body), f"{name} is not a {declared}", kind)
-    if kind == "missing field":
-        name = draw(st.sampled_from(schema["required"]))
-        del body[name]
-        return RawBody(_encode(body), f"required {name} is missing", kind)
-    if kind == "bad string":
-        strings = [n for n in names if _property(operation_id, n).get("type") == "string"]
-        name = draw(st.sampled_from(strings))
-        body[name] = draw(_violating_strings(_property(operation_id, name)))
-        return RawBody(_encode(body), f"{name} breaks its string schema", kind)
-    if kind == "extra field":
-        name = draw(st.text(min_size=1, max_size=12).filter(lambda n: n not in names))
-        body[name] = draw(st.one_of(st.text(max_size=8), st.integers(), st.none()))
-        return RawBody(_encode(body), f"unknown field {name!r}", kind)
-    value = draw(_not_a(["object"]))
-    return RawBody(_encode(value), "the body is not an object", kind)
-
-
 def _as_bytes(body: Any) -> bytes:
     if body is None:
         return b""
@@ -275,38 +195,17 @@ def _negated(operation_id: str) -> st.SearchStrategy[RawBody]:
     return cases.map(lambda case: RawBody(_as_bytes(case.body), "negated schema", "negated schema"))
 
 
-def _malformed_json(operation_id: str) -> st.SearchStrategy[RawBody]:
-    """Bytes that are not JSON: a valid body cut short, bare words, broken encodings."""
-    truncated = st.builds(
-        lambda content, cut: content[: max(1, len(content) - cut)],
-        request_bodies(operation_id).map(_encode),
-        st.integers(1, 3),
-    )
-    junk = st.sampled_from(
-        [b"{", b"{'agentNumber': '9527'}", b"not json", b'{"a":}', b"\xff\xfe{}", b"[1,]", b""]
-    )
-    return st.one_of(truncated, junk).map(
-        lambda content: RawBody(content, "malformed JSON", "malformed JSON")
-    )
-
-
-def _is_invalid(operation_id: str, body: RawBody) -> bool:
-    try:
-        value = json.loads(body.content)
-    except ValueError:
-        return True
-    return not is_valid_body(operation_id, value)
-
-
 def invalid_bodies(operation_id: str) -> st.SearchStrategy[RawBody]:
     """Bodies the document forbids: a mutated valid body, a negated one, or not JSON.
 
-    Every drawn body is checked against the document's schema, so none is valid by accident
-    (e.g. an "extra" field that happens to be a known one).
+    The contract suite's (``m7_contract/bodies.py``: the mutations, the bytes that are not
+    JSON, each drawn body checked against the document's schema, so none is valid by
+    accident), started from any valid body rather than the probe's, plus Schemathesis'
+    negative bodies.
     """
-    return st.one_of(
-        _mutated(operation_id), _negated(operation_id), _malformed_json(operation_id)
-    ).filter(lambda body: _is_invalid(operation_id, body))
+    return contract_invalid_bodies(
+        operation_id, request_bodies(operation_id), more=[_negated(operation_id)]
+    )
 
 
 # --- authentication headers -------------------------------------------------------------

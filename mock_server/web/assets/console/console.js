@@ -346,6 +346,12 @@
     return typeof value === "string" ? value : JSON.stringify(value, null, 2);
   }
 
+  // A journal time (UTC, ISO 8601) as HH:MM:SS.mmm in UTC+8: the zone of the envelopes'
+  // startTime and endTime ("timezone": "UTC+8"), whatever the browser's own zone.
+  function utc8Time(iso) {
+    return new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString().slice(11, 23);
+  }
+
   function renderJournal() {
     const rows = [];
     for (const entry of [...view.journal].reverse()) {
@@ -360,7 +366,7 @@
           renderJournal();
         },
       },
-      element("td", {}, new Date(entry.time).toLocaleTimeString([], { hour12: false }) + "." + entry.time.slice(20, 23)),
+      element("td", { "data-field": "time", title: `${entry.time} (UTC)` }, utc8Time(entry.time)),
       element("td", {}, operation ? termed(entry.operation, operation.term) : `${entry.method} ${entry.path}`),
       element("td", { class: entry.status >= 200 && entry.status < 300 ? "code-ok" : "code-bad" }, entry.status === null ? "dropped" : entry.status),
       element("td", { "data-field": "outcome" }, entry.outcome),

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.conformance import expect_business_error
-from tests.support.contract import Contract
-from tests.support.document import OPERATIONS
+from m7_contract.client import Contract
+from m7_contract.conformance import expect_business_error
+from m7_contract.document import OPERATIONS
 
 pytestmark = [pytest.mark.socket, pytest.mark.parametrize("operation", OPERATIONS)]
 

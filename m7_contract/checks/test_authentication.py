@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from tests.support.conformance import expect_error
-from tests.support.contract import Contract
-from tests.support.document import OPERATIONS, security_header_names
+from m7_contract.client import Contract
+from m7_contract.conformance import expect_error
+from m7_contract.document import OPERATIONS, security_header_names
 
 pytestmark = pytest.mark.socket
 

@@ -3,7 +3,7 @@
 A deployment that breaks a rule fails many parametrized checks with the same cause (every
 bad header accepted, every bad body answered 422); the summary folds them into one line per
 rule (test function), so that the end of the output says what the target did wrong, and why
-the suite stopped early when it did. Filled by ``tests/contract/conftest.py``.
+the suite stopped early when it did. Filled by ``m7_contract/checks/conftest.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.support.contract import Contract
+from m7_contract.client import Contract
 
 __all__ = ["ContractSummary"]
 

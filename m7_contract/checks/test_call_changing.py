@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.conformance import expect_business_error, expect_success
-from tests.support.contract import Contract
-from tests.support.document import AGENT_FIELD, supervisor_field
+from m7_contract.client import Contract
+from m7_contract.conformance import expect_business_error, expect_success
+from m7_contract.document import AGENT_FIELD, supervisor_field
 
 pytestmark = pytest.mark.socket
 

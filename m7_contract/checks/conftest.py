@@ -1,7 +1,8 @@
 """The contract suite's target: any deployment of the API, or the mock when none is named.
 
-``make contract BASE_URL=https://... M7_APP_KEY=... M7_SECRET_KEY=...`` runs the suite against
-that deployment (the Makefile passes ``BASE_URL`` on as ``M7_CONTRACT_BASE_URL``, so a stray
+``m7-contract --base-url https://...`` (or ``make contract BASE_URL=https://...``), with
+``M7_APP_KEY`` and ``M7_SECRET_KEY`` in the environment, runs the suite against that
+deployment (the command passes the URL on as ``M7_CONTRACT_BASE_URL``, so a stray
 ``BASE_URL`` in a developer's shell never redirects ``make test``). Without it, the session
 starts the mock as a real process with its demo account and scenario.
 
@@ -13,7 +14,7 @@ act on anyone). The call-changing checks run only on the agents named in
 the self-started mock) and are skipped otherwise, because on a real deployment they listen
 to, barge into, take over and hang up that agent's live call.
 
-The suite ends in bounded time (``tests/support/contract.py``: a timeout per request, a total
+The suite ends in bounded time (``m7_contract/client.py``: a timeout per request, a total
 budget, a stop after a few unanswered requests); a missing credential or a bad limit is one
 usage error before any test runs; the session ends with a summary of the rules the target
 broke (``ContractSummary``).
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.contract import (
+from m7_contract.client import (
     DEMO,
     Contract,
     ContractConfigError,
@@ -35,11 +36,17 @@ from tests.support.contract import (
     limits_from_environment,
     target_from_environment,
 )
-from tests.support.contract_summary import ContractSummary
-from tests.support.processes import mock_process
+from m7_contract.local_mock import local_mock
+from m7_contract.summary import ContractSummary
 
 HERE = Path(__file__).resolve().parent
 _SUMMARY = pytest.StashKey[ContractSummary]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The marker the checks carry, declared here too: ``m7-contract`` runs them without the
+    repository's configuration."""
+    config.addinivalue_line("markers", "socket: starts the mock as a real process")
 
 
 def _is_contract(nodeid_or_path: str | Path) -> bool:
@@ -70,7 +77,7 @@ def target() -> Iterator[Target]:
     if configured is not None:
         yield configured
         return
-    with mock_process() as base_url:
+    with local_mock() as base_url:
         yield Target(
             base_url=base_url,
             app_key=DEMO["app_key"],

@@ -1,9 +1,9 @@
 """The contract suite's client: signed requests to any deployment, every answer checked, and
 the limits that make the suite end on a target that hangs.
 
-Used by ``tests/contract`` (whose ``conftest.py`` picks the target, stops the session once
-``Contract.stop_reason`` is set and prints the summary); kept here so that the test modules
-import it from a module rather than from a conftest.
+Used by the checks (``m7_contract/checks``, whose ``conftest.py`` picks the target, stops the
+session once ``Contract.stop_reason`` is set and prints the summary); kept here so that the
+check modules import it from a module rather than from a conftest.
 
 A deployment can hang instead of answering (``prism mock`` never answers malformed JSON). So
 every request has a short timeout and the suite a total time budget, and after a few requests
@@ -20,13 +20,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
-from tests.support.conformance import expect_conforming
-from tests.support.document import AGENT_FIELD, operation_path, supervisor_field
-from tests.support.nonces import next_nonce
-from tests.support.strategies import signed_headers
+from m7_call_monitor.signing import NonceSource, signed_headers
+from m7_contract.conformance import expect_conforming
+from m7_contract.document import AGENT_FIELD, operation_path, supervisor_field
 
 __all__ = [
     "DEMO",
@@ -37,6 +37,7 @@ __all__ = [
     "Limits",
     "Target",
     "TargetUnresponsive",
+    "base_url_problem",
     "limits_from_environment",
     "target_from_environment",
 ]
@@ -107,6 +108,20 @@ def limits_from_environment() -> Limits:
     )
 
 
+def base_url_problem(base_url: str) -> str | None:
+    """Why ``base_url`` cannot be the target, or ``None``. A URL carrying credentials
+    (``user:password@``) is refused, never shown: the target's URL is printed."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// URL with a host"
+    if parts.username is not None or parts.password is not None:
+        return (
+            "must not carry credentials (user:password@...): the suite signs its requests "
+            "with M7_APP_KEY and M7_SECRET_KEY"
+        )
+    return None
+
+
 def target_from_environment() -> Target | None:
     """The deployment M7_CONTRACT_BASE_URL names, or ``None`` (the suite starts the mock).
 
@@ -116,10 +131,9 @@ def target_from_environment() -> Target | None:
     base_url = os.environ.get("M7_CONTRACT_BASE_URL", "").strip()
     if not base_url:
         return None
-    if not base_url.startswith(("http://", "https://")):
-        raise ContractConfigError(
-            f"M7_CONTRACT_BASE_URL={base_url!r}: must start with http:// or https://"
-        )
+    problem = base_url_problem(base_url)
+    if problem:
+        raise ContractConfigError(f"M7_CONTRACT_BASE_URL: {problem}")
     app_key = os.environ.get("M7_APP_KEY", "").strip()
     secret_key = os.environ.get("M7_SECRET_KEY", "")
     missing = [n for n, v in (("M7_APP_KEY", app_key), ("M7_SECRET_KEY", secret_key)) if not v]
@@ -128,7 +142,7 @@ def target_from_environment() -> Target | None:
         raise ContractConfigError(
             f"the target is {base_url} but {' and '.join(missing)} {verb} not "
             "set: pass the account's credentials, e.g. "
-            "M7_APP_KEY=... M7_SECRET_KEY=... make contract BASE_URL=..."
+            "M7_APP_KEY=... M7_SECRET_KEY=... m7-contract --base-url ..."
         )
     return Target(
         base_url=base_url.rstrip("/"),
@@ -165,6 +179,7 @@ class Contract:
         self.target = target
         self.limits = limits or Limits()
         self._http = httpx.Client(base_url=target.base_url, timeout=self.limits.timeout)
+        self._nonces = NonceSource()
         self._clock = clock
         self._deadline = clock() + self.limits.budget
         #: Each request that got no answer: what was sent and what happened.
@@ -177,8 +192,10 @@ class Contract:
 
     def headers(self, *, at: int | None = None) -> dict[str, str]:
         """The four ``m7-*`` headers, freshly signed (``at``: another timestamp)."""
-        now = int(time.time()) if at is None else at
-        return signed_headers(self.target.app_key, self.target.secret_key, now, next_nonce())
+        now = time.time() if at is None else at
+        return signed_headers(
+            self.target.app_key, self.target.secret_key, clock=lambda: now, nonces=self._nonces
+        )
 
     def probe(self, operation: str) -> dict[str, Any]:
         """A valid body naming nobody: harmless on any deployment."""

@@ -1,0 +1,152 @@
+"""The types of the friendly methods' extra keyword fields, generated from the request models.
+
+``CallMonitor.listen(supervisor=..., agent=..., action_id=..., **fields)`` takes every other
+field of the generated request model (``ListenRequest``) as a keyword argument. For mypy to
+check those keywords, each model gets a ``TypedDict`` of its other fields
+(``ListenRequestFields``), which the methods declare as ``**fields: Unpack[...]``: a keyword the
+document does not declare, or a value of the wrong type, is then an error in a user's editor,
+not only a ``TypeError`` at run time.
+
+The module is written by ``scripts/generate_client.py`` (``make generate``) into
+``generated_client/m7_call_monitor/_fields.py`` and drift-checked with the rest
+(``make check-generated``). It is read from the generated package's source (each model's
+annotated attributes), so it says exactly what the models accept.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+from typing import Final
+
+import yaml
+
+__all__ = ["FIELDS_MODULE", "fields_module", "request_models"]
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+#: Where the module goes, relative to ``generated_client/``.
+FIELDS_MODULE: Final = "m7_call_monitor/_fields.py"
+#: The friendly layer's own names for three fields (``_operations.py``); the supervisor's is
+#: the other required ``..._agent`` field.
+_NAMED: Final = ("agent_number", "action_id")
+_BUILTIN: Final = frozenset({"str", "int", "float", "bool", "None", "list", "dict"})
+
+
+def request_models(document: Path) -> list[str]:
+    """The schema names of the vendor operations' request bodies, in the document's order."""
+    loaded = yaml.safe_load(document.read_text(encoding="utf-8"))
+    names: list[str] = []
+    for item in loaded["paths"].values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "requestBody" not in operation:
+                continue
+            schema = operation["requestBody"]["content"]["application/json"]["schema"]
+            names.append(schema["$ref"].rsplit("/", 1)[-1])
+    return names
+
+
+def _module_name(model: str) -> str:
+    """``LootCallRequest`` -> ``loot_call_request``: openapi-python-client's file name."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in model).lstrip("_")
+
+
+def _without_unset(annotation: ast.expr) -> ast.expr:
+    """``bool | Unset`` -> ``bool``: what a caller passes."""
+    members: list[ast.expr] = []
+
+    def collect(node: ast.expr) -> None:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            collect(node.left)
+            collect(node.right)
+        elif not (isinstance(node, ast.Name) and node.id == "Unset"):
+            members.append(node)
+
+    collect(annotation)
+    union = members[0]
+    for member in members[1:]:
+        union = ast.BinOp(union, ast.BitOr(), member)
+    return union
+
+
+def _fields(source: str, model: str) -> list[tuple[str, ast.expr, bool]]:
+    """(name, type, required) of each attribute of class ``model`` in ``source``."""
+    tree = ast.parse(source)
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == model)
+    return [
+        (node.target.id, _without_unset(node.annotation), node.value is None)
+        for node in cls.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    ]
+
+
+def fields_module(package: Path, document: Path) -> str:
+    """The text of ``_fields.py`` for the generated package ``package`` (``m7_openapi/``)."""
+    classes: list[str] = []
+    imports: set[str] = set()
+    required_used = False
+    for model in request_models(document):
+        source = (package / "models" / f"{_module_name(model)}.py").read_text(encoding="utf-8")
+        fields = _fields(source, model)
+        supervisor = next(
+            name
+            for name, _, required in fields
+            if required and name.endswith("_agent") and name not in _NAMED
+        )
+        extra = [f for f in fields if f[0] not in (*_NAMED, supervisor)]
+        what = "" if extra else ": none in this version of the document"
+        lines = [
+            f"class {model}Fields(TypedDict, total=False):",
+            f'    """``{model}``\'s fields beyond supervisor, agent and action id{what}."""',
+        ]
+        for name, kind, required in extra:
+            for node in ast.walk(kind):
+                if isinstance(node, ast.Name) and node.id not in _BUILTIN:
+                    imports.add(node.id)
+            text = ast.unparse(kind)
+            lines.append(f"    {name}: Required[{text}]" if required else f"    {name}: {text}")
+            required_used = required_used or required
+        classes.append("\n".join(lines))
+    typing_names = ["TypedDict", *(["Required"] if required_used else [])]
+    if "Any" in imports:
+        typing_names.append("Any")
+    header = [
+        '"""Generated by scripts/generate_client.py (``make generate``) from the request models',
+        "of m7_openapi: do not edit. The extra keyword fields of each friendly method, typed",
+        '(``scripts/friendly_fields.py`` says how)."""',
+        "",
+        "from __future__ import annotations",
+        "",
+    ]
+    if "datetime" in imports:
+        header.append("import datetime")
+    header.append(f"from typing import {', '.join(sorted(typing_names))}")
+    models = sorted(imports - {"Any", "datetime", "File"})
+    if models or "File" in imports:
+        header.append("")
+    if models:
+        header.append(f"from m7_openapi.models import {', '.join(models)}")
+    if "File" in imports:
+        header.append("from m7_openapi.types import File")
+    names = ", ".join(f'"{m}Fields"' for m in sorted(request_models(document)))
+    header += ["", f"__all__ = [{names}]"]
+    return _formatted("\n".join(header) + "\n\n\n" + "\n\n\n".join(classes) + "\n")
+
+
+def _formatted(text: str) -> str:
+    """``text`` as the pinned ruff formats it under this repository's settings, so that the
+    module passes ``make lint`` as written."""
+    ruff = Path(sys.executable).parent / "ruff"
+    target = ROOT / "generated_client" / FIELDS_MODULE
+    done = subprocess.run(
+        [str(ruff), "format", "--stdin-filename", str(target), "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"ruff format failed on the generated {FIELDS_MODULE}: {done.stderr}")
+    return done.stdout
