@@ -275,11 +275,20 @@ class RedisCallCenter:
         return (await self._read()).call(call_id)
 
     async def snapshot(self) -> dict[str, object]:
-        state = await self._state()
-        # Off the event loop, as in memory: a large center takes tens of milliseconds.
-        return await asyncio.to_thread(
-            lambda: CallCenter.restore(_NO_SCENARIO, state, clock=self._clock).snapshot()
-        )
+        # Off the event loop, as in memory: decoding a large center's fields and viewing
+        # every agent take tens of milliseconds (10,000 agents: about 100 ms).
+        def view(fields: Mapping[Any, Any]) -> dict[str, object] | None:
+            data = center_data(fields)
+            if data is None:
+                return None
+            return CallCenter.restore(_NO_SCENARIO, data, clock=self._clock).snapshot()
+
+        for _ in range(2):
+            fields = await self._run(self._client.hgetall(self._keys.center))
+            if (seen := await asyncio.to_thread(view, fields)) is not None:
+                return seen
+            await self._seed()
+        raise LookupError(f"state store: account {self._keys.account} has no state")
 
     async def put_agent(
         self,
