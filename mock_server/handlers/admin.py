@@ -12,10 +12,12 @@ from typing import Any
 
 from mock_server.http.envelope import Answer, json_answer
 from mock_server.http.record import RequestRecord
+from mock_server.model.callcenter import CallStateError
 from mock_server.model.faults import FaultPlan
 from mock_server.model.journal_filter import JournalFilter
 from mock_server.model.scenario import ScenarioError, parse_scenario
 from mock_server.model.state import MockState
+from mock_server.model.verification import COUNT_RULES, verify
 
 __all__ = [
     "answer_call",
@@ -32,6 +34,7 @@ __all__ = [
     "put_faults",
     "reset",
     "start_call",
+    "verify_requests",
 ]
 
 
@@ -138,3 +141,22 @@ async def put_faults(state: MockState, record: RequestRecord, body: dict[str, An
 async def clear_faults(state: MockState, record: RequestRecord) -> Answer:
     await state.faults.clear()
     return json_answer(200, (await state.faults.plan()).to_dict())
+
+
+async def verify_requests(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    """Count the journal's requests that match, judge the rule, name the near misses."""
+    rules = [(name, body[name]) for name in COUNT_RULES if name in body]
+    if len(rules) != 1:
+        raise CallStateError(
+            400,
+            "40002",
+            "body",
+            "body: give exactly one of exactly, atLeast and atMost (never is exactly: 0)",
+        )
+    ((rule, count),) = rules
+    verdict = verify(
+        await state.journal.entries(), body["operation"], body.get("where", {}), rule, count
+    )
+    return json_answer(
+        200, {**verdict.to_dict(), "operation": body["operation"], "rule": {rule: count}}
+    )

@@ -1,0 +1,132 @@
+"""Verification: did a client send the requests its test expects, and if not, what came close.
+
+The journal holds what each request was and how it ended; a verification counts the entries
+that match a pattern (an operation, and optionally fields of the request body, the app key,
+the status, the outcome) against a rule (exactly, at least or at most n). When the rule does
+not hold, it names the nearest requests and what differed in each, so that a failing test
+says "hangupChannel was sent once, for agentNumber 9530, not 9527" rather than "0 != 1".
+This is the project's own logic (WireMock's near misses, for this vendor's requests): no
+library knows the journal's shape or what an authentication failure means here.
+
+A request that authentication refused does not match unless the pattern names its
+``status`` or ``outcome``: a call the vendor would have refused is not a call made; it shows
+among the nearest, with the reason it was refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+__all__ = ["COUNT_RULES", "NEAREST", "Difference", "Verdict", "verify"]
+
+#: How many near misses a verdict names at most.
+NEAREST: Final = 3
+#: The count rules, by the admin API's names.
+COUNT_RULES: Final = ("exactly", "atLeast", "atMost")
+#: Keys of a pattern that are facts of the entry, not fields of the request body.
+_ENTRY_KEYS: Final = ("appKey", "status", "outcome")
+
+Rule = Literal["exactly", "atLeast", "atMost"]
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One way a request differs from the pattern."""
+
+    field: str
+    expected: Any
+    actual: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "expected": self.expected, "actual": self.actual}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether the rule holds, how many requests matched, and the nearest misses."""
+
+    holds: bool
+    matched: int
+    nearest: tuple[tuple[Mapping[str, Any], tuple[Difference, ...]], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "holds": self.holds,
+            "matched": self.matched,
+            "nearest": [
+                {
+                    "requestId": entry.get("requestId"),
+                    "time": entry.get("time"),
+                    "operation": entry.get("operation"),
+                    "status": entry.get("status"),
+                    "outcome": entry.get("outcome"),
+                    "appKey": entry.get("appKey"),
+                    "body": entry.get("body"),
+                    "differences": [d.to_dict() for d in differences],
+                }
+                for entry, differences in self.nearest
+            ],
+        }
+
+
+def verify(
+    entries: Sequence[Mapping[str, Any]],
+    operation: str,
+    where: Mapping[str, Any],
+    rule: Rule,
+    count: int,
+) -> Verdict:
+    """Count the journal ``entries`` (oldest first) that match; judge ``rule`` ``count``."""
+    misses: list[tuple[int, Mapping[str, Any], tuple[Difference, ...]]] = []
+    matched = 0
+    for age, entry in enumerate(reversed(entries)):  # newest first: ties go to the newest
+        differences = _differences(entry, operation, where)
+        if differences:
+            misses.append((age, entry, differences))
+        else:
+            matched += 1
+    holds = {
+        "exactly": matched == count,
+        "atLeast": matched >= count,
+        "atMost": matched <= count,
+    }[rule]
+    nearest: tuple[tuple[Mapping[str, Any], tuple[Difference, ...]], ...] = ()
+    if not holds:
+        # The same operation first, then the fewest differences, then the newest.
+        misses.sort(key=lambda miss: (_other_operation(miss[2]), len(miss[2]), miss[0]))
+        nearest = tuple((entry, differences) for _, entry, differences in misses[:NEAREST])
+    return Verdict(holds=holds, matched=matched, nearest=nearest)
+
+
+def _differences(
+    entry: Mapping[str, Any], operation: str, where: Mapping[str, Any]
+) -> tuple[Difference, ...]:
+    found: list[Difference] = []
+    if entry.get("operation") != operation:
+        found.append(Difference("operation", operation, entry.get("operation")))
+    outcome = str(entry.get("outcome") or "")
+    if outcome.startswith("auth:") and "status" not in where and "outcome" not in where:
+        found.append(Difference("authentication", "accepted", _refusal(entry)))
+    body = entry.get("body")
+    for key, expected in where.items():
+        if key in _ENTRY_KEYS:
+            actual = entry.get(key)
+        else:
+            actual = body.get(key) if isinstance(body, Mapping) else None
+            key = f"body.{key}"
+        if actual != expected:
+            found.append(Difference(key, expected, actual))
+    return tuple(found)
+
+
+def _other_operation(differences: Sequence[Difference]) -> bool:
+    return any(d.field == "operation" for d in differences)
+
+
+def _refusal(entry: Mapping[str, Any]) -> str:
+    """Why authentication refused the request: its outcome and the answer's message."""
+    answer = entry.get("responseBody")
+    message = answer.get("message") if isinstance(answer, Mapping) else None
+    return f"{entry.get('outcome')}: {message}" if message else str(entry.get("outcome"))
