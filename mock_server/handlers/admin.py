@@ -15,7 +15,7 @@ from mock_server.http.record import RequestRecord
 from mock_server.model.callcenter import CallStateError
 from mock_server.model.faults import FaultPlan
 from mock_server.model.journal_filter import JournalFilter
-from mock_server.model.scenario import ScenarioError, parse_scenario
+from mock_server.model.scenario import Scenario, ScenarioError, parse_scenario
 from mock_server.model.state import MockState
 from mock_server.model.verification import COUNT_RULES, verify
 
@@ -28,10 +28,12 @@ __all__ = [
     "get_faults",
     "get_health",
     "get_journal",
+    "get_snapshot",
     "get_state",
     "load_scenario",
     "put_agent",
     "put_faults",
+    "put_snapshot",
     "reset",
     "start_call",
     "verify_requests",
@@ -62,13 +64,18 @@ async def reset(state: MockState, record: RequestRecord) -> Answer:
 async def load_scenario(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
     """Load one account's call center (the ``account`` parameter's); ``accounts`` belong to
     the scenario file given at start-up (their secrets never travel through this API)."""
-    if "accounts" in body:
+    await state.callcenter.load(_account_scenario(body))
+    return await _snapshot(state)
+
+
+def _account_scenario(data: Any) -> Scenario:
+    """One account's scenario; ``accounts`` belong to the file given at start-up."""
+    if isinstance(data, dict) and "accounts" in data:
         raise ScenarioError(
             "accounts: accounts are declared by the scenario file at start-up; load one "
             "account's call center with ?account=<app key>"
         )
-    await state.callcenter.load(parse_scenario(body))
-    return await _snapshot(state)
+    return parse_scenario(data)
 
 
 async def put_agent(
@@ -160,3 +167,20 @@ async def verify_requests(state: MockState, record: RequestRecord, body: dict[st
     return json_answer(
         200, {**verdict.to_dict(), "operation": body["operation"], "rule": {rule: count}}
     )
+
+
+async def get_snapshot(state: MockState, record: RequestRecord) -> Answer:
+    """The account's call center (as a scenario) and fault plan, to load again later."""
+    scenario = await state.callcenter.current_scenario()
+    plan = await state.faults.plan()
+    return json_answer(200, {"scenario": scenario.to_data(), "faults": plan.to_dict()})
+
+
+async def put_snapshot(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    """Load a snapshot: its scenario (the reset's point from now on) and its fault plan,
+    both checked before either is changed."""
+    scenario = _account_scenario(body["scenario"])
+    plan = FaultPlan.from_dict(body.get("faults", {}), at="body.faults")
+    await state.callcenter.load(scenario)
+    await state.faults.set(plan)
+    return await get_snapshot(state, record)

@@ -44,7 +44,9 @@ from mock_server.model.scenario import (
     AGENT_NUMBER_PATTERN,
     CALL_STATES,
     ROLES,
+    AgentSpec,
     AgentStatus,
+    CallSpec,
     CallState,
     MonitorMode,
     Role,
@@ -328,6 +330,29 @@ class CallCenter:
                 "calls": [self._call_view(c).to_dict() for c in self._calls.values()],
                 "mediaServer": self._scenario.media_server,
             }
+
+    def current_scenario(self) -> Scenario:
+        """The state now as a scenario: loading it gives the same agents and calls (the
+        calls' times start again), a snapshot that is the file format."""
+        with self._lock:
+            return Scenario(
+                media_server=self._scenario.media_server,
+                agents=tuple(
+                    AgentSpec(number=a.number, name=a.name, role=a.role, online=a.online)
+                    for a in self._agents.values()
+                ),
+                calls=tuple(
+                    CallSpec(
+                        id=c.id,
+                        customer=c.customer,
+                        agent=c.agent,
+                        state=c.state,
+                        supervisor=c.supervisor,
+                        mode=c.mode,
+                    )
+                    for c in self._calls.values()
+                ),
+            )
 
     def put_agent(
         self,

@@ -45,6 +45,9 @@ class CallCenterStore(Protocol):
     async def snapshot(self) -> dict[str, object]:
         """The whole state, JSON-ready (the admin API's ``State``)."""
 
+    async def current_scenario(self) -> Scenario:
+        """The state now, as a scenario (a snapshot)."""
+
     async def reset(self) -> None:
         """Back to the scenario."""
 
@@ -106,6 +109,9 @@ class InMemoryCallCenter:
         # Off the event loop: a large center's snapshot (10,000 agents: 50 ms) must not
         # stop the vendor requests meanwhile (the center's lock keeps it consistent).
         return await asyncio.to_thread(self.center.snapshot)
+
+    async def current_scenario(self) -> Scenario:
+        return self.center.current_scenario()
 
     async def reset(self) -> None:
         self.center.reset()

@@ -18,6 +18,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import Any, Final, TypeVar
 
 import orjson
@@ -289,6 +290,10 @@ class RedisCallCenter:
                 return seen
             await self._seed()
         raise LookupError(f"state store: account {self._keys.account} has no state")
+
+    async def current_scenario(self) -> Scenario:
+        center = await self._read()
+        return replace(center.current_scenario(), media_server=await self.media_server())
 
     async def put_agent(
         self,
