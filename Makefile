@@ -109,7 +109,9 @@ help: ## List the targets
 .PHONY: setup
 setup: $(VENV)/.installed node_modules/.installed ## Install the Python and Node toolchains (done on first use anyway)
 
-$(foreach v,$(MOCK_VARIABLES),$(if $(value $(v)),$(eval mock: export M7_MOCK_$(v) = $$(value $(v)))))
+# Only variables given on make's command line: make also turns the environment into variables,
+# and a shell's own PORT or HOST must not become the mock's.
+$(foreach v,$(MOCK_VARIABLES),$(if $(filter command line,$(origin $(v))),$(eval mock: export M7_MOCK_$(v) = $$(value $(v)))))
 
 .PHONY: mock
 mock: $(VENV)/.runtime-installed ## Run the mock on its demo defaults (http://127.0.0.1:4010); every m7-mock option as a variable: make mock PORT=4020 AUTH_MODE=off ADMIN_ORIGINS=http://localhost:3000 ...

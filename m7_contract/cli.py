@@ -122,6 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "no:cacheprovider",  # nothing written beside the checks or into the current folder
         "-p",
         "_hypothesis_pytestplugin",
+        # Short tracebacks: a long one lists every frame's arguments, the secret key among
+        # them where a check signs a request.
+        "--tb=short",
     ]
     if args.keyword:
         pytest_args += ["-k", args.keyword]

@@ -144,6 +144,12 @@ def target_from_environment() -> Target | None:
             "set: pass the account's credentials, e.g. "
             "M7_APP_KEY=... M7_SECRET_KEY=... m7-contract --base-url ..."
         )
+    try:
+        secret_key.encode("utf-8")
+    except UnicodeEncodeError:  # a byte the shell held that is no text: never echoed
+        raise ContractConfigError(
+            "M7_SECRET_KEY: not text (a byte that is not UTF-8); it is not shown here"
+        ) from None
     return Target(
         base_url=base_url.rstrip("/"),
         app_key=app_key,

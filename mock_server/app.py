@@ -237,6 +237,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
         access_log=access_log,
         clock=settings.clock,
         auth_mode=settings.auth_mode,
+        admin_prefix=ADMIN_BASE_PATH,
         operations=operation_ids,
         head_limits=HeadLimits(
             max_head_bytes=settings.server.max_head_bytes,

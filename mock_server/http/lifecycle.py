@@ -18,6 +18,7 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from m7_call_monitor.signing import APPKEY_HEADER
 from mock_server.http.access_log import AccessLog
 from mock_server.http.envelope import send_error
 from mock_server.http.faults import ConnectionDropped
@@ -73,13 +74,18 @@ def head_problem(scope: Scope, limits: HeadLimits) -> tuple[int, str] | None:
     return None
 
 
-def journaled(path: str, operations: Mapping[str, str]) -> bool:
+def journaled(
+    path: str, operations: Mapping[str, str], headers: Mapping[str, str], admin_prefix: str
+) -> bool:
     """Whether a request to ``path`` goes in the journal: what a client sent to the vendor
     API, its operations' paths (``operations``: path -> operationId) and any other path below
-    its prefix (``/openapi/v1/call/transfer``: a client's typo). Never a browser's visit (the
-    start page, the guides, the documents, the Swagger UIs, the console, ``/favicon.ico``) nor
-    the admin API."""
-    return path in operations or path.startswith(VENDOR_PREFIX)
+    its prefix (``/openapi/v1/call/transfer``: a client's typo), and a request signed for the
+    vendor API anywhere else (``/v1/call/listen``: a client's wrong base URL). Never a
+    browser's visit (the start page, the guides, the documents, the Swagger UIs, the console,
+    ``/favicon.ico``) nor the admin API."""
+    if path in operations or path.startswith(VENDOR_PREFIX):
+        return True
+    return APPKEY_HEADER in headers and not path.startswith(admin_prefix)
 
 
 def journal_entry(
@@ -117,6 +123,7 @@ class RequestLifecycle:
         access_log: AccessLog,
         clock: Callable[[], float],
         auth_mode: str,
+        admin_prefix: str,
         head_limits: HeadLimits | None = None,
         operations: Mapping[str, str] | None = None,
     ) -> None:
@@ -125,6 +132,7 @@ class RequestLifecycle:
         self._journal_of = journal_of
         self._access_log = access_log
         self._clock = clock
+        self._admin_prefix = admin_prefix
         self._auth_mode = auth_mode.encode()
         self._head_limits = head_limits or HeadLimits()
 
@@ -148,7 +156,7 @@ class RequestLifecycle:
         scope[SCOPE_KEY] = record
         started = time.perf_counter()
         stamp = [(_REQUEST_ID, record.request_id.encode()), (_AUTH_MODE, self._auth_mode)]
-        recorded = journaled(record.path, self._operations)
+        recorded = journaled(record.path, self._operations, record.headers, self._admin_prefix)
         # The response body for the journal: no more than the journal shows of it.
         response_body = bytearray() if recorded else None
 

@@ -8,9 +8,10 @@ says "hangupChannel was sent once, for agentNumber 9530, not 9527" rather than "
 This is the project's own logic (WireMock's near misses, for this vendor's requests): no
 library knows the journal's shape or what an authentication failure means here.
 
-A request that authentication refused does not match unless the pattern names its
-``status`` or ``outcome``: a call the vendor would have refused is not a call made; it shows
-among the nearest, with the reason it was refused.
+A request that authentication refused, or refused for its form (its body, method or size),
+does not match unless the pattern names its ``status`` or ``outcome``: a call the vendor
+would have refused is not a call made; it shows among the nearest, with the reason. When
+too many requests match, the nearest are the matching ones (the surplus), newest first.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ __all__ = ["COUNT_RULES", "NEAREST", "Difference", "Verdict", "verify"]
 NEAREST: Final = 3
 #: The count rules, by the admin API's names.
 COUNT_RULES: Final = ("exactly", "atLeast", "atMost")
+#: Outcomes of a request refused for its form before anything acted on it (its body, its
+#: method, its size): like one refused by authentication, not a call made.
+_REFUSED_AS_SENT: Final = frozenset(
+    {"validation", "json", "400", "405", "413", "414", "415", "431"}
+)
 #: Keys of a pattern that are facts of the entry, not fields of the request body.
 _ENTRY_KEYS: Final = ("appKey", "status", "outcome")
 
@@ -80,20 +86,24 @@ def verify(
 ) -> Verdict:
     """Count the journal ``entries`` (oldest first) that match; judge ``rule`` ``count``."""
     misses: list[tuple[int, Mapping[str, Any], tuple[Difference, ...]]] = []
-    matched = 0
+    matches: list[Mapping[str, Any]] = []
     for age, entry in enumerate(reversed(entries)):  # newest first: ties go to the newest
         differences = _differences(entry, operation, where)
         if differences:
             misses.append((age, entry, differences))
         else:
-            matched += 1
+            matches.append(entry)
+    matched = len(matches)
     holds = {
         "exactly": matched == count,
         "atLeast": matched >= count,
         "atMost": matched <= count,
     }[rule]
     nearest: tuple[tuple[Mapping[str, Any], tuple[Difference, ...]], ...] = ()
-    if not holds:
+    if not holds and matched > count:
+        # Too many: the requests that broke the rule are the matching ones, newest first.
+        nearest = tuple((entry, ()) for entry in matches[:NEAREST])
+    elif not holds:
         # The same operation first, then the fewest differences, then the newest.
         misses.sort(key=lambda miss: (_other_operation(miss[2]), len(miss[2]), miss[0]))
         nearest = tuple((entry, differences) for _, entry, differences in misses[:NEAREST])
@@ -107,8 +117,11 @@ def _differences(
     if entry.get("operation") != operation:
         found.append(Difference("operation", operation, entry.get("operation")))
     outcome = str(entry.get("outcome") or "")
-    if outcome.startswith("auth:") and "status" not in where and "outcome" not in where:
-        found.append(Difference("authentication", "accepted", _refusal(entry)))
+    if "status" not in where and "outcome" not in where:
+        if outcome.startswith("auth:"):
+            found.append(Difference("authentication", "accepted", _refusal(entry)))
+        elif outcome in _REFUSED_AS_SENT:
+            found.append(Difference("request", "well-formed", _refusal(entry)))
     body = entry.get("body")
     for key, expected in where.items():
         if key in _ENTRY_KEYS:

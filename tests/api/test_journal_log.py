@@ -93,6 +93,22 @@ async def test_the_journal_holds_only_requests_to_the_vendor_api(
     ]
 
 
+async def test_a_signed_request_to_a_wrong_base_url_is_journaled(
+    client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
+) -> None:
+    """A vendor client with a wrong base URL: its requests are the journal's to show, the
+    admin API's are not, signed or not."""
+    await client.post("/v1/call/listen", json=GOOD, headers=headers())
+    await client.post("/api/openapi/v1/call/listen", json=GOOD, headers=headers())
+    await client.get("/__mock/state", headers=headers())
+    await client.get("/", headers={})
+    entries = await journal(client)
+    assert [(e["method"], e["path"], e["status"]) for e in entries] == [
+        ("POST", "/v1/call/listen", 404),
+        ("POST", "/api/openapi/v1/call/listen", 404),
+    ]
+
+
 async def test_the_journal_redacts_the_signature(
     client: httpx.AsyncClient, headers: Callable[..., dict[str, str]]
 ) -> None:

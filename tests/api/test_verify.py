@@ -119,3 +119,43 @@ async def test_an_unknown_operation_is_a_400_naming_it(client: httpx.AsyncClient
     response = await client.post("/__mock/verify", json={"operation": "transfer", "exactly": 1})
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["body.operation"]
+
+
+async def test_too_many_names_the_requests_that_broke_the_rule(
+    traffic: httpx.AsyncClient,
+) -> None:
+    verdict = await _verify(traffic, operation="listen", where={"agentNumber": "9527"}, exactly=0)
+    assert (verdict["holds"], verdict["matched"]) == (False, 1)
+    (surplus,) = verdict["nearest"]
+    assert (surplus["operation"], surplus["body"], surplus["status"]) == (
+        "listen",
+        LISTEN_9527,
+        200,
+    )
+    assert surplus["differences"] == []
+
+
+async def test_a_request_refused_for_its_form_is_no_call_made(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    invalid = await client.post(
+        PATHS["listen"], json={**LISTEN_9527, "extra": 1}, headers=signed(clock)
+    )
+    assert invalid.status_code == 400
+    verdict = await _verify(client, operation="listen", exactly=0)
+    assert (verdict["holds"], verdict["matched"]) == (True, 0)
+    missed = await _verify(client, operation="listen", exactly=1)
+    (refused,) = missed["nearest"]
+    assert refused["differences"][0]["field"] == "request"
+    assert refused["differences"][0]["actual"].startswith("validation: request body is invalid")
+
+
+@pytest.mark.parametrize("where", [{"status": "409"}, {"outcome": 40903}, {"appKey": 2100147}])
+async def test_a_fact_of_the_wrong_type_is_a_400_not_a_silent_miss(
+    client: httpx.AsyncClient, where: dict[str, Any]
+) -> None:
+    response = await client.post(
+        "/__mock/verify", json={"operation": "hangupChannel", "where": where, "exactly": 1}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["field"].startswith(f"body.where.{next(iter(where))}")

@@ -52,6 +52,21 @@ def test_make_mock_runs_with_the_options_given(where: str) -> None:
     assert response.headers["x-m7-mock-auth-mode"] == "off"
 
 
+def test_a_shell_variable_of_the_same_name_is_not_an_option() -> None:
+    """make turns the environment into variables: a shell's own ``AUTH_MODE`` or ``HOST``
+    (common names) must not reach the mock; only the command line and ``M7_MOCK_*`` do."""
+    port = free_port()
+    argv = ["make", "--no-print-directory", "mock"]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("M7_")}
+    env = {**clean, "M7_MOCK_PORT": str(port), "AUTH_MODE": "off", "LOG_LEVEL": "DEBUG"}
+    base = f"http://127.0.0.1:{port}"
+    with running("make-mock", argv, ready_url=f"{base}/__mock/health", env=env):
+        body = {"listenAgent": "2002", "agentNumber": "9527"}
+        response = httpx.post(f"{base}/openapi/v1/call/listen", json=body, timeout=10)
+    assert response.status_code == 401
+    assert response.headers["x-m7-mock-auth-mode"] == "strict"
+
+
 #: Values that are visible from outside the mock, for the options whose every value is valid
 #: (so a value m7-mock did not get cannot make it fail): (given to make, in the environment).
 VISIBLE = {
