@@ -34,6 +34,7 @@ __all__ = [
     "FaultsError",
     "LatencyFault",
     "StatusFault",
+    "seeded_draw",
 ]
 
 MAX_LATENCY_MS: Final = 60_000
@@ -89,6 +90,11 @@ class FaultPlan:
     status: StatusFault | None = None
     drop: DropFault | None = None
     operations: Mapping[str, FaultPlan] = field(default_factory=dict)
+    #: With a seed, what chance decides (a latency in a range, a status by ratio) is drawn
+    #: from ``draws`` (``SeededDraws``): the same requests fault in every run, on every
+    #: backend. ``draw_state`` is where the draws are (not shown; ``None``: at the seed).
+    seed: int | None = None
+    draw_state: int | None = None
 
     def part(self, kind: str, operation: str | None) -> tuple[Any, str | None]:
         """The fault of ``kind`` for a request to ``operation``, and whose it is (the
@@ -133,6 +139,8 @@ class FaultPlan:
             data["drop"] = {"count": self.drop.remaining}
         if self.operations:
             data["operations"] = {op: plan.to_dict() for op, plan in self.operations.items()}
+        if self.seed is not None:
+            data["seed"] = self.seed
         return data
 
     @classmethod
@@ -148,7 +156,9 @@ class FaultPlan:
                 operations[operation] = parsed
         if errors:
             raise FaultsError(errors)
-        return replace(plan, operations=operations)
+        seed = int(data["seed"]) if data.get("seed") is not None else None
+        state = int(data["drawState"]) if data.get("drawState") is not None else None
+        return replace(plan, operations=operations, seed=seed, draw_state=state)
 
     @classmethod
     def _parse(cls, data: Mapping[str, Any], at: str, errors: list[FieldError]) -> FaultPlan:
@@ -206,6 +216,20 @@ class Decision:
 
 NO_FAULT: Final = Decision()
 
+#: The seeded draws: Park and Miller's minimal standard generator (multiplier 48271), chosen
+#: because the Redis script computes the same sequence exactly in Lua's doubles (a state
+#: times the multiplier stays below 2**53). Not for secrets: for faults that fire on the
+#: same requests in every run.
+_MODULUS: Final = 2**31 - 1
+_MULTIPLIER: Final = 48271
+
+
+def seeded_draw(seed: int, state: int | None) -> tuple[int, float]:
+    """The next state after ``state`` (``None``: the seed's start) and its draw in [0, 1)."""
+    current = state if state is not None else seed % (_MODULUS - 1) + 1
+    following = _MULTIPLIER * current % _MODULUS
+    return following, following / _MODULUS
+
 
 class FaultStore(Protocol):
     """The fault plan in force, and the decision it makes for each request."""
@@ -254,9 +278,18 @@ class Faults:
             decision = Decision(delay, status=forced.status, code=forced.code or str(forced.status))
         else:
             decision = Decision(delay)
-        if self._plan is not plan:
-            await self._changed()
+        if self._plan is not plan and self._plan.to_dict() != plan.to_dict():
+            await self._changed()  # a count used up (the draws' place is not shown)
         return decision
+
+    def _uniform(self) -> float:
+        """A draw in [0, 1): the plan's seeded sequence when it has a seed, else chance."""
+        plan = self._plan
+        if plan.seed is None:
+            return self._rng.random()
+        state, drawn = seeded_draw(plan.seed, plan.draw_state)
+        self._plan = replace(plan, draw_state=state)
+        return drawn
 
     async def _changed(self) -> None:
         await self._events.publish("faults", self._plan.to_dict())
@@ -265,7 +298,13 @@ class Faults:
         latency, _ = self._plan.part("latency", operation)
         if latency is None:
             return 0.0
-        return self._rng.randint(latency.min_ms, latency.max_ms) / 1000
+        low: int = latency.min_ms
+        high: int = latency.max_ms
+        if self._plan.seed is None:
+            return self._rng.randint(low, high) / 1000
+        if low == high:
+            return low / 1000
+        return (low + int(self._uniform() * (high - low + 1))) / 1000
 
     def _take_drop(self, operation: str | None) -> bool:
         """Whether this request is dropped (consuming one of the count)."""
@@ -283,7 +322,7 @@ class Faults:
         if forced is None:
             return None
         if forced.ratio is not None:
-            return forced if self._rng.random() < forced.ratio else None
+            return forced if self._uniform() < forced.ratio else None
         left = (forced.remaining or 1) - 1
         kept = replace(forced, remaining=left) if left > 0 else None
         self._plan = self._plan.with_part("status", owner, kept)

@@ -43,11 +43,11 @@ if ARGV[7] == '1' then
   local raw_plan = redis.call('GET', KEYS[3])
   if raw_plan then
     local plan = cjson.decode(raw_plan)
-    local low, high, drop, status, code, ratio, changed = take_faults(plan, operation)
+    local low, high, drop, status, code, ratio, changed, drawn = take_faults(plan, operation)
     if low >= 0 and ARGV[8] ~= '1' then
       return {'latency', low + math.floor(tonumber(ARGV[11]) * (high - low + 1))}
     end
-    if changed then save_plan(KEYS[3], KEYS[2], plan) end
+    if changed or drawn then save_plan(KEYS[3], KEYS[2], plan, not changed) end
     if drop == 1 then
       return {'drop'}
     elseif status > 0 and (ratio == '' or tonumber(ARGV[12]) < tonumber(ratio)) then

@@ -3,8 +3,19 @@
 -- (latency, drop, status) replaces the plan's part of that kind, with its own count; a drop
 -- comes before a status. Shared by redis_store/faults.py's TAKE and act.lua (prepended).
 -- Returns low ms (-1: no latency), high ms, drop (1|0), status (0: none), code ('' : the
--- status), ratio as text ('' : counted), whether the plan changed (a count was used).
+-- status), ratio as text ('' : counted, or decided by the seed), whether the plan changed
+-- (a count was used), whether the seeded draws moved.
 -- save_plan writes a changed plan back (deleted when empty) and tells the change feed.
+-- With a seed, take_faults draws what chance decides itself, from the plan's sequence
+-- (mock_server/model/faults.py's seeded_draw: Park and Miller's minimal standard generator,
+-- exact in Lua's doubles), and returns the latency as fixed and a ratio as decided.
+local function seeded_draw(plan)
+  local state = plan.drawState or (plan.seed % 2147483646) + 1
+  state = (48271 * state) % 2147483647
+  plan.drawState = state
+  return state / 2147483647
+end
+
 local function take_faults(plan, operation)
   local ops = plan.operations
   local own = nil
@@ -21,12 +32,18 @@ local function take_faults(plan, operation)
     end
   end
   local low, high, drop, status, code, ratio, changed = -1, -1, 0, 0, '', '', false
+  local drawn = false
+  local seeded = plan.seed ~= nil
   local latency = part('latency')
   if latency then
     if latency.fixedMs then
       low, high = latency.fixedMs, latency.fixedMs
     else
       low, high = latency.minMs, latency.maxMs
+    end
+    if seeded and low < high then
+      low = low + math.floor(seeded_draw(plan) * (high - low + 1))
+      high, drawn = low, true
     end
   end
   local dropped, holder = part('drop')
@@ -40,7 +57,10 @@ local function take_faults(plan, operation)
     if forced then
       status = forced.status
       code = forced.code or ''
-      if forced.ratio then
+      if forced.ratio and seeded then
+        drawn = true
+        if seeded_draw(plan) >= forced.ratio then status, code = 0, '' end
+      elseif forced.ratio then
         ratio = tostring(forced.ratio)
       else
         forced.count = forced.count - 1
@@ -49,14 +69,19 @@ local function take_faults(plan, operation)
       end
     end
   end
-  return low, high, drop, status, code, ratio, changed
+  return low, high, drop, status, code, ratio, changed, drawn
 end
 
-local function save_plan(plan_key, channel, plan)
+-- Writes the plan back; tells the change feed unless only the draws moved (quiet).
+local function save_plan(plan_key, channel, plan, quiet)
   if next(plan) == nil then
     redis.call('DEL', plan_key)
   else
     redis.call('SET', plan_key, cjson.encode(plan))
   end
-  redis.call('PUBLISH', channel, cjson.encode({kind = 'faults', payload = plan}))
+  if not quiet then
+    local shown = cjson.decode(cjson.encode(plan))
+    shown.drawState = nil
+    redis.call('PUBLISH', channel, cjson.encode({kind = 'faults', payload = shown}))
+  end
 end

@@ -36,8 +36,8 @@ TAKE: Final = (
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {-1, -1, 0, 0, '', ''} end
 local plan = cjson.decode(raw)
-local low, high, drop, status, code, ratio, changed = take_faults(plan, ARGV[1])
-if changed then save_plan(KEYS[1], KEYS[2], plan) end
+local low, high, drop, status, code, ratio, changed, drawn = take_faults(plan, ARGV[1])
+if changed or drawn then save_plan(KEYS[1], KEYS[2], plan, not changed) end
 return {low, high, drop, status, code, ratio}
 """
 )
