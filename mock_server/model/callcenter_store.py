@@ -14,10 +14,10 @@ from typing import Any, Protocol
 
 from mock_server.model.callcenter import AgentView, CallCenter, CallView
 from mock_server.model.events import EventFeed
-from mock_server.model.rules import ACTIONS, Action
+from mock_server.model.rules import Action
 from mock_server.model.scenario import CallState, Role, Scenario
 
-__all__ = ["ACTIONS", "Action", "CallCenterStore", "InMemoryCallCenter"]
+__all__ = ["CallCenterStore", "InMemoryCallCenter"]
 
 
 class CallCenterStore(Protocol):

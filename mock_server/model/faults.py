@@ -278,7 +278,9 @@ class Faults:
             decision = Decision(delay, status=forced.status, code=forced.code or str(forced.status))
         else:
             decision = Decision(delay)
-        if self._plan is not plan and self._plan.to_dict() != plan.to_dict():
+        if self._plan is not plan and replace(self._plan, draw_state=None) != replace(
+            plan, draw_state=None
+        ):
             await self._changed()  # a count used up (the draws' place is not shown)
         return decision
 

@@ -12,6 +12,7 @@ effect (``EFFECTS``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -132,10 +133,20 @@ class RuleTable:
 
     preconditions: tuple[Precondition, ...]
     effects: Mapping[str, Effect]
+    #: Each operation's preconditions, found once here rather than on every request.
+    _by_operation: Mapping[str, tuple[Precondition, ...]] = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        by_operation = {
+            op: tuple(p for p in self.preconditions if op in p.operations) for op in OPERATIONS
+        }
+        object.__setattr__(self, "_by_operation", by_operation)
 
     def of(self, operation: str) -> tuple[Precondition, ...]:
         """The preconditions of ``operation`` (an operationId), in order."""
-        return tuple(p for p in self.preconditions if operation in p.operations)
+        return self._by_operation.get(operation, ())
 
     @classmethod
     def from_data(cls, data: Any) -> RuleTable:

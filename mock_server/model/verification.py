@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from mock_server.model.outcome import Outcome
+
 __all__ = ["COUNT_RULES", "NEAREST", "Difference", "Verdict", "verify"]
 
 #: How many near misses a verdict names at most.
@@ -29,8 +31,10 @@ COUNT_RULES: Final = ("exactly", "atLeast", "atMost")
 #: Outcomes of a request refused for its form before anything acted on it (its body, its
 #: method, its size): like one refused by authentication, not a call made.
 _REFUSED_AS_SENT: Final = frozenset(
-    {"validation", "json", "400", "405", "413", "414", "415", "431"}
+    {Outcome.VALIDATION, Outcome.JSON, *(Outcome.status(s) for s in (400, 405, 413, 414, 415, 431))}
 )
+#: Outcomes of a request authentication refused.
+_REFUSED_BY_AUTHENTICATION: Final = frozenset(o for o in Outcome if o.name.startswith("AUTH_"))
 #: Keys of a pattern that are facts of the entry, not fields of the request body.
 _ENTRY_KEYS: Final = ("appKey", "status", "outcome")
 
@@ -118,7 +122,7 @@ def _differences(
         found.append(Difference("operation", operation, entry.get("operation")))
     outcome = str(entry.get("outcome") or "")
     if "status" not in where and "outcome" not in where:
-        if outcome.startswith("auth:"):
+        if outcome in _REFUSED_BY_AUTHENTICATION:
             found.append(Difference("authentication", "accepted", _refusal(entry)))
         elif outcome in _REFUSED_AS_SENT:
             found.append(Difference("request", "well-formed", _refusal(entry)))

@@ -36,9 +36,7 @@ little of the ~20 s this test may take), 1000 under ``thorough`` (``make test-th
 
 from __future__ import annotations
 
-import difflib
 import functools
-import pprint
 import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
@@ -58,52 +56,18 @@ from hypothesis.stateful import (
 from redis.asyncio import Redis
 
 from mock_server.model.callcenter import AgentView, CallCenter, CallStateError, CallView
-from mock_server.model.scenario import AgentSpec, CallSpec, Scenario
 from mock_server.redis_store.callcenter import RedisCallCenter
 from mock_server.redis_store.center_fields import center_fields
 from mock_server.redis_store.connection import connect
 from mock_server.redis_store.keys import AccountKeys
 from tests.support.clock import EPOCH, Clock
+from tests.support.differential import FIELDS, ON_CALLS, SCENARIO, SUPERVISORS, side_by_side
 
-#: Every kind of agent and call, so that every refusal is reachable at once: idle, offline,
-#: monitoring and busy supervisors; talking, monitored, ringing, idle and offline agents; a
-#: call id outside the ``call-NNNN`` pattern and a gap before the highest one.
-SCENARIO: Final = Scenario(
-    media_server="10.0.0.9:5060",
-    agents=(
-        AgentSpec("3000", "Idle Sup", "supervisor", online=True),
-        AgentSpec("3001", "Offline Sup", "supervisor", online=False),
-        AgentSpec("3002", "Whispering Sup", "supervisor", online=True),
-        AgentSpec("3003", "Busy Sup", "supervisor", online=True),
-        AgentSpec("3004", "Other Sup", "supervisor", online=True),
-        AgentSpec("8001", "Talking", "agent", online=True),
-        AgentSpec("8002", "Monitored", "agent", online=True),
-        AgentSpec("8003", "Ringing", "agent", online=True),
-        AgentSpec("8004", "Idle", "agent", online=True),
-        AgentSpec("8005", "Offline", "agent", online=False),
-    ),
-    calls=(
-        CallSpec("call-0001", "13800138000", "8001", "talking"),
-        CallSpec("call-0002", "13900139000", "8002", "talking", supervisor="3002", mode="whisper"),
-        CallSpec("vip-1", "13700137000", "8003", "ringing"),
-        CallSpec("call-0007", "13600136000", "3003", "ringing"),
-    ),
-)
-SUPERVISORS: Final = tuple(a.number for a in SCENARIO.agents if a.role == "supervisor")
-ON_CALLS: Final = tuple(c.agent for c in SCENARIO.calls)
 #: Numbers nobody has, and numbers to hire (then act on, remove, ...).
 UNKNOWN: Final = ("0000", "x.y@z")
 HIRES: Final = ("7001", "7002")
 EVERYONE: Final = (*(a.number for a in SCENARIO.agents), *UNKNOWN, *HIRES)
 NO_CALL: Final = "call-9999"
-#: The supervisor field of each action (what the API names it).
-FIELDS: Final = {
-    "listen": "listenAgent",
-    "whisper": "whisperAgent",
-    "loot_call": "lootCallAgent",
-    "hangup_channel": "hangupAgent",
-    "pickup_channel": "pickupAgent",
-}
 #: Admin changes with one malformed argument each (400/40002, whatever the state).
 MALFORMED: Final[tuple[tuple[str, tuple[Any, ...], dict[str, Any]], ...]] = (
     ("put_agent", ("not a number!",), {}),
@@ -189,17 +153,6 @@ def _text(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
     return f"{name}({', '.join(shown)})"
 
 
-def _diff(memory: object, redis: object) -> str:
-    lines = difflib.unified_diff(
-        pprint.pformat(memory, width=96).splitlines(),
-        pprint.pformat(redis, width=96).splitlines(),
-        "memory",
-        "redis",
-        lineterm="",
-    )
-    return "\n".join(lines)
-
-
 def _text_fields(fields: Mapping[Any, bytes | str]) -> dict[str, str]:
     """A hash's fields (``bytes`` as redis-py reads them, or ``str``), as text, for comparing
     and showing."""
@@ -260,12 +213,14 @@ class BothBackends(RuleBasedStateMachine):
         self.steps.append(step)
         problems = []
         if memory != redis:
-            problems.append(f"they answered differently:\n{_diff(memory, redis)}")
+            problems.append(f"they answered differently:\n{side_by_side(memory, redis)}")
         elif memory[0] == "crashed":
             problems.append(f"both crashed: {memory[1]}")
         memory_state = self.memory.snapshot()
         if memory_state != redis_state:
-            problems.append(f"their snapshots differ after it:\n{_diff(memory_state, redis_state)}")
+            problems.append(
+                f"their snapshots differ after it:\n{side_by_side(memory_state, redis_state)}"
+            )
         # The indexes (on:<agent>, mon:<supervisor>) and the next call number are in no
         # snapshot; a stale one shows only in a later answer, if ever. So Redis's hash must be
         # exactly what the in-memory center's state is stored as.
@@ -273,7 +228,7 @@ class BothBackends(RuleBasedStateMachine):
         if stored != expected:
             problems.append(
                 "the Redis hash is not the in-memory center's fields (memory: what "
-                f"center_fields(export()) gives):\n{_diff(expected, stored)}"
+                f"center_fields(export()) gives):\n{side_by_side(expected, stored)}"
             )
         if not problems:
             return

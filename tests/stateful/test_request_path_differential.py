@@ -7,7 +7,7 @@ over the parts; on Redis it is one Lua script (``RedisCallCenter.perform``). Thi
 sends the same steps to a ``MockState.in_memory`` and to a Redis ``MockState``
 (``redis_store.state.redis_accounts``, on the session's real ``redis-server``; its async
 methods run on one event loop in a thread, a blocking portal, as in
-``test_backends_differential.py``, whose ``SCENARIO`` it starts from).
+``test_backends_differential.py``; both start from ``tests.support.differential.SCENARIO``).
 
 What it draws, each step on both states:
 
@@ -52,8 +52,6 @@ its 40 would test little of the ~20 s this test may take), 1000 under ``thorough
 
 from __future__ import annotations
 
-import difflib
-import pprint
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Final, assert_never
@@ -94,12 +92,10 @@ from mock_server.model.state import MockState
 from mock_server.redis_store.connection import connect
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.state import redis_accounts
-from tests.stateful.test_backends_differential import FIELDS, SCENARIO
 from tests.support.clock import EPOCH, Clock
+from tests.support.differential import FIELDS, ON_CALLS, SCENARIO, SUPERVISORS, side_by_side
 
 ACTIONS: Final = tuple(OPERATION_OF)
-SUPERVISORS: Final = tuple(a.number for a in SCENARIO.agents if a.role == "supervisor")
-ON_CALLS: Final = tuple(c.agent for c in SCENARIO.calls)
 #: The scenario's numbers and one nobody has.
 EVERYONE: Final = (*(a.number for a in SCENARIO.agents), "0000")
 NO_CALL: Final = "call-9999"
@@ -234,17 +230,6 @@ async def _wipe(client: Redis, keys: AccountKeys) -> None:
         await client.unlink(*names)
 
 
-def _diff(memory: object, redis: object) -> str:
-    lines = difflib.unified_diff(
-        pprint.pformat(memory, width=96).splitlines(),
-        pprint.pformat(redis, width=96).splitlines(),
-        "memory",
-        "redis",
-        lineterm="",
-    )
-    return "\n".join(lines)
-
-
 class BothPaths(RuleBasedStateMachine):
     """One session of vendor requests and admin changes, on both backends at once."""
 
@@ -286,7 +271,7 @@ class BothPaths(RuleBasedStateMachine):
         names = ("the outcome", "the fault plan left", "the snapshot", "the journal")
         for name, mine, theirs in zip(names, memory, redis, strict=True):
             if mine != theirs:
-                problems.append(f"{name} differs:\n{_diff(mine, theirs)}")
+                problems.append(f"{name} differs:\n{side_by_side(mine, theirs)}")
         if len(memory[3]) != len(redis[3]):
             problems.append(
                 f"journal entries: {len(memory[3])} in memory, {len(redis[3])} on redis"
