@@ -10,8 +10,19 @@ LISTEN = "#operations-call-monitoring-listen"
 LIVE_STATUS = f"{LISTEN} .live-responses-table tbody .response-col_status"
 
 
+def press(page: Page, css: str) -> bool:
+    """Click the element ``css`` itself (whether it is there now). Swagger UI lays the
+    operation out late (its long description): a click by coordinates, as ``Page.click``
+    makes, can land on a neighbour meanwhile (the summary bar folds the operation, the lock
+    opens the authorization dialog)."""
+    pressed: bool = page.script(
+        "const b = document.querySelector(arguments[0]); if (b) { b.click(); } return !!b;", css
+    )
+    return pressed
+
+
 def execute_and_wait_for_status(page: Page) -> str:
-    page.click(f"{LISTEN} button.execute")
+    page.wait_until(lambda: press(page, f"{LISTEN} button.execute") or None, "Execute")
     return page.wait_until(lambda: page.text(LIVE_STATUS).strip(), "a live response")
 
 
@@ -25,16 +36,16 @@ def test_try_it_out_on_listen_answers_200_twice_in_a_row_in_strict_mode(
     assert page.attribute(server, "value") == mock_url
     assert "auth mode: strict" in page.text(server)
 
-    # Swagger UI may still be wiring the opened operation: click until the form opens.
+    # Swagger UI may still be wiring the opened operation: press until the form opens.
     def try_it_out() -> bool | None:
         if page.attributes(f"{LISTEN} button.execute", "class"):
             return True
-        page.click(f"{LISTEN} button.try-out__btn")
+        press(page, f"{LISTEN} button.try-out__btn")
         return None
 
     page.wait_until(try_it_out, "the Try it out form")
     first = execute_and_wait_for_status(page)
-    page.click(f"{LISTEN} button.btn-clear")
+    page.wait_until(lambda: press(page, f"{LISTEN} button.btn-clear") or None, "Clear")
     page.wait_until(lambda: not page.text(LIVE_STATUS), "the response to be cleared")
     second = execute_and_wait_for_status(page)
     page.script(
