@@ -42,6 +42,27 @@ async def _read_while_ticking(
 ) -> None:
     loaded = await client.post("/__mock/scenario", json={"agents": AGENTS, "calls": CALLS})
     assert loaded.status_code == 200, loaded.text
+    # Three reads, each timed with a ticker beside it; the least stopped one is judged, as a
+    # benchmark takes the least of its rounds: a loaded machine (CI's parallel tests) may
+    # deschedule the process during one read, but a read that stops the loop stops it in
+    # every round.
+    rounds = [await _ticking_read(client) for _ in range(3)]
+    state, took, stopped = min(rounds, key=lambda r: r[2] / max(r[1], 1e-9))
+    assert state.status_code == 200
+    assert len(state.json()["agents"]) == 10_000
+    listened = await client.post(
+        PATHS["listen"], json={"listenAgent": "00000", "agentNumber": "01000"}, headers=headers()
+    )
+    assert listened.status_code == 200, listened.text
+    # Relative to the read's own time, which a loaded machine stretches as much: a read that
+    # stops the loop leaves one gap as long as itself.
+    allowed = max(0.6 * took, 0.1)
+    assert stopped < allowed, f"the event loop stopped {stopped:.3f} s of the read's {took:.3f} s"
+
+
+async def _ticking_read(client: httpx.AsyncClient) -> tuple[httpx.Response, float, float]:
+    """One read of the whole state with a ticker beside it: the answer, how long the read
+    took, and the longest the ticker was kept from running."""
     gaps: list[float] = []
     reading = True
 
@@ -59,15 +80,4 @@ async def _read_while_ticking(
     took = time.perf_counter() - started
     reading = False
     await ticking
-    assert state.status_code == 200
-    assert len(state.json()["agents"]) == 10_000
-    listened = await client.post(
-        PATHS["listen"], json={"listenAgent": "00000", "agentNumber": "01000"}, headers=headers()
-    )
-    assert listened.status_code == 200, listened.text
-    # Relative to the read's own time, which a loaded machine stretches as much: a read that
-    # stops the loop leaves one gap as long as itself.
-    allowed = max(0.6 * took, 0.1)
-    assert max(gaps) < allowed, (
-        f"the event loop stopped {max(gaps):.3f} s of the read's {took:.3f} s"
-    )
+    return state, took, max(gaps)
