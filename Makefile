@@ -126,7 +126,7 @@ test: lint check-generated version-gate system-packages test-node ## Lint, drift
 	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 .PHONY: test-node
-test-node: $(VENV)/.installed node_modules/.installed ## The TypeScript client's tests (Node's test runner, against the real mock), its npm package installed outside the clone
+test-node: $(VENV)/.installed node_modules/.installed ## The TypeScript client's tests (Node's test runner, against the real mock), its npm package installed outside the clone, and examples/node run on that package
 	@# Each run compiles into a folder of its own (removed at the end), so that two runs never
 	@# delete or overwrite what the other is running; inside the clone, where Node finds
 	@# openapi-fetch. test/package.test.ts packs and installs the package (README "Install").
@@ -134,6 +134,20 @@ test-node: $(VENV)/.installed node_modules/.installed ## The TypeScript client's
 	out=$$(mktemp -d $(TS_CLIENT)/build/test-run-XXXXXX); trap 'rm -rf "$$out"' EXIT; \
 	$(NODE_BIN)/tsc -p $(TS_CLIENT) --outDir "$$out"; \
 	node --test "$$out"/test/*.test.js
+	@# examples/node as a user's project runs it: the package packed from a copy of its folder
+	@# (under build/, where its build finds the clone's tools; as test/package.test.ts does),
+	@# installed from the tarball into a copy of the example outside the clone, its JavaScript
+	@# type-checked against the installed types, then `npm test` against .venv's m7-mock.
+	mkdir -p build
+	stage=$$(mktemp -d build/node-example-XXXXXX); work=$$(mktemp -d); \
+	trap 'rm -rf "$$stage" "$$work"' EXIT; \
+	tar -C $(TS_CLIENT) --exclude=./build --exclude=./dist --exclude=./node_modules --exclude=./test -cf - . \
+	  | tar -C "$$stage" -xf -; \
+	(cd "$$stage" && npm pack --silent --pack-destination "$$work" >/dev/null); \
+	cp -R examples/node "$$work/example"; \
+	(cd "$$work/example" && npm install --no-audit --no-fund --prefer-offline --loglevel=error "$$work"/m7-call-monitor-*.tgz); \
+	$(abspath $(NODE_BIN))/tsc -p "$$work/example" --typeRoots $(abspath node_modules/@types); \
+	(cd "$$work/example" && M7_MOCK_COMMAND=$(abspath $(BIN)/m7-mock) npm test --silent)
 
 #: The browser tests' screenshots shown in docs/console.md.
 DOC_SCREENSHOTS := console-listen swagger-ui-signed
@@ -158,7 +172,7 @@ lint: $(VENV)/.installed node_modules/.installed ## ruff, mypy --strict, tsc --n
 	$(BIN)/openapi-spec-validator $(DOCUMENTS)
 
 .PHONY: generate
-generate: $(VENV)/.installed node_modules/.installed ## Regenerate the Python and TypeScript clients (and their versions) from the document
+generate: $(VENV)/.installed node_modules/.installed ## Regenerate the Python and TypeScript clients (and their versions) from the document, and the admin API's (m7_mock_admin, mock-admin.ts) from its own
 	$(PY) scripts/generate_client.py
 
 .PHONY: check-generated

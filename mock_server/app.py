@@ -41,6 +41,7 @@ from mock_server.documents.facts import (
 from mock_server.documents.prefer_answers import PreferredAnswers
 from mock_server.documents.vendor_routes import vendor_routes
 from mock_server.http.access_log import AccessLog
+from mock_server.http.account_resolver import AccountResolver
 from mock_server.http.admin_guard import AdminGuard
 from mock_server.http.auth import Authenticator
 from mock_server.http.body_guard import BodyGuard, BodyLimits
@@ -53,9 +54,12 @@ from mock_server.http.record import RequestRecord
 from mock_server.http.router import Router
 from mock_server.http.vendor_endpoint import VendorEndpoint
 from mock_server.model.accounts import AccountPlan, Accounts, plan_accounts
-from mock_server.model.scenario import load_demo
+from mock_server.model.defaults import ACCOUNT_JOURNAL_MAX_BYTES, ACCOUNT_REPLAY_MAX_BYTES
+from mock_server.model.scenario import Scenario, load_demo
 from mock_server.model.state import MockState
 from mock_server.settings import Settings
+from mock_server.upstream.sources import answered_elsewhere
+from mock_server.upstream.wiring import Elsewhere, build_elsewhere
 
 __all__ = ["MockApp", "account_plan", "build_accounts", "build_state", "create_app"]
 
@@ -65,9 +69,16 @@ class MockApp:
     ``state`` is the default account's, ``accounts`` every account's."""
 
     def __init__(
-        self, app: ASGIApp, accounts: Accounts, *, on_shutdown: Callable[[], None] | None = None
+        self,
+        app: ASGIApp,
+        accounts: Accounts,
+        *,
+        on_shutdown: Callable[[], None] | None = None,
+        elsewhere: Elsewhere | None = None,
     ) -> None:
         self._app = app
+        #: The upstream or recording answering in proxy or replay mode (``None``: simulating).
+        self.elsewhere = elsewhere
         self.accounts = accounts
         self.state = accounts.default_state
         self._on_shutdown = on_shutdown
@@ -109,22 +120,46 @@ def build_accounts(settings: Settings) -> Accounts:
             replay_window=settings.auth_window_seconds,
             journal_capacity=settings.journal_capacity,
             journal_value_chars=settings.journal_value_chars,
+            max_accounts=settings.max_accounts,
         )
-    states = {
-        app_key: MockState.in_memory(
+
+    def make_state(
+        scenario: Scenario, *, journal_max_bytes: int, replay_max_bytes: int
+    ) -> MockState:
+        return MockState.in_memory(
             scenario,
             clock=settings.clock,
             sleep=settings.sleep,
             rng=settings.rng,
             replay_window=settings.auth_window_seconds,
-            replay_max_bytes=settings.replay_max_bytes,
+            replay_max_bytes=replay_max_bytes,
             journal_capacity=settings.journal_capacity,
-            journal_max_bytes=settings.journal_max_bytes,
+            journal_max_bytes=journal_max_bytes,
             journal_value_chars=settings.journal_value_chars,
+        )
+
+    states = {
+        app_key: make_state(
+            scenario,
+            journal_max_bytes=settings.journal_max_bytes,
+            replay_max_bytes=settings.replay_max_bytes,
         )
         for app_key, scenario in plan.scenarios.items()
     }
-    return Accounts(states, plan.default)
+    # An account made at run time gets smaller bounds: ``max_accounts`` of them fit in
+    # ``max_accounts`` x 5 MiB (mock_server.model.defaults).
+    return Accounts(
+        states,
+        plan.default,
+        secrets=plan.secrets,
+        make_state=lambda _, scenario: make_state(
+            scenario,
+            journal_max_bytes=min(settings.journal_max_bytes, ACCOUNT_JOURNAL_MAX_BYTES),
+            replay_max_bytes=min(settings.replay_max_bytes, ACCOUNT_REPLAY_MAX_BYTES),
+        ),
+        starting_scenario=plan.shared,
+        max_accounts=settings.max_accounts,
+    )
 
 
 def build_state(settings: Settings) -> MockState:
@@ -145,13 +180,16 @@ def _account_config(
     plan: AccountPlan,
     accounts: Accounts,
     operations: Sequence[Mapping[str, str]],
+    mode_of: Callable[[], Mapping[str, Any]],
     record: RequestRecord,
 ) -> dict[str, Any]:
     """``GET /__mock/config`` for the account the request names (the default without one)."""
     account = _admin_account(record)
     accounts.named(account)  # an unknown account: 404
     app_key = account or accounts.default
-    return console_config(settings, operations, {app_key: plan.secrets[app_key]})
+    return console_config(
+        settings, operations, {app_key: accounts.secret_of(app_key) or ""}, mode=mode_of()
+    )
 
 
 def create_app(settings: Settings | None = None, *, access_log: AccessLog | None = None) -> MockApp:
@@ -166,6 +204,9 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
     """
     settings = settings or Settings()
     access_log = access_log or AccessLog()
+    # Proxy or replay mode: its recording opened, its replay read, before anything else.
+    elsewhere = build_elsewhere(settings.mode)
+    mode_of = elsewhere.describe if elsewhere is not None else settings.mode.describe
     plan = account_plan(settings)
     accounts = build_accounts(settings)
     operations = vendor_operations()
@@ -176,10 +217,11 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
 
     authenticator = Authenticator(
         mode=settings.auth_mode,
-        credentials=plan.secrets,
+        credentials=accounts.secret_of,
         window_seconds=settings.auth_window_seconds,
+        clock_of=lambda app_key: accounts.of(app_key).clock,
     )
-    connexion = connexion_app(lambda record: accounts.named(_admin_account(record)))
+    connexion = connexion_app(lambda record: accounts.named(_admin_account(record)), accounts)
 
     def pages(app: ASGIApp) -> ASGIApp:
         return Pages(
@@ -192,18 +234,24 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
 
     admin_stack = pages(
         AdminGuard(
-            ConsoleSupport(
-                BodyGuard(
-                    connexion,
-                    limits=BodyLimits(
-                        settings.max_admin_body_bytes,
-                        settings.max_drain_bytes,
-                        settings.max_json_depth,
+            AccountResolver(
+                ConsoleSupport(
+                    BodyGuard(
+                        connexion,
+                        limits=BodyLimits(
+                            settings.max_admin_body_bytes,
+                            settings.max_drain_bytes,
+                            settings.max_json_depth,
+                        ),
                     ),
+                    config_of=partial(
+                        _account_config, settings, plan, accounts, operation_facts(), mode_of
+                    ),
+                    events_of=lambda record: accounts.named(_admin_account(record)).events,
+                    admin_prefix=ADMIN_BASE_PATH,
                 ),
-                config_of=partial(_account_config, settings, plan, accounts, operation_facts()),
-                events_of=lambda record: accounts.named(_admin_account(record)).events,
-                admin_prefix=ADMIN_BASE_PATH,
+                resolve=accounts.resolve,
+                app_key_of=_admin_account,
             ),
             prefix=ADMIN_BASE_PATH,
             token=settings.admin_token,
@@ -211,14 +259,23 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
         )
     )
     vendor_endpoint = VendorEndpoint(
-        routes=vendor_routes(
-            named_by_headers, operations, replay_message=authenticator.replay_message
+        routes=answered_elsewhere(
+            vendor_routes(
+                named_by_headers,
+                operations,
+                replay_message=authenticator.replay_message,
+                window=settings.auth_window_seconds,
+            ),
+            elsewhere.source if elsewhere is not None else None,
+            named_by_headers,
         ),
         authenticator=authenticator,
         body_limits=BodyLimits(
             settings.max_body_bytes, settings.max_drain_bytes, settings.max_json_depth
         ),
         examples=PreferredAnswers(load_document(VENDOR_DOCUMENT), operations),
+        resolve=accounts.resolve if accounts.shared else None,
+        read_clock=lambda app_key: accounts.of(app_key).clock.setting(),
     )
     router = Router(
         vendor=vendor_endpoint,
@@ -234,6 +291,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
             admin_origins=settings.admin_origins,
         ),
         journal_of=lambda record: named_by_headers(record).journal,
+        arrival_of=lambda record: named_by_headers(record).clock.at(record.started),
         access_log=access_log,
         clock=settings.clock,
         auth_mode=settings.auth_mode,
@@ -246,4 +304,10 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
             max_url_bytes=settings.server.max_url_bytes,
         ),
     )
-    return MockApp(app, accounts, on_shutdown=access_log.flush)
+
+    def on_shutdown() -> None:
+        access_log.flush()
+        if elsewhere is not None:
+            elsewhere.close()  # the recording completed
+
+    return MockApp(app, accounts, on_shutdown=on_shutdown, elsewhere=elsewhere)

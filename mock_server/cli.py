@@ -25,6 +25,7 @@ import socket
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from mock_server.banner import banner, base_url
@@ -41,6 +42,19 @@ from mock_server.settings import (
     ServerLimits,
     Settings,
     load_credentials,
+)
+from mock_server.upstream.config import (
+    APP_KEY_VARIABLE,
+    FALLBACKS,
+    SECRET_KEY_VARIABLE,
+    UPSTREAM_CONNECTIONS,
+    UPSTREAM_TIMEOUT,
+    Fallback,
+    MockMode,
+    UpstreamConfig,
+    UpstreamConfigError,
+    parse_upstream_url,
+    read_upstream_credentials,
 )
 
 if TYPE_CHECKING:
@@ -69,6 +83,7 @@ _LIMITS: Final[dict[str, tuple[str, str, str]]] = {
     "journal-value-chars": ("settings", "journal_value_chars", "count"),
     "replay-max-bytes": ("settings", "replay_max_bytes", "bytes"),
     "max-drain-bytes": ("settings", "max_drain_bytes", "bytes"),
+    "max-accounts": ("settings", "max_accounts", "count"),
 }
 _UNITS: Final = {
     "": 1,
@@ -184,6 +199,7 @@ def _parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         default=env.get("M7_MOCK_LOG_LEVEL", "info"),
         help="info logs one JSON line per request (M7_MOCK_LOG_LEVEL; default info)",
     )
+    _upstream_options(parser, env)
     defaults = {"server": ServerLimits(), "settings": Settings()}
     for option, (owner, name, kind) in _LIMITS.items():
         variable = "M7_MOCK_" + option.upper().replace("-", "_")
@@ -194,6 +210,99 @@ def _parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
             help=f"{kind} ({variable}; default {default})",
         )
     return parser
+
+
+def _upstream_options(parser: argparse.ArgumentParser, env: Mapping[str, str]) -> None:
+    """The options of proxy and replay mode (``mock_server.upstream``). The upstream's keys
+    are never an option: M7_UPSTREAM_APP_KEY / M7_UPSTREAM_SECRET_KEY, or a file. An empty
+    value is no value (``make mock UPSTREAM=`` passes one)."""
+    group = parser.add_argument_group("the real vendor: proxy, recordings, replay")
+    group.add_argument(
+        "--upstream",
+        default=env.get("M7_MOCK_UPSTREAM", ""),
+        help=(
+            "forward every verified vendor request to this base URL, signed afresh with "
+            f"{APP_KEY_VARIABLE} / {SECRET_KEY_VARIABLE} (M7_MOCK_UPSTREAM)"
+        ),
+    )
+    group.add_argument(
+        "--upstream-credentials",
+        default=env.get("M7_MOCK_UPSTREAM_CREDENTIALS", ""),
+        help=(
+            "a JSON/YAML file {appkey: secretkey} of the upstream account, instead of the two "
+            "variables (M7_MOCK_UPSTREAM_CREDENTIALS)"
+        ),
+    )
+    group.add_argument(
+        "--upstream-timeout",
+        default=env.get("M7_MOCK_UPSTREAM_TIMEOUT", str(UPSTREAM_TIMEOUT)),
+        help=f"seconds for one upstream exchange; then 504 (M7_MOCK_UPSTREAM_TIMEOUT; "
+        f"default {UPSTREAM_TIMEOUT:g})",
+    )
+    group.add_argument(
+        "--upstream-connections",
+        default=env.get("M7_MOCK_UPSTREAM_CONNECTIONS", str(UPSTREAM_CONNECTIONS)),
+        help=f"connections to the upstream at most (M7_MOCK_UPSTREAM_CONNECTIONS; default "
+        f"{UPSTREAM_CONNECTIONS})",
+    )
+    group.add_argument(
+        "--record",
+        default=env.get("M7_MOCK_RECORD", ""),
+        help="write each upstream exchange to this new HAR file, credentials removed "
+        "(M7_MOCK_RECORD)",
+    )
+    group.add_argument(
+        "--replay",
+        default=env.get("M7_MOCK_REPLAY", ""),
+        help="answer from this HAR recording (M7_MOCK_REPLAY)",
+    )
+    group.add_argument(
+        "--replay-fallback",
+        choices=FALLBACKS,
+        default=env.get("M7_MOCK_REPLAY_FALLBACK", "none"),
+        help="what answers a request the recording does not hold: none (a 404 envelope), "
+        "simulate, upstream (M7_MOCK_REPLAY_FALLBACK; default none)",
+    )
+
+
+def _mode(args: argparse.Namespace, env: Mapping[str, str], workers: int) -> MockMode:
+    """The ``MockMode`` of the options; ``ConfigError`` naming what is unusable."""
+    try:
+        upstream = None
+        if args.upstream:
+            upstream = UpstreamConfig(
+                url=parse_upstream_url(args.upstream),
+                credentials=read_upstream_credentials(env, args.upstream_credentials or None),
+                timeout=_limit("upstream-timeout", "seconds", args.upstream_timeout),
+                max_connections=int(
+                    _limit("upstream-connections", "count", args.upstream_connections)
+                ),
+            )
+        elif args.upstream_credentials:
+            raise ConfigError("--upstream-credentials: only with --upstream")
+        mode = MockMode(
+            upstream=upstream,
+            record=Path(args.record) if args.record else None,
+            replay=Path(args.replay) if args.replay else None,
+            fallback=cast(Fallback, args.replay_fallback),
+        )
+    except UpstreamConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    problems = mode.problems()
+    if mode.record is not None and workers > 1:
+        problems.append("--record: with one worker only (each would write the file)")
+    if mode.record is not None and mode.record.exists():
+        problems.append(f"--record {mode.record}: exists already; a recording is never replaced")
+    if problems:
+        raise ConfigError("; ".join(problems))
+    if mode.replay is not None:
+        from mock_server.upstream.har import HarError, read_har  # (loads the client package)
+
+        try:
+            read_har(mode.replay)
+        except HarError as exc:
+            raise ConfigError(f"--replay {exc}") from None
+    return mode
 
 
 def make_variables() -> dict[str, str]:
@@ -306,6 +415,7 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         state=state,
         workers=args.workers,
         pin_workers=args.pin_workers == "on",
+        mode=_mode(args, env, args.workers),
     )
 
 
@@ -410,9 +520,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         log_level=settings.log_level,
         limits=settings.server,
         listening=listening,
-        on_ready=lambda: print(banner(settings), flush=True),
+        on_ready=lambda: print(banner(settings) + _mode_line(settings), flush=True),
     )
     return 0 if started else 1
+
+
+def _mode_line(settings: Settings) -> str:
+    """The banner's line on proxy or replay mode (nothing when simulating)."""
+    if settings.mode.kind == "simulate":
+        return ""
+    return f"\n  Mode        {settings.mode.summary()}"
 
 
 def _bind(host: str, port: int) -> socket.socket:

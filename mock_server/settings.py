@@ -24,6 +24,7 @@ from mock_server.model.defaults import (
     JOURNAL_CAPACITY,
     JOURNAL_MAX_BYTES,
     JOURNAL_VALUE_CHARS,
+    MAX_ACCOUNTS,
     MAX_ADMIN_BODY_BYTES,
     MAX_BODY_BYTES,
     MAX_DRAIN_BYTES,
@@ -36,6 +37,7 @@ from mock_server.model.defaults import (
     REPLAY_WINDOW_SECONDS,
 )
 from mock_server.model.scenario import Scenario
+from mock_server.upstream.config import MockMode
 
 __all__ = [
     "AUTH_MODES",
@@ -150,8 +152,13 @@ class Settings:
     #: An over-limit body is read and thrown away up to this many bytes before the 413, so
     #: that clients which send it all before reading (no ``Expect: 100-continue``) get it.
     max_drain_bytes: int = MAX_DRAIN_BYTES
+    #: Accounts the admin API may create at once (``POST /__mock/accounts``).
+    max_accounts: int = MAX_ACCOUNTS
     #: Origins, besides the mock's own, whose pages may call the admin API.
     admin_origins: tuple[str, ...] = ()
+    #: How vendor requests are answered: simulated (the default), proxied to an upstream,
+    #: replayed from a recording (``mock_server.upstream``).
+    mode: MockMode = field(default_factory=MockMode)
 
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep

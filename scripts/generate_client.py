@@ -18,6 +18,15 @@ descriptions flow into the clients), then, all under generated_client/:
   that the two Python distributions only ever install together at one version, and no
   ``m7-call-monitor`` of another origin (a public index) can stand in for this one.
 
+And from the admin API's document (``openapi/mock-admin.yaml``), whose clients test code
+drives the mock with:
+
+* ``../generated_admin_client/m7_mock_admin/``: the Python package (openapi-python-client,
+  generated_admin_client/generator.yaml), shipped in the mock's wheel, which its pytest
+  plugin uses; no version of its own (it is the mock's);
+* ``typescript/src/mock-admin.ts``: the TypeScript types, in the Node package as its
+  ``m7-call-monitor/mock-admin`` entry (types for openapi-fetch, no code).
+
 Both modes generate into a temporary folder with the same tools and config, so the check can
 never disagree with what `make generate` writes. The check generates the clients from the
 document as `make generate` would leave it (its paragraphs regenerated).
@@ -53,6 +62,14 @@ CONFIG = ROOT / "openapi" / "generator.yaml"
 OUTPUT = ROOT / "generated_client"
 PYTHON_PACKAGE = "m7_openapi"
 TYPESCRIPT_SCHEMA = "typescript/src/schema.ts"
+ADMIN_DOCUMENT = ROOT / "openapi" / "mock-admin.yaml"
+ADMIN_CONFIG = ROOT / "generated_admin_client" / "generator.yaml"
+#: The admin client's package, in a folder of its own beside ``generated_client/`` (relative
+#: to it): it ships in the mock's distribution, not in the client's.
+ADMIN_PYTHON_PACKAGE = "../generated_admin_client/m7_mock_admin"
+ADMIN_TYPESCRIPT_SCHEMA = "typescript/src/mock-admin.ts"
+#: The generated Python packages (relative to the output), each rewritten whole.
+PYTHON_PACKAGES = (PYTHON_PACKAGE, ADMIN_PYTHON_PACKAGE)
 PYPROJECT = "pyproject.toml"
 PACKAGE_JSON = "typescript/package.json"
 #: The mock server's ``pyproject.toml``, beside ``generated_client/`` (relative to it).
@@ -64,8 +81,9 @@ _PYPROJECT_VERSION = re.compile(r'^version = "[^"]*"$', re.MULTILINE)
 _CLIENT_REQUIREMENT = re.compile(r'^    "m7-call-monitor[^"]*",$', re.MULTILINE)
 
 
-def generate_into(target: Path, document: Path) -> None:
-    """Run openapi-python-client on ``document``, writing the package to ``target``."""
+def generate_into(target: Path, document: Path, config: Path = CONFIG) -> None:
+    """Run openapi-python-client on ``document`` with ``config``, writing the package to
+    ``target``."""
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     command = [
@@ -74,7 +92,7 @@ def generate_into(target: Path, document: Path) -> None:
         "--path",
         str(document),
         "--config",
-        str(CONFIG),
+        str(config),
         "--meta",
         "none",
         "--output-path",
@@ -87,11 +105,11 @@ def generate_into(target: Path, document: Path) -> None:
         raise SystemExit(f"openapi-python-client failed on {document}")
 
 
-def typescript_types(document: Path, scratch: Path) -> str:
-    """What openapi-typescript makes of ``document``."""
+def typescript_types(document: Path, scratch: Path, name: str = "schema.ts") -> str:
+    """What openapi-typescript makes of ``document`` (written as ``scratch / name``)."""
     if not OPENAPI_TYPESCRIPT.exists():
         raise SystemExit(f"{OPENAPI_TYPESCRIPT} is missing: run `make setup` (npm ci)")
-    target = scratch / "schema.ts"
+    target = scratch / name
     command = [str(OPENAPI_TYPESCRIPT), str(document), "--output", str(target)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -131,13 +149,19 @@ def _files(folder: Path, prefix: str) -> dict[str, str]:
     }
 
 
-def expected(document: Path, output: Path, scratch: Path) -> dict[str, str]:
-    """Every generated file (path relative to ``output``) and the text the document gives it."""
+def expected(
+    document: Path, output: Path, scratch: Path, admin_document: Path = ADMIN_DOCUMENT
+) -> dict[str, str]:
+    """Every generated file (path relative to ``output``) and the text the documents give it."""
     package = scratch / PYTHON_PACKAGE
     generate_into(package, document)
     files = _files(package, PYTHON_PACKAGE)
     files[FIELDS_MODULE] = fields_module(package, document)
     files[TYPESCRIPT_SCHEMA] = typescript_types(document, scratch)
+    admin_package = scratch / "m7_mock_admin"
+    generate_into(admin_package, admin_document, ADMIN_CONFIG)
+    files.update(_files(admin_package, ADMIN_PYTHON_PACKAGE))
+    files[ADMIN_TYPESCRIPT_SCHEMA] = typescript_types(admin_document, scratch, "mock-admin.ts")
     version = document_version(document)
     for name in DISTRIBUTIONS:
         files[name] = with_version(name, (output / name).read_text(encoding="utf-8"), version)
@@ -146,9 +170,11 @@ def expected(document: Path, output: Path, scratch: Path) -> dict[str, str]:
 
 def committed(output: Path) -> dict[str, str]:
     """The committed counterparts of what :func:`expected` lists."""
-    package = output / PYTHON_PACKAGE
-    files = _files(package, PYTHON_PACKAGE) if package.exists() else {}
-    for name in (FIELDS_MODULE, TYPESCRIPT_SCHEMA, *DISTRIBUTIONS):
+    files: dict[str, str] = {}
+    for name in PYTHON_PACKAGES:
+        if (output / name).exists():
+            files.update(_files(output / name, name))
+    for name in (FIELDS_MODULE, TYPESCRIPT_SCHEMA, ADMIN_TYPESCRIPT_SCHEMA, *DISTRIBUTIONS):
         if (output / name).exists():
             files[name] = (output / name).read_text(encoding="utf-8")
     return files
@@ -172,7 +198,8 @@ def diff(old: dict[str, str], new: dict[str, str]) -> list[str]:
 
 
 def write(output: Path, old: dict[str, str], new: dict[str, str]) -> None:
-    shutil.rmtree(output / PYTHON_PACKAGE, ignore_errors=True)
+    for name in PYTHON_PACKAGES:  # whole, so that a module the document dropped goes too
+        shutil.rmtree(output / name, ignore_errors=True)
     for name, text in new.items():
         path = output / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -212,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail when anything is stale")
     parser.add_argument("--document", type=Path, default=DOCUMENT, help="the OpenAPI document")
     parser.add_argument(
+        "--admin-document", type=Path, default=ADMIN_DOCUMENT, help="the admin API's document"
+    )
+    parser.add_argument(
         "--output", type=Path, default=OUTPUT, help="the folder of the generated clients"
     )
     args = parser.parse_args(argv)
@@ -227,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         elif stale_prose:
             args.document.write_bytes(generated.encode("utf-8"))
             print(f"rewrote the {HEAD} paragraphs of {_shown(args.document)} from its table")
-        old, new = committed(args.output), expected(document, args.output, Path(tmp))
+        old = committed(args.output)
+        new = expected(document, args.output, Path(tmp), args.admin_document)
     changes = diff(old, new)
     if args.check:
         if stale_prose:

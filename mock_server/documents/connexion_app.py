@@ -50,6 +50,7 @@ from mock_server.documents.facts import (
 from mock_server.handlers import admin
 from mock_server.http.envelope import Answer, error_answer
 from mock_server.http.record import RequestRecord
+from mock_server.model.accounts import Accounts
 from mock_server.model.state import MockState
 
 __all__ = ["connexion_app"]
@@ -69,18 +70,28 @@ _STACK: Final[list[Any]] = [
 #: configuration comes from the settings, which handlers do not get.
 ANSWERED_IN_FRONT: Final = frozenset({"getConfig", "getEvents"})
 
+#: Admin operations on the set of accounts itself: their handlers get ``Accounts``, not one
+#: account's state.
+ON_ACCOUNTS: Final = frozenset({"createAccount", "deleteAccount"})
+
 #: Which account's state a request acts on.
 StateOf = Callable[[RequestRecord], MockState]
 
 
-def _resolver(module: ModuleType, state_of: StateOf) -> Resolver:
+def _resolver(module: ModuleType, state_of: StateOf, accounts: Accounts) -> Resolver:
     """Routes from operationIds to the snake_case functions of ``module``, each called with
-    the state of the request's account (``state_of``)."""
+    the state of the request's account (``state_of``), or with ``accounts`` (``ON_ACCOUNTS``)."""
 
     def function_for(operation_id: str) -> Callable[..., Any]:
         if operation_id in ANSWERED_IN_FRONT:
             return partial(_answered_in_front, operation_id)
         function = getattr(module, snake_case(operation_id))
+        if operation_id in ON_ACCOUNTS:
+
+            async def on_accounts(record: RequestRecord, **kwargs: Any) -> Any:
+                return await function(accounts, record, **kwargs)
+
+            return on_accounts
 
         async def bound(record: RequestRecord, **kwargs: Any) -> Any:
             kwargs.pop("account", None)  # chose the state (``state_of``); not the handler's
@@ -96,9 +107,9 @@ async def _answered_in_front(operation_id: str, record: RequestRecord, **_: Any)
     return error_answer(record, 500, f"internal error: {operation_id} is not served")
 
 
-def connexion_app(admin_state_of: StateOf) -> ASGIApp:
+def connexion_app(admin_state_of: StateOf, accounts: Accounts) -> ASGIApp:
     """The connexion app (documents checked before it is returned); the admin operations act
-    on ``admin_state_of(record)``."""
+    on ``admin_state_of(record)``, those of ``ON_ACCOUNTS`` on ``accounts``."""
     check_documents_once()
     vendor_document = load_document(VENDOR_DOCUMENT)
     app = AsyncApp(__name__, middlewares=list(_STACK))
@@ -110,7 +121,7 @@ def connexion_app(admin_state_of: StateOf) -> ASGIApp:
     app.add_api(
         dict(load_document(ADMIN_DOCUMENT)),
         base_path=ADMIN_BASE_PATH,
-        resolver=_resolver(admin, admin_state_of),
+        resolver=_resolver(admin, admin_state_of, accounts),
         pythonic_params=True,
     )
     for exception, handler in ERROR_HANDLERS:

@@ -179,6 +179,8 @@ class OperationChecks:
             body = self.parse(raw)
             if body is None and self._body_required:
                 errors.append(FieldError("body", "a JSON body is required"))
+            elif body is None and not raw:
+                pass  # an optional body left out: nothing to check
             elif self._body is not None and not self._body.is_valid(body):
                 errors.extend(field_errors(self._body.iter_errors(body)))
         if errors:

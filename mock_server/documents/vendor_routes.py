@@ -27,6 +27,7 @@ def vendor_routes(
     operations: Mapping[str, Operation],
     *,
     replay_message: str,
+    window: int,
 ) -> dict[str, VendorRoute]:
     """``path -> VendorRoute`` for every vendor operation, each handler called with the state
     of the request's account (``state_of``); a document operation without a handler fails
@@ -42,7 +43,7 @@ def vendor_routes(
             method=operation.method,
             operation_id=operation.operation_id,
             checks=OperationChecks.from_document(spec),
-            handler=_bound(handler, state_of, replay_message),
+            handler=_bound(handler, state_of, replay_message, window),
         )
     return routes
 
@@ -51,10 +52,11 @@ def _bound(
     operation: vendor.VendorOperation,
     state_of: Callable[[RequestRecord], MockState],
     replay_message: str,
+    window: int,
 ) -> Handler:
     async def bound(record: RequestRecord, body: Any, chosen: Answer | None) -> Answer:
         return await operation.handle(
-            state_of(record), record, body, chosen, replay_message=replay_message
+            state_of(record), record, body, chosen, replay_message=replay_message, window=window
         )
 
     return bound

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.http.envelope import Answer, json_answer
+from mock_server.http.envelope import Answer, empty_answer, json_answer
 from mock_server.http.record import RequestRecord
+from mock_server.model.accounts import Accounts
 from mock_server.model.callcenter import CallStateError
+from mock_server.model.clock import REAL_TIME, ClockSetting, clock_view
 from mock_server.model.faults import FaultPlan
 from mock_server.model.journal_filter import JournalFilter
 from mock_server.model.scenario import Scenario, ScenarioError, parse_scenario
@@ -20,11 +22,16 @@ from mock_server.model.state import MockState
 from mock_server.model.verification import COUNT_RULES, verify
 
 __all__ = [
+    "advance_clock",
     "answer_call",
     "clear_faults",
     "clear_journal",
+    "create_account",
+    "delete_account",
     "delete_agent",
     "end_call",
+    "freeze_clock",
+    "get_clock",
     "get_faults",
     "get_health",
     "get_journal",
@@ -35,6 +42,7 @@ __all__ = [
     "put_faults",
     "put_snapshot",
     "reset",
+    "reset_clock",
     "start_call",
     "verify_requests",
 ]
@@ -170,17 +178,64 @@ async def verify_requests(state: MockState, record: RequestRecord, body: dict[st
 
 
 async def get_snapshot(state: MockState, record: RequestRecord) -> Answer:
-    """The account's call center (as a scenario) and fault plan, to load again later."""
+    """The account's call center (as a scenario), fault plan and clock, to load again."""
     scenario = await state.callcenter.current_scenario()
     plan = await state.faults.plan()
-    return json_answer(200, {"scenario": scenario.to_data(), "faults": plan.to_dict()})
+    clock = await state.clock.setting()
+    return json_answer(
+        200, {"scenario": scenario.to_data(), "faults": plan.to_dict(), "clock": clock.to_dict()}
+    )
 
 
 async def put_snapshot(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
-    """Load a snapshot: its scenario (the reset's point from now on) and its fault plan,
-    both checked before either is changed."""
+    """Load a snapshot: its scenario (the reset's point from now on), its fault plan and its
+    clock (when given), all checked before any is changed."""
     scenario = _account_scenario(body["scenario"])
     plan = FaultPlan.from_dict(body.get("faults", {}), at="body.faults")
+    clock = ClockSetting.from_dict(body["clock"], at="body.clock") if "clock" in body else None
+    if clock is not None:
+        await state.clock.set(clock)  # first: the scenario's calls start on it
     await state.callcenter.load(scenario)
     await state.faults.set(plan)
     return await get_snapshot(state, record)
+
+
+# --- accounts and the clock -------------------------------------------------------------------
+
+
+async def create_account(
+    accounts: Accounts, record: RequestRecord, body: dict[str, Any] | None = None
+) -> Answer:
+    """A new account, its credentials answered (the one answer that shows a secret)."""
+    body = body or {}
+    scenario = _account_scenario(body["scenario"]) if "scenario" in body else None
+    account = await accounts.create(body.get("appKey"), body.get("secret"), scenario)
+    return json_answer(201, {"appKey": account.app_key, "secret": account.secret})
+
+
+async def delete_account(accounts: Accounts, record: RequestRecord, app_key: str) -> Answer:
+    await accounts.delete(app_key)
+    return empty_answer(204)
+
+
+async def _clock(state: MockState, setting: ClockSetting) -> Answer:
+    return json_answer(200, clock_view(setting, state.clock.real()))
+
+
+async def get_clock(state: MockState, record: RequestRecord) -> Answer:
+    return await _clock(state, await state.clock.setting())
+
+
+async def freeze_clock(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    setting = ClockSetting.stopped(float(body["frozenAt"]), at="frozenAt")
+    return await _clock(state, await state.clock.set(setting))
+
+
+async def advance_clock(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
+    setting = await state.clock.setting()
+    advanced = setting.advanced(float(body["seconds"]), state.clock.real())
+    return await _clock(state, await state.clock.set(advanced))
+
+
+async def reset_clock(state: MockState, record: RequestRecord) -> Answer:
+    return await _clock(state, await state.clock.set(REAL_TIME))

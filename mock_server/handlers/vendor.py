@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from m7_call_monitor.signing import SIGN_HEADER, TIMESTAMP_HEADER
+from mock_server.http.auth import stale_message
 from mock_server.http.envelope import Answer, Span, error_answer, json_answer, success_body
 from mock_server.http.faults import DROPPED, apply_decision
 from mock_server.http.lifecycle import journal_entry
@@ -26,6 +27,7 @@ from mock_server.model.request_path import (
     Faulted,
     Refused,
     Replayed,
+    Stale,
     VendorRequest,
 )
 from mock_server.model.rules import OPERATION_OF, Action
@@ -61,6 +63,7 @@ async def _perform(
     action: Action,
     field: str,
     replay_message: str,
+    window: int,
 ) -> Answer:
     """Take the request through the state's request path: the action of ``body`` (``field``
     names the supervisor), or only the faults and the replay memory when the endpoint has
@@ -80,7 +83,11 @@ async def _perform(
             ends then), and its journal entry."""
             made.append(_success(state, record, valid_body, media, proxy_start, _ms(clock())))
             return journal_entry(
-                record, operation=operation, response_body=made[-1].body, status=200
+                record,
+                operation=operation,
+                response_body=made[-1].body,
+                status=200,
+                time=clock.at(record.started),
             )
 
     request = VendorRequest(
@@ -94,6 +101,10 @@ async def _perform(
     result = await state.path.perform(request)
     if isinstance(result, Faulted):
         return await apply_decision(record, result.decision) or DROPPED
+    if isinstance(result, Stale):
+        return error_answer(
+            record, 401, stale_message(result.skew, window), outcome=Outcome.AUTH_CLOCK
+        )
     if isinstance(result, Replayed):
         message = replay_message if result.lost_at is None else _unjudged(result.lost_at)
         return error_answer(record, 401, message, outcome=Outcome.AUTH_REPLAY)
@@ -133,7 +144,7 @@ def _success(
         request_id=record.request_id,
         system_id=state.ids.next(),
         media_server=media_server,
-        span=Span(_ms(record.started), proxy_start, proxy_end, _ms(state.clock())),
+        span=Span(_ms(state.clock.at(record.started)), proxy_start, proxy_end, _ms(state.clock())),
     )
     return json_answer(200, envelope)
 
@@ -154,10 +165,11 @@ class VendorOperation:
         chosen: Answer | None,
         *,
         replay_message: str,
+        window: int,
     ) -> Answer:
         """The answer to one request (see ``_perform``)."""
         return await _perform(
-            state, record, body, chosen, self.action, self.supervisor_field, replay_message
+            state, record, body, chosen, self.action, self.supervisor_field, replay_message, window
         )
 
 

@@ -8,18 +8,20 @@ the module the client signs with, so client and mock cannot disagree.
 Checks, in order, each failing with 401 and a message naming the header and the reason:
 no ``m7-*`` header sent twice (which copy would count is a guess; the vendor's proxy may
 take another than we do); all four headers present; ``m7-nonce`` 6 digits; ``m7-timestamp``
-10 digits; ``m7-sign`` the base64 of 32 bytes; (strict only:) the timestamp at most 300 s from the server clock,
-a known app key, a matching signature (constant-time), and a ``sign + nonce`` not accepted
-in the last 300 s. In ``presence`` mode only the first five checks run; ``off`` runs none.
+10 digits; ``m7-sign`` the base64 of 32 bytes; (strict only:) the timestamp at most 300 s
+from the account's clock (``mock_server.model.clock``: the real time unless a test froze or
+moved it), a known app key, a matching signature (constant-time), and a ``sign + nonce`` not
+accepted in the last 300 s. In ``presence`` mode only the first five checks run; ``off`` runs none.
 The last check needs the account's state, so it is not made here: a verified request
 carries its ``sign + nonce`` to the request path (``mock_server.model.request_path``), which
-records it after the faults and before the action.
+records it after the faults and before the action. The request path judges the timestamp
+again, on the account's own clock: on a shared store another worker may have moved it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -35,11 +37,12 @@ from m7_call_monitor.signing import (
 )
 from mock_server.http.envelope import Answer, error_answer
 from mock_server.http.record import RequestRecord
+from mock_server.model.clock import AccountClock, skew_seconds
 from mock_server.model.defaults import REPLAY_WINDOW_SECONDS
 from mock_server.model.outcome import Outcome
 from mock_server.settings import AuthMode
 
-__all__ = ["AuthError", "Authenticator", "Verified", "signature_mismatch"]
+__all__ = ["AuthError", "Authenticator", "Verified", "signature_mismatch", "stale_message"]
 
 _M7_NAMES: Final = frozenset(name.encode() for name in HEADER_NAMES)
 
@@ -68,6 +71,11 @@ def signature_mismatch(app_key: str, timestamp: str, nonce: str) -> str:
     )
 
 
+def stale_message(skew: int, window: int) -> str:
+    """The refusal of an ``m7-timestamp`` too far from the account's clock."""
+    return f"{TIMESTAMP_HEADER}: {skew} s from the server clock (at most {window})"
+
+
 @dataclass(frozen=True, slots=True)
 class Verified:
     """A request whose headers passed: its app key, and (strict mode) the ``sign + nonce``
@@ -85,17 +93,23 @@ class Authenticator:
         self,
         *,
         mode: AuthMode,
-        credentials: Mapping[str, str],
+        credentials: Mapping[str, str] | Callable[[str], str | None],
         window_seconds: int = REPLAY_WINDOW_SECONDS,
+        clock_of: Callable[[str], AccountClock] | None = None,
     ) -> None:
         self.mode = mode
-        self._credentials = dict(credentials)
+        #: The secret of an app key (``None``: unknown): the accounts', which the admin API
+        #: may add to and remove from while the mock runs.
+        self._secret_of = credentials if callable(credentials) else dict(credentials).get
+        #: The clock of the account an app key names (``None``: the real time).
+        self._clock_of = clock_of
         self._window = window_seconds
         #: The refusal of a replayed request.
         self.replay_message = f"{SIGN_HEADER}: replayed (this sign and nonce were used in the last {window_seconds} s)"
 
     def verify(self, headers: Mapping[str, str], now: float) -> Verified:
-        """The request's app key and replay key, or ``AuthError``."""
+        """The request's app key and replay key, or ``AuthError``; ``now`` is the real time
+        the request came, read on its account's clock."""
         if self.mode == "off":
             return Verified(headers.get(APPKEY_HEADER))
         for name in HEADER_NAMES:
@@ -119,13 +133,12 @@ class Authenticator:
             )
         if self.mode == "presence":
             return Verified(app_key)
-        skew = abs(int(now) - int(timestamp))
+        if self._clock_of is not None:
+            now = self._clock_of(app_key).at(now)
+        skew = skew_seconds(now, int(timestamp))
         if skew > self._window:
-            raise AuthError(
-                Outcome.AUTH_CLOCK,
-                f"{TIMESTAMP_HEADER}: {skew} s from the server clock (at most {self._window})",
-            )
-        secret = self._credentials.get(app_key)
+            raise AuthError(Outcome.AUTH_CLOCK, stale_message(skew, self._window))
+        secret = self._secret_of(app_key)
         if secret is None:
             raise AuthError(Outcome.AUTH_APPKEY, f"{APPKEY_HEADER}: unknown app key")
         if not signature_matches(app_key, secret, timestamp, nonce, sign):

@@ -43,13 +43,18 @@ def console_config(
     settings: Settings,
     operations: Sequence[Mapping[str, str]],
     credentials: Mapping[str, str] | None = None,
+    *,
+    mode: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The body of ``GET /__mock/config``: auth mode, in-page signing (with ``credentials``,
-    the selected account's; the settings' when omitted), the five operations."""
+    the selected account's; the settings' when omitted), the five operations, and how vendor
+    requests are answered (``mode``: simulated, proxied, replayed; the settings' when
+    omitted)."""
     return {
         "authMode": settings.auth_mode,
         "signing": signing_config(settings, credentials),
         "operations": [dict(op) for op in operations],
+        "mode": dict(mode) if mode is not None else settings.mode.describe(),
     }
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "Span",
     "call_service_time",
     "dumps",
+    "empty_answer",
     "error_answer",
     "error_body",
     "json_answer",
@@ -162,18 +163,24 @@ class Answer:
 
     async def send(self, send: Send) -> None:
         """Send it from a pure ASGI layer, without building a response object."""
+        framing = (
+            [_JSON_HEADER, (b"content-length", str(len(self.body)).encode())]
+            if self.status != 204  # no content: neither a type nor a length (RFC 9110)
+            else []
+        )
         await send(
             {
                 "type": "http.response.start",
                 "status": self.status,
-                "headers": [
-                    _JSON_HEADER,
-                    (b"content-length", str(len(self.body)).encode()),
-                    *self.headers,
-                ],
+                "headers": [*framing, *self.headers],
             }
         )
         await send({"type": "http.response.body", "body": self.body})
+
+
+def empty_answer(status: int = 204) -> Answer:
+    """An answer without content (204: a removal done)."""
+    return Answer(status, b"")
 
 
 def json_answer(status: int, body: object, headers: Iterable[tuple[bytes, bytes]] = ()) -> Answer:

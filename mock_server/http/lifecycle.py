@@ -94,11 +94,13 @@ def journal_entry(
     operation: str | None = None,
     response_body: bytes | None = None,
     status: int | None = None,
+    time: float | None = None,
 ) -> JournalEntry:
     """The journal entry of ``record`` as it stands (its status once the answer started), or
-    with the ``status`` of an answer not sent yet (a handler's, for a shared store)."""
+    with the ``status`` of an answer not sent yet (a handler's, for a shared store); its
+    ``time`` is its arrival on the account's clock (the real time by default)."""
     return JournalEntry(
-        time=record.started,
+        time=record.started if time is None else time,
         request_id=record.request_id,
         method=record.method,
         path=record.path,
@@ -120,6 +122,7 @@ class RequestLifecycle:
         app: ASGIApp,
         *,
         journal_of: Callable[[RequestRecord], JournalStore],
+        arrival_of: Callable[[RequestRecord], float] | None = None,
         access_log: AccessLog,
         clock: Callable[[], float],
         auth_mode: str,
@@ -130,6 +133,8 @@ class RequestLifecycle:
         self.app = app
         self._operations = operations or {}  # path -> operationId, for the journal
         self._journal_of = journal_of
+        #: When a request came, on its account's clock (the journal's time).
+        self._arrival_of = arrival_of
         self._access_log = access_log
         self._clock = clock
         self._admin_prefix = admin_prefix
@@ -214,6 +219,7 @@ class RequestLifecycle:
             record,
             operation=self._operations.get(record.path),
             response_body=response_body if record.status is not None else None,
+            time=self._arrival_of(record) if self._arrival_of is not None else None,
         )
         try:
             await self._journal_of(record).record(entry)

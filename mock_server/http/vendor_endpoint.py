@@ -19,12 +19,14 @@ from typing import Any, Final, Protocol
 
 from starlette.types import Receive, Scope, Send
 
+from m7_call_monitor.signing import APPKEY_HEADER
 from mock_server.http.auth import Authenticator
 from mock_server.http.body_guard import BodyLimits, ClientGone, read_body
 from mock_server.http.envelope import Answer, error_answer
 from mock_server.http.prefer import Examples, preferred
 from mock_server.http.record import RequestRecord, record_of
 from mock_server.http.rejections import InvalidRequest, MalformedBody, rejection
+from mock_server.model.outcome import Outcome
 from mock_server.model.replay import StoreUnavailable
 
 __all__ = ["Checks", "Handler", "VendorEndpoint", "VendorRoute"]
@@ -66,7 +68,15 @@ class VendorEndpoint:
         authenticator: Authenticator,
         body_limits: BodyLimits,
         examples: Examples,
+        resolve: Callable[[str | None], Awaitable[None]] | None = None,
+        read_clock: Callable[[str | None], Awaitable[object]] | None = None,
     ) -> None:
+        #: Reads the app key's account clock afresh from the state (on a shared store the
+        #: copy this worker judged by may be older than another worker's change).
+        self._read_clock = read_clock
+        #: Brings the app key's account in line with the shared state (accounts created at
+        #: run time: ``mock_server.http.account_resolver``) before the signature is checked.
+        self._resolve = resolve
         self._routes = routes
         self._authenticator = authenticator
         self._body_limits = body_limits
@@ -79,6 +89,8 @@ class VendorEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._routes[scope["path"]]
         record = record_of(scope)
+        if self._resolve is not None:
+            await self._resolve(record.headers.get(APPKEY_HEADER))
         try:
             chosen, body = await self._stateless(scope, receive, record, route)
         except ClientGone:
@@ -103,6 +115,9 @@ class VendorEndpoint:
         refused = await read_body(record, receive, self._body_limits, json_only=True)
         if refused is None:
             refused = self._authenticator.refusal(record, scope["headers"])
+            if refused is not None and record.outcome == Outcome.AUTH_CLOCK and self._read_clock:
+                await self._read_clock(record.app_key)  # judged again on the clock as it is
+                refused = self._authenticator.refusal(record, scope["headers"])
         if refused is not None:
             return refused, None
         try:

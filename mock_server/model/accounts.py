@@ -21,20 +21,27 @@ app key of the credentials).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from secrets import token_hex, token_urlsafe
+from typing import Final, Protocol
+
+import orjson
 
 from mock_server.model.callcenter import CallStateError
+from mock_server.model.defaults import MAX_ACCOUNTS
 from mock_server.model.scenario import Scenario, ScenarioError, _mapping, _text, parse_scenario
 from mock_server.model.state import MockState
 
 __all__ = [
     "ACCOUNT_KEYS",
     "AccountPlan",
+    "AccountRegistry",
     "AccountScenario",
     "Accounts",
+    "RuntimeAccount",
     "ScenarioFile",
+    "StateFactory",
     "parse_scenario_file",
     "plan_accounts",
 ]
@@ -106,6 +113,8 @@ class AccountPlan:
     default: str
     secrets: Mapping[str, str] = field(repr=False)
     scenarios: Mapping[str, Scenario] = field(repr=False)
+    #: Where an account created at run time without a scenario of its own starts.
+    shared: Scenario = field(repr=False, default=Scenario(media_server="", agents=()))
 
 
 def plan_accounts(
@@ -137,19 +146,84 @@ def plan_accounts(
     default = next(iter(credentials))
     return AccountPlan(
         default=default,
+        shared=shared,
         secrets=secrets,
         scenarios={app_key: own.get(app_key, shared) for app_key in secrets},
     )
 
 
-class Accounts:
-    """The state of every account, by app key, and which one is the default."""
+class AccountRegistry(Protocol):
+    """Where the accounts created while the mock runs are kept for every worker of a shared
+    state (Redis); each entry is what ``RuntimeAccount.encode`` made."""
 
-    def __init__(self, states: Mapping[str, MockState], default: str) -> None:
+    async def add(self, app_key: str, entry: bytes, limit: int) -> str:
+        """``"ok"``, or ``"exists"`` (the app key is taken) or ``"full"`` (``limit``
+        accounts exist), atomically."""
+
+    async def remove(self, app_key: str) -> bool:
+        """Remove the account and everything its keys hold; whether it existed."""
+
+    async def entry(self, app_key: str) -> bytes | None:
+        """The account's entry (``None``: no such account)."""
+
+
+@dataclass(frozen=True)
+class RuntimeAccount:
+    """An account created through the admin API: its secret and starting call center."""
+
+    app_key: str
+    secret: str = field(repr=False)
+    scenario: Scenario
+    #: Tells one creation from another of the same app key (a worker's copy is then stale).
+    serial: str
+
+    def encode(self) -> bytes:
+        return orjson.dumps(
+            {"secret": self.secret, "scenario": self.scenario.to_data(), "serial": self.serial}
+        )
+
+    @classmethod
+    def decode(cls, app_key: str, entry: bytes) -> RuntimeAccount:
+        data = orjson.loads(entry)
+        return cls(app_key, data["secret"], parse_scenario(data["scenario"]), data["serial"])
+
+
+#: Makes the state of an account created at run time.
+StateFactory = Callable[[str, Scenario], MockState]
+
+
+class Accounts:
+    """The state of every account, by app key, and which one is the default.
+
+    The accounts of the start-up configuration stay for the mock's life; the admin API adds
+    and removes others (``create``, ``delete``), at most ``max_accounts`` at once. With a
+    ``registry`` (a shared state) every worker sees them: ``resolve`` brings this worker's
+    copy of an account in line with the registry before a request acts on it.
+    """
+
+    def __init__(
+        self,
+        states: Mapping[str, MockState],
+        default: str,
+        *,
+        secrets: Mapping[str, str] | None = None,
+        make_state: StateFactory | None = None,
+        starting_scenario: Scenario | None = None,
+        max_accounts: int = MAX_ACCOUNTS,
+        registry: AccountRegistry | None = None,
+    ) -> None:
         if default not in states:
             raise ValueError(f"default account {default} has no state")
         self._states = dict(states)
         self.default = default
+        self._configured = frozenset(states)
+        self._secrets = dict(secrets or {})
+        self._make_state = make_state
+        self._starting_scenario = starting_scenario
+        self.max_accounts = max_accounts
+        self._registry = registry
+        #: The registry entry each run-time account here was made from.
+        self._entries: dict[str, bytes] = {}
 
     def __len__(self) -> int:
         return len(self._states)
@@ -160,6 +234,15 @@ class Accounts:
     @property
     def default_state(self) -> MockState:
         return self._states[self.default]
+
+    @property
+    def shared(self) -> bool:
+        """Whether other workers may create and remove accounts (``resolve`` then matters)."""
+        return self._registry is not None
+
+    def secret_of(self, app_key: str) -> str | None:
+        """The secret of a known account (``None``: unknown), for authentication."""
+        return self._secrets.get(app_key) if app_key in self._states else None
 
     def of(self, app_key: str | None) -> MockState:
         """The state a vendor request acts on: its app key's, else the default account's
@@ -178,3 +261,86 @@ class Accounts:
         if state is None:
             raise CallStateError(404, "40404", "account", f"account: no account {account}")
         return state
+
+    async def resolve(self, app_key: str | None) -> None:
+        """Bring this worker's copy of a run-time account in line with the registry (one
+        read; nothing to do without a registry or for a start-up account)."""
+        if self._registry is None or app_key is None or app_key in self._configured:
+            return
+        entry = await self._registry.entry(app_key)
+        if entry is None:
+            self._forget(app_key)
+        elif self._entries.get(app_key) != entry:
+            self._adopt(RuntimeAccount.decode(app_key, entry), entry)
+
+    async def create(
+        self,
+        app_key: str | None = None,
+        secret: str | None = None,
+        scenario: Scenario | None = None,
+    ) -> RuntimeAccount:
+        """A new account (an app key and a secret made up when not given), starting from
+        ``scenario`` (the start-up call center when not given). Refused with 409: an app key
+        in use (40909), ``max_accounts`` reached (40910)."""
+        if self._make_state is None or self._starting_scenario is None:
+            raise CallStateError(409, "40910", "appKey", "accounts: this mock cannot add accounts")
+        account = RuntimeAccount(
+            app_key or f"t-{token_hex(8)}",
+            secret or token_urlsafe(32),
+            scenario or self._starting_scenario,
+            token_hex(8),
+        )
+        entry = account.encode()
+        if self._registry is not None:
+            added = await self._registry.add(account.app_key, entry, self.max_accounts)
+            if account.app_key in self._configured:
+                added = "exists"
+        elif account.app_key in self._states:
+            added = "exists"
+        elif len(self._states) - len(self._configured) >= self.max_accounts:
+            added = "full"
+        else:
+            added = "ok"
+        if added == "exists":
+            raise CallStateError(
+                409, "40909", "appKey", f"appKey: account {account.app_key} exists already"
+            )
+        if added == "full":
+            raise CallStateError(
+                409,
+                "40910",
+                "appKey",
+                f"accounts: {self.max_accounts} accounts exist already (--max-accounts); "
+                "delete one first",
+            )
+        self._adopt(account, entry)
+        return account
+
+    async def delete(self, app_key: str) -> None:
+        """Remove a run-time account and all it holds; 404 (40404) for an unknown one, 409
+        (40911) for one of the start-up configuration."""
+        if app_key in self._configured:
+            raise CallStateError(
+                409,
+                "40911",
+                "appKey",
+                f"appKey: account {app_key} belongs to the start-up configuration and stays",
+            )
+        if self._registry is not None:
+            existed = await self._registry.remove(app_key)
+        else:
+            existed = app_key in self._states
+        self._forget(app_key)
+        if not existed:
+            raise CallStateError(404, "40404", "appKey", f"appKey: no account {app_key}")
+
+    def _adopt(self, account: RuntimeAccount, entry: bytes) -> None:
+        assert self._make_state is not None  # noqa: S101 - only accounts that can add call this
+        self._states[account.app_key] = self._make_state(account.app_key, account.scenario)
+        self._secrets[account.app_key] = account.secret
+        self._entries[account.app_key] = entry
+
+    def _forget(self, app_key: str) -> None:
+        self._states.pop(app_key, None)
+        self._secrets.pop(app_key, None)
+        self._entries.pop(app_key, None)

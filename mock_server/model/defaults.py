@@ -11,9 +11,12 @@ from __future__ import annotations
 from typing import Final
 
 __all__ = [
+    "ACCOUNT_JOURNAL_MAX_BYTES",
+    "ACCOUNT_REPLAY_MAX_BYTES",
     "JOURNAL_CAPACITY",
     "JOURNAL_MAX_BYTES",
     "JOURNAL_VALUE_CHARS",
+    "MAX_ACCOUNTS",
     "MAX_ADMIN_BODY_BYTES",
     "MAX_BODY_BYTES",
     "MAX_DRAIN_BYTES",
@@ -52,3 +55,10 @@ MAX_URL_BYTES: Final = 8 * 1024
 MAX_BODY_BYTES: Final = 64 * 1024
 #: Largest body on the admin API (a scenario can be longer than a call action).
 MAX_ADMIN_BODY_BYTES: Final = 1024 * 1024
+#: Accounts the admin API may create at once (``POST /__mock/accounts``; 409 beyond).
+MAX_ACCOUNTS: Final = 100
+#: The journal's and the replay memory's bytes of one account created through the admin
+#: API, in this process: at most ``MAX_ACCOUNTS`` x 5 MiB in all (on Redis the journal is
+#: bounded by its capacity, the replay keys by the window).
+ACCOUNT_JOURNAL_MAX_BYTES: Final = 1024 * 1024
+ACCOUNT_REPLAY_MAX_BYTES: Final = 4 * 1024 * 1024

@@ -61,6 +61,9 @@ class JournalEntry:
     response_body: bytes | None = None
     #: The vendor operation (``listen``, ...) of the path; ``None`` for any other path.
     operation: str | None = None
+    #: Where an answer from the upstream or a recording disagrees with the document (each
+    #: as ``mock_server.upstream.drift.Disagreement`` writes it); empty when simulated.
+    drift: tuple[str, ...] = ()
 
     def matches(self, selection: JournalFilter) -> bool:
         return selection.matches(
@@ -92,6 +95,7 @@ class JournalEntry:
             "body": _shown_body(self.body),
             "operation": self.operation,
             "responseBody": _shown_body(self.response_body),
+            **({"drift": list(self.drift)} if self.drift else {}),
         }
 
 

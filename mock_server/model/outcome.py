@@ -51,6 +51,9 @@ class Outcome(StrEnum):
     AGENT_BUSY = "40906"
     AGENT_OFFLINE = "40907"
     CALL_ANSWERED = "40908"
+    ACCOUNT_EXISTS = "40909"
+    ACCOUNTS_FULL = "40910"
+    ACCOUNT_CONFIGURED = "40911"
     # faults and Prefer
     FAULT_DROP = "fault:drop"
     PREFER_MISSING = "prefer:missing"

@@ -95,14 +95,15 @@ class ReplayCache:
     async def check_and_add(self, key: str) -> bool:
         """Record ``key``; True if it was already seen within the window (a replay).
 
-        A key exactly ``window`` seconds old is still a replay; one second later it is not.
+        A key lives ``window`` seconds, as the vendor's replay key does (Redis ``EX``): a
+        moment before it is a replay, exactly ``window`` seconds old it is gone.
         A replay is recognised even when the store is full; a new key then raises
         ``StoreUnavailable`` with the seconds until the oldest entry expires.
         """
         now = self._clock()
         self._expire(now)
         seen_at = self._seen.get(key)
-        if seen_at is not None and now - seen_at <= self._window:
+        if seen_at is not None and now - seen_at < self._window:
             return True
         if seen_at is not None:  # expired but not yet reached by _expire (clock stepped back)
             del self._seen[key]
@@ -127,6 +128,6 @@ class ReplayCache:
         cutoff = now - self._window
         while seen:
             key, seen_at = next(iter(seen.items()))
-            if seen_at >= cutoff:
+            if seen_at > cutoff:
                 return
             del seen[key]

@@ -3,8 +3,9 @@
 ``perform(request) -> Result`` is the only place where a vendor request meets the state:
 
 1. the account's fault plan decides (a latency is waited; a drop or a forced status answers);
-2. the replay memory records the request's ``sign + nonce`` (one seen within the window
-   answers 401);
+2. a verified signature's ``m7-timestamp`` is judged against the account's clock (more than
+   the window away answers 401: ``Stale``), then the replay memory records its
+   ``sign + nonce`` (one seen within the window answers 401);
 3. the call-state rules (``mock_server.model.rules``) refuse the action or apply its effect;
 4. an accepted action's journal entry, its success answer included, is written with it.
 
@@ -24,6 +25,8 @@ from typing import Final, Protocol
 
 from mock_server.model.callcenter import CallStateError, CallView
 from mock_server.model.callcenter_store import CallCenterStore
+from mock_server.model.clock import AccountClock, skew_seconds
+from mock_server.model.defaults import REPLAY_WINDOW_SECONDS
 from mock_server.model.faults import Decision, FaultStore
 from mock_server.model.journal import JournalEntry, JournalStore
 from mock_server.model.replay import ReplayStore
@@ -41,6 +44,7 @@ __all__ = [
     "Replayed",
     "RequestPath",
     "Result",
+    "Stale",
     "VendorRequest",
 ]
 
@@ -94,6 +98,16 @@ class Replayed:
 
 
 @dataclass(frozen=True, slots=True)
+class Stale:
+    """The signature's ``m7-timestamp`` is ``skew`` seconds from the account's clock, more
+    than the window allows. The HTTP layer judged it already against the clock as it knew
+    it; this is the account's own judgement (on a shared store another worker may have
+    moved the clock since)."""
+
+    skew: int
+
+
+@dataclass(frozen=True, slots=True)
 class Passed:
     """No fault and no replay; the request carried no action."""
 
@@ -119,7 +133,7 @@ class Accepted:
 REPLAYED: Final = Replayed()
 PASSED: Final = Passed()
 
-Result = Faulted | Replayed | Passed | Refused | Accepted
+Result = Faulted | Stale | Replayed | Passed | Refused | Accepted
 
 
 class RequestPath(Protocol):
@@ -140,7 +154,11 @@ class InMemoryPath:
         callcenter: CallCenterStore,
         journal: JournalStore,
         sleep: Callable[[float], Awaitable[None]],
+        clock: AccountClock,
+        window: int = REPLAY_WINDOW_SECONDS,
     ) -> None:
+        self._clock = clock
+        self._window = window
         self._faults = faults
         self._replay = replay
         self._callcenter = callcenter
@@ -153,8 +171,12 @@ class InMemoryPath:
             await self._sleep(decision.delay)
         if decision.drop or decision.status is not None:
             return Faulted(decision)
-        if request.replay_key is not None and await self._replay.check_and_add(request.replay_key):
-            return REPLAYED
+        if request.replay_key is not None:
+            skew = skew_seconds(self._clock(), request.signed_at)
+            if skew > self._window:
+                return Stale(skew)
+            if await self._replay.check_and_add(request.replay_key):
+                return REPLAYED
         wanted = request.action
         if wanted is None:
             return PASSED

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from mock_server.model.callcenter import CallCenter
 from mock_server.model.callcenter_store import CallCenterStore, InMemoryCallCenter
+from mock_server.model.clock import AccountClock, VirtualClock
 from mock_server.model.defaults import (
     JOURNAL_CAPACITY,
     JOURNAL_MAX_BYTES,
@@ -46,8 +47,9 @@ class MockState:
     faults: FaultStore
     events: EventFeed
     ids: SystemIds
-    #: The server clock (Unix seconds); a test pins it through the settings.
-    clock: Callable[[], float]
+    #: The account's clock (``mock_server.model.clock``): the real time (the server's,
+    #: which a test pins through the settings) unless frozen or advanced.
+    clock: AccountClock
     #: Where a vendor request meets this state (``mock_server.model.request_path``).
     path: RequestPath
 
@@ -71,7 +73,10 @@ class MockState:
         journal_max_bytes: int = JOURNAL_MAX_BYTES,
         journal_value_chars: int = JOURNAL_VALUE_CHARS,
     ) -> MockState:
-        """The state of one process, every part in memory."""
+        """The state of one process, every part in memory; ``clock`` is the real time the
+        account's own clock starts from."""
+        account_clock = VirtualClock(clock)
+        clock = account_clock
         events = InMemoryEventFeed()
         callcenter = InMemoryCallCenter(CallCenter(scenario, clock=clock), events)
         replay = ReplayCache(window=replay_window, max_bytes=replay_max_bytes, clock=clock)
@@ -86,8 +91,14 @@ class MockState:
             faults=faults,
             events=events,
             ids=SystemIds(clock),
-            clock=clock,
+            clock=account_clock,
             path=InMemoryPath(
-                faults=faults, replay=replay, callcenter=callcenter, journal=journal, sleep=sleep
+                faults=faults,
+                replay=replay,
+                callcenter=callcenter,
+                journal=journal,
+                sleep=sleep,
+                clock=account_clock,
+                window=int(replay_window),
             ),
         )

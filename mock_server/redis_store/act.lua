@@ -14,7 +14,8 @@
 --
 -- KEYS: 1 the center hash (fields: redis_store/center_fields.py), 2 the account's events
 --       channel, 3 the fault plan, 4 the journal stream, 5 the request's replay key, 6 the
---       fence (redis_store/keys.py: when the store was found to have lost the account)
+--       fence (redis_store/keys.py: when the store was found to have lost the account),
+--       7 the account's clock setting (absent: the real time)
 -- ARGV (positional: each packed in C by hiredis, none decoded here): 1 operation
 --       (operationId), 2 act (1: the request asks for the action; 0: its answer is chosen
 --       already, only faults and replay apply), 3 supervisor, 4 agent, 5 field (the
@@ -24,19 +25,26 @@
 --       13 mediaServer (the one the response names), 14 capacity (the journal's), 15 the
 --       journal entry of the success response, as stored ('' : none), written only when the
 --       action is accepted and the center's media server is the response's, 16 its
---       change-feed message, 17 when the request was signed (its m7-timestamp, for the
---       fence). take_faults and save_plan come from faults.lua, prepended.
+--       change-feed message, 17 when the request was signed (its m7-timestamp: the
+--       window and the fence), 18 the clock setting as the worker saw it (now, the times
+--       of the entry and the response were read from it). take_faults and save_plan come
+--       from faults.lua, prepended.
 -- Returns {'ok', call (JSON, after the action; as it was for a hangup), mediaServer,
 --   journaled (1|0)}, {'passed'} (no action asked), {'refused', status, code, field,
 --   message}, {'latency', ms} (wait, then call again with slept), {'drop'},
---   {'status', status, code ('' : the status)}, {'replay'}, {'unjudged', fence} (signed
---   before the fence), or {'missing'} (no such account).
+--   {'status', status, code ('' : the status)}, {'stale', skew} (signed further from the
+--   account's clock than the window), {'replay'}, {'unjudged', fence} (signed before the
+--   fence), {'clock', setting} (another worker set the clock: read the times again with
+--   it, then call again) or {'missing'} (no such account).
 local C = KEYS[1]
 local operation, sup, agent, field = ARGV[1], ARGV[3], ARGV[4], ARGV[5]
 local got = redis.call('HMGET', C, 'media', 'a:' .. sup, 'a:' .. agent, 'on:' .. agent,
   'on:' .. sup, 'mon:' .. sup)
 local media = got[1]
 if not media then return {'missing'} end
+-- Nothing is decided on a clock this worker no longer has: it reads its times again.
+local clock = redis.call('GET', KEYS[7]) or ''
+if clock ~= ARGV[18] then return {'clock', clock} end
 local null = cjson.null
 
 if ARGV[7] == '1' then
@@ -56,12 +64,17 @@ if ARGV[7] == '1' then
   end
 end
 if ARGV[9] == '1' then
+  -- The signature's time against the account's clock, then its replay key, which lives
+  -- the window on that clock (and at most the window in real time: a bound on memory).
+  local now, window = tonumber(ARGV[6]), tonumber(ARGV[10])
+  local skew = math.abs(math.floor(now / 1000) - tonumber(ARGV[17]))
+  if skew > window then return {'stale', skew} end
   -- Signed before the store lost its replay memory: whether it was accepted is unknown.
   local fence = redis.call('GET', KEYS[6])
   if fence and tonumber(ARGV[17]) < tonumber(fence) then return {'unjudged', fence} end
-  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[10]) then
-    return {'replay'}
-  end
+  local remembered = redis.call('GET', KEYS[5])
+  if remembered and tonumber(remembered) > now then return {'replay'} end
+  redis.call('SET', KEYS[5], string.format('%d', now + window * 1000), 'EX', window)
 end
 if ARGV[2] ~= '1' then return {'passed'} end
 

@@ -44,12 +44,14 @@ from mock_server.model.request_path import (
     Refused,
     Replayed,
     Result,
+    Stale,
     VendorRequest,
 )
 from mock_server.model.rules import OPERATION_OF, Action
 from mock_server.model.scenario import Scenario, parse_scenario
 from mock_server.redis_store.act_script import request_script
 from mock_server.redis_store.center_fields import center_data, center_fields
+from mock_server.redis_store.clock import RedisClock
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import AccountKeys
@@ -86,6 +88,7 @@ class RedisCallCenter:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         script: str | None = None,
         loss: StoreLoss | None = None,
+        account_clock: RedisClock | None = None,
     ) -> None:
         #: How a latency fault is waited.
         self._sleep = sleep
@@ -100,7 +103,8 @@ class RedisCallCenter:
         self._keys = keys
         #: Where the account starts when Redis has no state for it (first use, a flushed Redis).
         self._scenario = scenario
-        self._clock = clock
+        #: The account's clock (shared by every worker; this worker's copy of its setting).
+        self.clock = account_clock or RedisClock(client, keys, real=clock, where=where)
         self._where = where
         #: The request path's commands (the action's script), auto-pipelined.
         self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
@@ -113,7 +117,7 @@ class RedisCallCenter:
     async def ensure(self, scenario: Scenario) -> bool:
         """Start from ``scenario`` unless the account already has a state (another worker's);
         whether it did."""
-        center = CallCenter(scenario, clock=self._clock)
+        center = CallCenter(scenario, clock=self.clock)
         fields = center_fields(center.export())
         seeded = await self._run(
             self._client.eval(
@@ -133,23 +137,10 @@ class RedisCallCenter:
 
     async def perform(self, request: VendorRequest) -> Result:
         """The request path (``mock_server.model.request_path``) as one script
-        (``act_script``), so one round trip: faults, replay, rules and the accepted action's
-        journal entry (two round trips with a latency fault: the wait comes between).
-        Concurrent requests of this worker share writes (``AutoPipeline``)."""
-        wanted = request.action
-        entry, message = b"", b""
-        if request.success is not None and self._journal is not None:
-            entry, message = self._journal.encode(request.success(request.media_server))
-        return await self._script(
-            request.operation,
-            wanted,
-            faults=True,
-            replay_key=self._keys.replay(request.replay_key) if request.replay_key else None,
-            media_server=request.media_server,
-            entry=entry,
-            message=message,
-            signed_at=request.signed_at,
-        )
+        (``act_script``), so one round trip: faults, clock window, replay, rules and the
+        accepted action's journal entry (two round trips with a latency fault: the wait comes
+        between). Concurrent requests of this worker share writes (``AutoPipeline``)."""
+        return await self._script(request.operation, request.action, faults=True, request=request)
 
     async def act(
         self,
@@ -171,43 +162,66 @@ class RedisCallCenter:
             raise LookupError(f"call center of {self._keys.account}: {result!r}")
         return result.call
 
+    def _arguments(
+        self,
+        operation: str,
+        wanted: ActionRequest | None,
+        *,
+        faults: bool,
+        request: VendorRequest | None,
+    ) -> list[str | bytes | int | float]:
+        """The script's ARGV, its times read from the clock as this worker sees it."""
+        entry, message = b"", b""
+        if request is not None and request.success is not None and self._journal is not None:
+            entry, message = self._journal.encode(request.success(request.media_server))
+        return [
+            operation,
+            int(wanted is not None),
+            wanted.supervisor if wanted is not None else "",
+            wanted.agent if wanted is not None else "",
+            wanted.supervisor_field if wanted is not None else "",
+            round(self.clock() * 1000),
+            int(faults),
+            0,  # slept: not yet
+            int(request is not None and request.replay_key is not None),
+            self._replay_window,
+            self._rng.random(),
+            self._rng.random(),
+            request.media_server if request is not None else "",
+            self._journal_capacity,
+            entry,
+            message,
+            request.signed_at if request is not None else 0,
+            self.clock.seen,
+        ]
+
     async def _script(
         self,
         operation: str,
         wanted: ActionRequest | None,
         *,
         faults: bool,
-        replay_key: str | None = None,
-        media_server: str = "",
-        entry: bytes = b"",
-        message: bytes = b"",
-        signed_at: int = 0,
+        request: VendorRequest | None = None,
     ) -> Result:
-        args: list[str | bytes | int | float] = [
-            operation,
-            int(wanted is not None),
-            wanted.supervisor if wanted is not None else "",
-            wanted.agent if wanted is not None else "",
-            wanted.supervisor_field if wanted is not None else "",
-            round(self._clock() * 1000),
-            int(faults),
-            0,  # slept: not yet
-            int(replay_key is not None),
-            self._replay_window,
-            self._rng.random(),
-            self._rng.random(),
-            media_server,
-            self._journal_capacity,
-            entry,
-            message,
-            signed_at,
+        replay_key = request.replay_key if request is not None else None
+        args = self._arguments(operation, wanted, faults=faults, request=request)
+        keys = [
+            *self._act_keys,
+            self._keys.replay(replay_key) if replay_key else self._keys.prefix,
+            self._keys.fence,
+            self._keys.clock,
         ]
-        keys = [*self._act_keys, replay_key or self._keys.prefix, self._keys.fence]
-        for _ in range(3):
+        for _ in range(4):
             reply = await self._pipeline.script(self._act, keys, args)
             kind = reply[0]
             if kind == b"missing":
                 await self._seed()
+                continue
+            if kind == b"clock":  # another worker set it: the times again, on its reading
+                self.clock.saw(reply[1])
+                slept = args[_SLEPT]
+                args = self._arguments(operation, wanted, faults=faults, request=request)
+                args[_SLEPT] = slept
                 continue
             if kind == b"latency":
                 args[_SLEPT] = 1
@@ -229,6 +243,8 @@ class RedisCallCenter:
         if kind == b"status":
             status, code = int(reply[1]), reply[2].decode()
             return Faulted(Decision(status=status, code=code or str(status)))
+        if kind == b"stale":
+            return Stale(int(reply[1]))
         if kind == b"replay":
             return REPLAYED
         if kind == b"unjudged":
@@ -253,7 +269,7 @@ class RedisCallCenter:
 
     async def load(self, scenario: Scenario) -> None:
         """Replace the scenario and reset to it, in one transaction."""
-        center = CallCenter(scenario, clock=self._clock)  # validates: raises ScenarioError
+        center = CallCenter(scenario, clock=self.clock)  # validates: raises ScenarioError
         self._media_server = None
         if self._loss is not None and not await self._run(self._client.exists(self._keys.center)):
             await self._loss.check()  # a load must not hide that the store lost its data
@@ -280,7 +296,7 @@ class RedisCallCenter:
         # Off the event loop, as in memory: viewing every agent of a large center takes
         # tens of milliseconds.
         return await asyncio.to_thread(
-            lambda: CallCenter.restore(_NO_SCENARIO, state, clock=self._clock).snapshot()
+            lambda: CallCenter.restore(_NO_SCENARIO, state, clock=self.clock).snapshot()
         )
 
     async def current_scenario(self) -> Scenario:
@@ -343,7 +359,9 @@ class RedisCallCenter:
 
     async def _state(self) -> dict[str, Any]:
         """The center's data; its fields decoded off the event loop (a center of 10,000
-        agents holds as many JSON fields: about 100 ms)."""
+        agents holds as many JSON fields: about 100 ms). The clock is read afresh first: the
+        calls' durations are shown on it."""
+        await self.clock.setting()
         for _ in range(2):
             fields = await self._run(self._client.hgetall(self._keys.center))
             if (state := await asyncio.to_thread(center_data, fields)) is not None:
@@ -353,7 +371,7 @@ class RedisCallCenter:
 
     async def _read(self) -> CallCenter:
         """The center as it is now (for reads: nothing is written back)."""
-        return CallCenter.restore(_NO_SCENARIO, await self._state(), clock=self._clock)
+        return CallCenter.restore(_NO_SCENARIO, await self._state(), clock=self.clock)
 
     async def _change(
         self,
@@ -367,6 +385,7 @@ class RedisCallCenter:
         watches) the scenario."""
         keys = self._keys
         watched = (keys.center, keys.scenario) if resets else (keys.center,)
+        await self.clock.setting()  # a call started or answered now is stamped on it
         try:
             async with self._client.pipeline(transaction=True) as pipe:
                 for _ in range(_MAX_ATTEMPTS):
@@ -382,7 +401,7 @@ class RedisCallCenter:
                             if resets
                             else _NO_SCENARIO
                         )
-                        center = CallCenter.restore(scenario, data, clock=self._clock)
+                        center = CallCenter.restore(scenario, data, clock=self.clock)
                         result = action(center)  # a refusal raises; the pipe unwatches
                         pipe.multi()  # type: ignore[no-untyped-call]
                         _rewrite(pipe, keys.center, center)

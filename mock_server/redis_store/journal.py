@@ -58,6 +58,7 @@ def _shown(stored: bytes | str) -> dict[str, Any]:
         body=_bytes(data["body"]),
         response_body=_bytes(data["responseBody"]),
         operation=data["operation"],
+        drift=tuple(data.get("drift", ())),
     ).to_dict()
 
 
@@ -105,6 +106,7 @@ class RedisJournal:
             "body": _text(entry.body),
             "operation": entry.operation,
             "responseBody": _text(entry.response_body),
+            **({"drift": list(entry.drift)} if entry.drift else {}),
         }
         summary = {
             "requestId": entry.request_id,

@@ -7,12 +7,18 @@ key                            type       holds
 ``m7:{K}:scenario``            string     the scenario a reset returns to (JSON, file format)
 ``m7:{K}:faults``              string     the fault plan in force, counts remaining (JSON)
 ``m7:{K}:journal``             stream     the last requests (``XADD MAXLEN <capacity>``)
-``m7:{K}:replay:<sign><nonce>`` string    an accepted signature (``SET NX EX 300``)
+``m7:{K}:replay:<sign><nonce>`` string    an accepted signature: until when (the account's
+                                          clock, ms) it is remembered (``EX 300`` bounds
+                                          it in real time too)
+``m7:{K}:clock``               string     the account's clock when not the real time
+                                          (``ClockSetting`` JSON)
 ``m7:{K}:fence``               string     when the store was found to have lost the account's
                                           data (Unix s; for one window): a request signed
                                           before it cannot be judged a replay or not
 ``m7:{K}:events``              channel    pub/sub: "the state of account K changed"
 ``m7:nodes``                   string     a counter: each worker takes its system-id node
+``m7:accounts``                hash       the accounts created while the mock runs: app key
+                                          -> secret, scenario, serial (JSON)
 =============================  =========  =================================================
 
 The hash tag keeps every key of one account in one Redis Cluster slot, so a Lua script or a
@@ -24,10 +30,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["NODES", "AccountKeys"]
+__all__ = ["ACCOUNTS", "NODES", "AccountKeys"]
 
 #: The counter workers number themselves from (``mock_server.model.ids``: the node).
 NODES: Final = "m7:nodes"
+#: The accounts created through the admin API (``mock_server.redis_store.accounts``).
+ACCOUNTS: Final = "m7:accounts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +67,10 @@ class AccountKeys:
     @property
     def events(self) -> str:
         return self.prefix + "events"
+
+    @property
+    def clock(self) -> str:
+        return self.prefix + "clock"
 
     @property
     def fence(self) -> str:

@@ -1,11 +1,19 @@
-"""The replay cache in Redis, as the vendor keeps it: ``SET <key> 1 NX EX <window>``.
+"""The replay cache in Redis, as the vendor keeps it: one key per ``sign + nonce`` for the
+window.
 
-One command is the whole rule: it records the key and says whether it was there already. No
-live key is ever dropped early (memory is Redis's to bound, unlike the capped in-memory
-cache), and every worker of the mock sees every other's keys.
+The key holds until when (the account's clock, in ms) it is remembered, and expires after the
+window in real time too: so a clock moved forward forgets it as the vendor would after that
+long, and Redis never holds it longer than the window. One script is the whole rule (the
+request path's does the same, ``act.lua``): it records the key and says whether it was there
+already. No live key is ever dropped early (memory is Redis's to bound, unlike the capped
+in-memory cache), and every worker of the mock sees every other's keys.
 """
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Final
 
 import redis.asyncio
 
@@ -16,6 +24,16 @@ from mock_server.redis_store.keys import AccountKeys
 __all__ = ["RedisReplay"]
 
 _SCAN_BATCH = 500
+
+#: KEYS[1] the replay key; ARGV[1] now (ms, the account's clock), ARGV[2] the window (s).
+#: Returns 1 for a replay, else records the key and returns 0.
+_CHECK_AND_ADD: Final = """
+local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local remembered = redis.call('GET', KEYS[1])
+if remembered and tonumber(remembered) > now then return 1 end
+redis.call('SET', KEYS[1], string.format('%d', now + window * 1000), 'EX', window)
+return 0
+"""
 
 
 class RedisReplay:
@@ -28,7 +46,9 @@ class RedisReplay:
         *,
         window: int = REPLAY_WINDOW_SECONDS,
         where: str = "redis",
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self._clock = clock
         self._client = client
         self._keys = keys
         self._window = window
@@ -36,11 +56,14 @@ class RedisReplay:
 
     async def check_and_add(self, key: str) -> bool:
         """Record ``key``; True if it was already recorded within the window (a replay)."""
+        now = round(self._clock() * 1000)
         try:
-            added = await self._client.set(self._keys.replay(key), b"1", nx=True, ex=self._window)
+            replayed = await self._client.eval(
+                _CHECK_AND_ADD, 1, self._keys.replay(key), now, self._window
+            )
         except LOST as exc:
             raise lost(self._where, exc) from None
-        return added is None
+        return bool(replayed)
 
     async def clear(self) -> None:
         """Forget the account's keys, and its fence after a loss (a reset lets recordings

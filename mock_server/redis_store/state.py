@@ -19,10 +19,13 @@ from mock_server.model.accounts import AccountPlan, Accounts
 from mock_server.model.defaults import (
     JOURNAL_CAPACITY,
     JOURNAL_VALUE_CHARS,
+    MAX_ACCOUNTS,
     REPLAY_WINDOW_SECONDS,
 )
 from mock_server.model.ids import NODE_BITS, SystemIds
+from mock_server.model.scenario import Scenario
 from mock_server.model.state import MockState
+from mock_server.redis_store.accounts import RedisAccountRegistry
 from mock_server.redis_store.callcenter import RedisCallCenter
 from mock_server.redis_store.connection import LOST, TIMEOUT_SECONDS, connect, describe
 from mock_server.redis_store.events import RedisEventFeed
@@ -47,6 +50,7 @@ def redis_accounts(
     journal_capacity: int = JOURNAL_CAPACITY,
     journal_value_chars: int = JOURNAL_VALUE_CHARS,
     client: redis.asyncio.Redis | None = None,
+    max_accounts: int = MAX_ACCOUNTS,
 ) -> Accounts:
     """The accounts of ``plan``, each on its own keys at ``url``."""
     client = client if client is not None else connect(url)
@@ -63,7 +67,8 @@ def redis_accounts(
         clock=clock,
         where=where,
     )
-    for app_key, scenario in plan.scenarios.items():
+
+    def make_state(app_key: str, scenario: Scenario) -> MockState:
         keys = AccountKeys(app_key)
         journal = RedisJournal(
             client,
@@ -86,17 +91,30 @@ def redis_accounts(
             pipeline=pipeline,
             loss=loss,
         )
-        states[app_key] = MockState(
+        return MockState(
             callcenter=callcenter,
-            replay=RedisReplay(client, keys, window=replay_window, where=where),
+            replay=RedisReplay(
+                client, keys, window=replay_window, where=where, clock=callcenter.clock
+            ),
             journal=journal,
             faults=RedisFaults(client, keys, rng, where=where),
             events=RedisEventFeed(client, keys, where=where),
-            ids=SystemIds(clock, node=node),
-            clock=clock,
+            ids=SystemIds(callcenter.clock, node=node),
+            clock=callcenter.clock,
             path=callcenter,
         )
-    return Accounts(states, plan.default)
+
+    for app_key, scenario in plan.scenarios.items():
+        states[app_key] = make_state(app_key, scenario)
+    return Accounts(
+        states,
+        plan.default,
+        secrets=plan.secrets,
+        make_state=make_state,
+        starting_scenario=plan.shared,
+        max_accounts=max_accounts,
+        registry=RedisAccountRegistry(client, where=where),
+    )
 
 
 def worker_node(url: str, rng: random.Random) -> int:

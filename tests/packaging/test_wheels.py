@@ -109,6 +109,34 @@ def test_the_installed_mock_serves_its_documents_and_the_installed_client_calls_
         assert Path(module_file).is_relative_to(installed.parent), module_file
 
 
+def test_the_mock_wheel_carries_the_admin_client_that_drives_the_installed_mock(
+    installed: Path, tmp_path: Path
+) -> None:
+    """``m7_mock_admin`` (generated from the admin document) comes with the mock's wheel, typed
+    (``py.typed``), and imports and calls the installed mock from the virtualenv alone: the
+    pytest plugin the wheel ships relies on it."""
+    (wheel,) = (installed.parent.parent / "dist").glob("m7_mock_server-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {"m7_mock_admin/__init__.py", "m7_mock_admin/py.typed"} <= names
+    env = _clean_environment()
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    argv = [str(installed / "m7-mock"), "--port", str(port)]
+    script = (
+        "import sys, m7_mock_admin\n"
+        "from m7_mock_admin.api.health import get_health\n"
+        "with m7_mock_admin.Client(base_url=sys.argv[1] + '/__mock') as client:\n"
+        "    health = get_health.sync(client=client)\n"
+        "print(health.to_dict()['status'], m7_mock_admin.__file__)\n"
+    )
+    with running("installed-mock", argv, ready_url=f"{base_url}/__mock/health", env=env):
+        printed = _run([str(installed / "python"), "-c", script, base_url], tmp_path, env)
+    status, module_file = printed.split()
+    assert status == "ready"
+    assert Path(module_file).is_relative_to(installed.parent), module_file
+
+
 def test_the_mock_wheel_requires_the_client_of_its_own_version(installed: Path) -> None:
     """Both wheels are the document's version, and the mock's pins the client to it: pip can
     never pair the mock with a client of another version, or an ``m7-call-monitor`` from

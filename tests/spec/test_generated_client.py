@@ -25,6 +25,7 @@ from m7_openapi.models import (
 from tests.support import document as doc
 
 SCRIPT = doc.ROOT / "scripts" / "generate_client.py"
+ADMIN_DOCUMENT = doc.ROOT / "openapi" / "mock-admin.yaml"
 REQUEST_MODELS: dict[str, RequestModel] = {
     "listen": ListenRequest,
     "hangupChannel": HangupChannelRequest,
@@ -111,6 +112,33 @@ def test_drift_check_catches_a_planted_document_change(tmp_path: Path) -> None:
     mock_project = result.stdout[result.stdout.index("+++ generated/../pyproject.toml") :]
     assert '+version = "9.8.7"' in mock_project  # the mock's distribution: the same version,
     assert '+    "m7-call-monitor==9.8.7",' in mock_project  # and the client pinned to it
+    assert "make generate" in result.stdout
+
+
+def test_drift_check_catches_a_planted_admin_document_change(tmp_path: Path) -> None:
+    """The admin document generates clients too: a new field of the clock shows in the Python
+    admin package (beside generated_client/) and in the Node package's admin types."""
+    planted = tmp_path / "mock-admin.yaml"
+    text = ADMIN_DOCUMENT.read_text(encoding="utf-8")
+    clock = "      description: An account's clock.\n      required: [now, frozen]\n"
+    assert text.count(clock) == 1
+    after = clock + "      additionalProperties: false\n      properties:\n"
+    assert after in text
+    field = "        zone:\n          type: string\n"
+    planted.write_text(text.replace(after, after + field, 1), "utf-8")
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--check", "--admin-document", str(planted)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    python = "+++ generated/../generated_admin_client/m7_mock_admin/models/clock.py"
+    assert python in result.stdout
+    assert "+        zone (str | Unset):" in result.stdout
+    assert "+++ generated/typescript/src/mock-admin.ts" in result.stdout
+    assert "+            zone?: string;" in result.stdout
     assert "make generate" in result.stdout
 
 

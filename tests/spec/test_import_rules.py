@@ -224,6 +224,25 @@ def test_the_client_packages_import_nothing_of_the_mock_or_the_tests(package: st
     assert not broken, sorted(broken)
 
 
+def test_the_admin_client_imports_nothing_of_ours() -> None:
+    """``m7_mock_admin`` is generated from the admin document alone and ships in the mock's
+    wheel beside the mock it drives: it speaks HTTP to a mock, so importing the mock (or the
+    vendor client, or the repository's tests and scripts, which no wheel carries) would tie
+    generated code to hand-written code."""
+    imports = graph(
+        ROOT / "generated_admin_client" / "m7_mock_admin", ROOT / "generated_admin_client"
+    )
+    assert "m7_mock_admin.api.clock.freeze_clock" in imports
+    ours = ("mock_server", "m7_contract", "m7_call_monitor", "m7_openapi", "tests", "scripts")
+    broken = {
+        f"{module} imports {target}"
+        for module, targets in imports.items()
+        for target in targets
+        if first_part(target) in ours
+    }
+    assert not broken, sorted(broken)
+
+
 def test_the_contract_suite_imports_nothing_of_the_mock_or_the_tests() -> None:
     """``m7_contract`` checks any deployment, the mock included: it starts the mock as a
     process and never imports it (nor the repository's tests, which its wheel lacks), so that

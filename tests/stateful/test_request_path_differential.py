@@ -39,9 +39,9 @@ only fails at the step that shows it.
 
 Both states read one pinned ``Clock``, which stands still during a step and moves 1.25 s
 before each (Redis keeps whole milliseconds, which 1.25 s steps keep exact); ``sleep`` does
-nothing (no latency is drawn anyway). A run lasts at most 50 steps, 62.5 clock seconds, well
-inside the 300 s replay window, whose end the backends judge by different clocks (Redis
-expires keys by its own). The Redis account (``request-path-<uuid>``) is one test's own; its
+nothing (no latency is drawn anyway). ``wait`` moves it further (to just before, at and past
+the 300 s window's end): both backends judge the signature window and the replay memory's end
+by the account's clock (``Stale``; Redis keeps each key's end on that clock). The Redis account (``request-path-<uuid>``) is one test's own; its
 keys are deleted before each run (so each run starts from a fresh, unseeded account, seeded
 at its first read, as a first request would) and after the test.
 
@@ -85,6 +85,7 @@ from mock_server.model.request_path import (
     Refused,
     Replayed,
     Result,
+    Stale,
     VendorRequest,
 )
 from mock_server.model.rules import OPERATION_OF, Action
@@ -190,6 +191,8 @@ def _result(result: Result) -> Observed:
     if isinstance(result, Faulted):
         decision = result.decision
         return ("faulted", decision.delay, decision.drop, decision.status, decision.code)
+    if isinstance(result, Stale):
+        return ("stale", result.skew)
     if isinstance(result, Replayed):
         return ("replayed", result.lost_at)
     if isinstance(result, Passed):
@@ -368,6 +371,11 @@ class BothPaths(RuleBasedStateMachine):
             request,
             tick=False,
         )
+
+    @rule(seconds=st.sampled_from([150.0, 298.75, 300.0, 301.25]))
+    def wait(self, seconds: float) -> None:
+        """Time passes (requests sent again are then near, at or past the window's end)."""
+        self.clock.advance(seconds)
 
     @precondition(lambda self: self.last is not None and self.last[1].replay_key is not None)
     @rule()

@@ -499,6 +499,25 @@
 
   let following = false;
 
+  // Where the vendor requests are answered: the simulated call center, the real vendor
+  // (proxy, --upstream) or a recording (replay, --replay); the badge says so.
+  function showMode(mode) {
+    const badge = $("#mode");
+    if (!mode || mode.kind === "simulate") {
+      badge.textContent = "simulated";
+      badge.title = "the call-state rules of the document answer the vendor requests";
+      return;
+    }
+    const drift = mode.drift ? `; ${mode.drift.disagreements} disagreement(s) with the document in ${mode.drift.answers} answer(s)` : "";
+    if (mode.kind === "proxy") {
+      badge.textContent = `proxy to ${new URL(mode.upstream).host}`;
+      badge.title = `forwarded to ${mode.upstream}, signed with the upstream account's key${mode.record ? `; recorded to ${mode.record}` : ""}${drift}`;
+    } else {
+      badge.textContent = `replay of ${mode.replay.split(/[\\/]/).pop()}`;
+      badge.title = `answered from the recording ${mode.replay} (not recorded: ${mode.fallback})${drift}`;
+    }
+  }
+
   async function start() {
     try {
       view.config = await admin("/config");
@@ -509,6 +528,7 @@
     const config = view.config;
     view.account = config.signing.accounts[0] || null;
     $("#auth-mode").textContent = `auth ${config.authMode}`;
+    showMode(config.mode);
     const problem = signingProblem();
     $("#signing").textContent = config.authMode === "off" ? "no signing needed" : problem ? "in-page signing off" : `signs as ${view.account.appKey}`;
     $("#signing").title = problem || "the five actions are signed in this page with Web Crypto (HMAC-SHA256)";

@@ -1,0 +1,239 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.snapshot import Snapshot
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: Snapshot,
+    account: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["account"] = account
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/snapshot",
+        "params": params,
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | Snapshot | None:
+    if response.status_code == 200:
+        response_200 = Snapshot.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | Snapshot]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: Snapshot,
+    account: str | Unset = UNSET,
+) -> Response[ErrorEnvelope | Snapshot]:
+    """Load a snapshot
+
+     Loads what `GET /__mock/snapshot` gave: its scenario replaces the account's (later resets return to
+    it), its fault plan replaces the one in force and its clock (when given) is set. All are checked
+    before any changes; an impossible one is refused with `40002` naming the place at fault. The calls'
+    times start again (the scenario format holds none).
+
+    Args:
+        account (str | Unset): An account's app key (the vendor API's `m7-appkey`). Example:
+            2100147.
+        body (Snapshot): An account's call center (the scenario format), fault plan and clock.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | Snapshot]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        account=account,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: Snapshot,
+    account: str | Unset = UNSET,
+) -> ErrorEnvelope | Snapshot | None:
+    """Load a snapshot
+
+     Loads what `GET /__mock/snapshot` gave: its scenario replaces the account's (later resets return to
+    it), its fault plan replaces the one in force and its clock (when given) is set. All are checked
+    before any changes; an impossible one is refused with `40002` naming the place at fault. The calls'
+    times start again (the scenario format holds none).
+
+    Args:
+        account (str | Unset): An account's app key (the vendor API's `m7-appkey`). Example:
+            2100147.
+        body (Snapshot): An account's call center (the scenario format), fault plan and clock.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | Snapshot
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        account=account,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: Snapshot,
+    account: str | Unset = UNSET,
+) -> Response[ErrorEnvelope | Snapshot]:
+    """Load a snapshot
+
+     Loads what `GET /__mock/snapshot` gave: its scenario replaces the account's (later resets return to
+    it), its fault plan replaces the one in force and its clock (when given) is set. All are checked
+    before any changes; an impossible one is refused with `40002` naming the place at fault. The calls'
+    times start again (the scenario format holds none).
+
+    Args:
+        account (str | Unset): An account's app key (the vendor API's `m7-appkey`). Example:
+            2100147.
+        body (Snapshot): An account's call center (the scenario format), fault plan and clock.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | Snapshot]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        account=account,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: Snapshot,
+    account: str | Unset = UNSET,
+) -> ErrorEnvelope | Snapshot | None:
+    """Load a snapshot
+
+     Loads what `GET /__mock/snapshot` gave: its scenario replaces the account's (later resets return to
+    it), its fault plan replaces the one in force and its clock (when given) is set. All are checked
+    before any changes; an impossible one is refused with `40002` naming the place at fault. The calls'
+    times start again (the scenario format holds none).
+
+    Args:
+        account (str | Unset): An account's app key (the vendor API's `m7-appkey`). Example:
+            2100147.
+        body (Snapshot): An account's call center (the scenario format), fault plan and clock.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | Snapshot
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            account=account,
+        )
+    ).parsed

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class CallModeType3Type1(StrEnum):
+    BARGE = "barge"
+    LISTEN = "listen"
+    WHISPER = "whisper"
+
+    def __str__(self) -> str:
+        return str(self.value)

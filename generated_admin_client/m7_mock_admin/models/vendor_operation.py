@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class VendorOperation(StrEnum):
+    HANGUPCHANNEL = "hangupChannel"
+    LISTEN = "listen"
+    LOOTCALL = "lootCall"
+    PICKUPCHANNEL = "pickupChannel"
+    WHISPER = "whisper"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,168 @@
+"""``POST /__mock/accounts`` and ``DELETE /__mock/accounts/{appKey}``: accounts made while the
+mock runs, each its own call center, journal, faults and clock; bounded; on both backends,
+and on Redis seen by every worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from mock_server.app import create_app
+from mock_server.model.accounts import RuntimeAccount
+from mock_server.model.scenario import load_demo
+from mock_server.settings import DEMO_APP_KEY, Settings
+from tests.api.helpers import client_for, signed
+from tests.support.clock import Clock
+from tests.support.document import PATHS
+
+STATE_BACKENDS = ("memory", "redis")
+
+LISTEN = {"listenAgent": "2000", "agentNumber": "9527"}
+OWN_CENTER = {
+    "agents": [
+        {"number": "7000", "role": "supervisor"},
+        {"number": "7001", "role": "agent"},
+    ],
+    "calls": [{"id": "c-1", "agent": "7001", "customer": "13900000000", "state": "talking"}],
+}
+
+
+async def listen_as(
+    client: httpx.AsyncClient, clock: Clock, account: dict[str, str], body: dict[str, str]
+) -> httpx.Response:
+    headers = signed(clock, app_key=account["appKey"], secret=account["secret"])
+    return await client.post(PATHS["listen"], json=body, headers=headers)
+
+
+async def status_of(client: httpx.AsyncClient, number: str, account: str = DEMO_APP_KEY) -> str:
+    state = (await client.get(f"/__mock/state?account={account}")).json()
+    (status,) = [agent["status"] for agent in state["agents"] if agent["number"] == number]
+    return str(status)
+
+
+async def test_an_account_made_up_entirely_signs_and_has_its_own_journal(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    created = await client.post("/__mock/accounts")
+    assert created.status_code == 201
+    account = created.json()
+    assert account["appKey"].startswith("t-")
+    assert len(account["secret"]) == 43
+    assert (await listen_as(client, clock, account, LISTEN)).status_code == 200
+    mine = await client.get(f"/__mock/journal?account={account['appKey']}")
+    assert [e["operation"] for e in mine.json()["entries"]] == ["listen"]
+    assert (await client.get("/__mock/journal")).json()["entries"] == []
+    # the demo account's call center did not change: its supervisor is still free
+    assert await status_of(client, "2000") == "idle"
+    assert await status_of(client, "2000", account["appKey"]) == "monitoring"
+
+
+async def test_an_account_with_its_own_key_secret_and_call_center(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    body = {"appKey": "ci-job-42", "secret": "s3cret-of-ci-job", "scenario": OWN_CENTER}
+    account = (await client.post("/__mock/accounts", json=body)).json()
+    assert account == {"appKey": "ci-job-42", "secret": "s3cret-of-ci-job"}
+    own = {"listenAgent": "7000", "agentNumber": "7001"}
+    assert (await listen_as(client, clock, account, own)).status_code == 200
+    refused = await listen_as(client, clock, account, LISTEN)  # the demo's agents are not here
+    assert refused.status_code == 404
+
+
+async def test_an_app_key_in_use_is_refused(client: httpx.AsyncClient) -> None:
+    await client.post("/__mock/accounts", json={"appKey": "twice"})
+    for app_key in ("twice", DEMO_APP_KEY):
+        refused = await client.post("/__mock/accounts", json={"appKey": app_key})
+        assert refused.status_code == 409
+        assert refused.json()["code"] == "40909"
+        assert app_key in refused.json()["message"]
+
+
+async def test_the_number_of_accounts_is_bounded(
+    make_settings: Callable[..., Settings], state_setting: str
+) -> None:
+    app = create_app(make_settings(state=state_setting, max_accounts=2))
+    async with client_for(app) as client:
+        first = (await client.post("/__mock/accounts")).json()
+        await client.post("/__mock/accounts")
+        full = await client.post("/__mock/accounts")
+        assert full.status_code == 409
+        assert full.json()["code"] == "40910"
+        assert "--max-accounts" in full.json()["message"]
+        assert (await client.delete(f"/__mock/accounts/{first['appKey']}")).status_code == 204
+        assert (await client.post("/__mock/accounts")).status_code == 201
+
+
+async def test_a_removed_account_is_unknown_everywhere(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    account = (await client.post("/__mock/accounts")).json()
+    removed = await client.delete(f"/__mock/accounts/{account['appKey']}")
+    assert removed.status_code == 204
+    assert not removed.content
+    refused = await listen_as(client, clock, account, LISTEN)
+    assert refused.status_code == 401
+    assert refused.json()["message"] == "m7-appkey: unknown app key"
+    state = await client.get(f"/__mock/state?account={account['appKey']}")
+    assert state.status_code == 404
+    assert state.json()["code"] == "40404"
+    again = await client.delete(f"/__mock/accounts/{account['appKey']}")
+    assert again.status_code == 404
+    assert again.json()["code"] == "40404"
+
+
+async def test_a_start_up_account_cannot_be_removed(client: httpx.AsyncClient) -> None:
+    refused = await client.delete(f"/__mock/accounts/{DEMO_APP_KEY}")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "40911"
+
+
+async def test_an_account_with_accounts_in_its_scenario_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    body = {"scenario": {"accounts": [{"appKey": "x", "secret": "y"}]}}
+    refused = await client.post("/__mock/accounts", json=body)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "40002"
+
+
+async def test_the_secret_is_in_no_log_or_journal(
+    client: httpx.AsyncClient, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    account = (await client.post("/__mock/accounts")).json()
+    await listen_as(client, clock, account, LISTEN)
+    journal = await client.get(f"/__mock/journal?account={account['appKey']}")
+    assert account["secret"] not in journal.text
+    assert account["secret"] not in caplog.text
+    made = RuntimeAccount("k", account["secret"], load_demo(), "serial")
+    assert account["secret"] not in repr(made)
+
+
+@pytest.mark.state_backends("redis")
+async def test_every_worker_sees_accounts_made_and_removed_by_another(
+    make_settings: Callable[..., Settings], state_setting: str, clock: Clock
+) -> None:
+    first = create_app(make_settings(state=state_setting))
+    second = create_app(make_settings(state=state_setting))
+    async with client_for(first) as one, client_for(second) as two:
+        body = {"appKey": "shared-job", "secret": "first-secret"}
+        account = (await one.post("/__mock/accounts", json=body)).json()
+        assert (await listen_as(two, clock, account, LISTEN)).status_code == 200
+        assert await status_of(one, "2000", "shared-job") == "monitoring"
+        await one.delete("/__mock/accounts/shared-job")
+        gone = await listen_as(two, clock, account, LISTEN)
+        assert gone.status_code == 401
+        # made again with another secret: the second worker takes the new one
+        body = {"appKey": "shared-job", "secret": "second-secret"}
+        again = (await one.post("/__mock/accounts", json=body)).json()
+        assert (await listen_as(two, clock, again, LISTEN)).status_code == 200
+        assert (await listen_as(two, clock, account, LISTEN)).status_code == 401
+        # removed and made again while the second worker saw neither: it still follows
+        await one.delete("/__mock/accounts/shared-job")
+        body = {"appKey": "shared-job", "secret": "third-secret"}
+        third = (await one.post("/__mock/accounts", json=body)).json()
+        assert (await listen_as(two, clock, again, LISTEN)).status_code == 401
+        assert (await listen_as(two, clock, third, LISTEN)).status_code == 200
