@@ -44,7 +44,16 @@ pytest_plugins = [
 #: the browser) are collected first. `make test` runs whole files on two workers
 #: (pytest-xdist ``--dist loadfile --no-loadscope-reorder``, so in this order): started first,
 #: no slow file is left running alone at the end. Other folders follow in their usual order.
-SLOW_FOLDERS_FIRST = ("stateful", "e2e", "packaging", "unit", "property", "browser", "docs")
+SLOW_FOLDERS_FIRST = (
+    "stateful",
+    "e2e",
+    "packaging",
+    "testkit",
+    "unit",
+    "property",
+    "browser",
+    "docs",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
