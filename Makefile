@@ -216,7 +216,7 @@ bench: $(VENV)/.installed node_modules/.installed ## Mock vs Prism and the ceili
 	$(PY) scripts/bench.py $(if $(BENCH_BEFORE),--before $(BENCH_BEFORE)) $(BENCH_ARGS)
 
 .PHONY: bench-docs
-bench-docs: $(VENV)/.installed node_modules/.installed ## make bench, then rewrite the results in docs/benchmarks.md (BENCH_BEFORE=REF adds the cost at REF)
+bench-docs: $(VENV)/.installed node_modules/.installed ## make bench, then rewrite the results in docs/benchmarks.md (BENCH_BEFORE=REF adds the mock at REF, side by side)
 	$(PY) scripts/bench.py --write-docs $(if $(BENCH_BEFORE),--before $(BENCH_BEFORE)) $(BENCH_ARGS)
 
 .PHONY: soak

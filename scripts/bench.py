@@ -13,7 +13,8 @@ small and shared, so absolute numbers from different runs are not comparable):
   driven by wrk with the same load in alternating rounds so that noise hits all of them.
   Every request is `listen` 2002 -> 9527 with its own valid, never reused signature;
 * the per-request cost inside the mock's app (no server): our code against the framework's,
-  here and, with ``--before REF``, at another revision;
+  here and, with ``--before REF``, at another revision (whose mock is then loaded too, side
+  by side: the target ``mock-before``);
 * the friendly client's cost per call, as a ratio to a raw httpx call, and one signature;
 * the cold start of the mock (process start to the first answered request).
 
@@ -103,6 +104,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
             parser.error("--threads must not exceed --connections")
         if min(args.duration, args.rounds, args.threads) < 1 or args.warmup < 0:
             parser.error("--duration, --rounds and --threads must be >= 1, --warmup >= 0")
+        if "mock-before" in args.targets and not args.before:
+            parser.error("the target mock-before needs --before REF")
+        if args.before and args.targets == list(DEFAULT_TARGETS):
+            args.targets.insert(1, "mock-before")  # the earlier code, loaded side by side
     return args
 
 

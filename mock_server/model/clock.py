@@ -143,7 +143,8 @@ class VirtualClock:
         return frozen_at if frozen_at is not None else self.real() + self._offset
 
     def at(self, real: float) -> float:
-        return self._setting.at(real)
+        frozen_at = self._frozen_at
+        return frozen_at if frozen_at is not None else real + self._offset
 
     async def setting(self) -> ClockSetting:
         return self._setting

@@ -29,6 +29,7 @@ TARGET_LABELS: Final = {
     "prism-quiet": "Prism 5.16, `--verboseLevel warn` (no per-request log)",
     "ceiling": "bare Starlette app, same JSON (ceiling)",
     "mock-quiet": "mock, `--log-level warning` (no access log)",
+    "mock-before": "mock at `--before REF` (the same settings, the earlier code)",
     "mock-redis": "mock, `--state redis://...` (1 worker, state in Redis)",
     "mock-redis-2w": "mock, `--state redis://... --workers 2`",
     "mock-redis-2w-pinned": "mock, `--state redis://... --workers 2 --pin-workers on`",
@@ -53,9 +54,11 @@ SERVER_TARGETS: Final = (
     "mock-granian",
     "mock-hypercorn",
 )
-#: Every target, in table order; mock-quiet and the server targets only on request.
+#: Every target, in table order; mock-before (with --before), mock-quiet and the server
+#: targets only on request.
 ALL_TARGETS: Final = (
     "mock",
+    "mock-before",
     "mock-quiet",
     "mock-redis",
     "mock-redis-2w",

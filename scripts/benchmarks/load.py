@@ -39,6 +39,7 @@ INITIAL_RATE_GUESS: Final = 25_000
 REPLAY_CHECKED: Final = frozenset(
     {
         "mock",
+        "mock-before",
         "mock-quiet",
         "mock-redis",
         "mock-redis-2w",

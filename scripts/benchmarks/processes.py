@@ -60,13 +60,20 @@ class Service:
     port: int
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    #: Where it runs and what it imports first (``mock-before``: another revision's tree).
+    tree: Path = ROOT
 
     def start(self) -> None:
+        env = child_env()
+        if self.tree != ROOT:  # its own packages before the checkout's (editable) ones
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(self.tree), str(self.tree / "generated_client")]
+            )
         with self.log_path.open("ab") as sink:
             self.process = subprocess.Popen(
                 self.argv,
-                cwd=ROOT,
-                env=child_env(),
+                cwd=self.tree,
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
@@ -198,16 +205,24 @@ REDIS_TARGETS: Final = frozenset(REDIS_ARGV)
 
 
 @contextlib.contextmanager
-def running(name: str, workdir: Path, redis_url: str | None = None) -> Iterator[Service]:
+def running(
+    name: str, workdir: Path, redis_url: str | None = None, before: Path | None = None
+) -> Iterator[Service]:
+    """``name`` on a free port; ``before`` is the tree ``mock-before`` runs."""
     port = free_port()
-    if name in REDIS_ARGV:
+    tree = ROOT
+    if name == "mock-before":
+        if before is None:
+            raise SystemExit("mock-before needs --before REF (the revision to compare with)")
+        argv, tree = mock_argv(port), before
+    elif name in REDIS_ARGV:
         if redis_url is None:
             raise SystemExit(f"{name} needs a Redis (none was started)")
         db, workers, extra = REDIS_ARGV[name]  # a database each: they never share a state
         argv = [*mock_redis_argv(port, f"{redis_url}/{db}", workers), *extra]
     else:
         argv = ARGV[name](port)
-    service = Service(name, argv, port, workdir / f"{name}.log")
+    service = Service(name, argv, port, workdir / f"{name}.log", tree=tree)
     try:
         yield service
     finally:

@@ -114,6 +114,17 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
         rows.append(
             ("mock p99 / Prism p99", f"{p99_ratio:.2f}", "<= 0.25", verdict(p99_ratio <= 0.25))
         )
+    earlier = load.get("mock-before")
+    if mock and earlier:
+        ratio = mock.rps / earlier.rps
+        rows.append(
+            (
+                f"mock / mock at `{args.before}` req/s (side by side)",
+                f"{ratio:.3f}x",
+                ">= 0.95x",
+                verdict(ratio >= 0.95),
+            )
+        )
     quiet = load.get("prism-quiet")
     if mock and quiet:
         rows.append(

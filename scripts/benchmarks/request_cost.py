@@ -160,8 +160,9 @@ def _measure(root: Path, requests: int) -> dict[str, Any]:
     return result
 
 
-def _export(repository: Path, ref: str, into: Path) -> Path:
+def export_tree(repository: Path, ref: str, into: Path) -> Path:
     """The tree of ``ref`` (any git revision) unpacked into ``into``."""
+    into.mkdir(parents=True, exist_ok=True)
     archive = into / "tree.tar"
     with archive.open("wb") as handle:
         subprocess.run(["git", "archive", ref], cwd=repository, stdout=handle, check=True)
@@ -178,7 +179,7 @@ def measure_request_cost(
     with tempfile.TemporaryDirectory(prefix="m7-cost-") as tmp:
         roots = {"after": repository}
         if before is not None:
-            roots["before"] = _export(repository, before, Path(tmp))
+            roots["before"] = export_tree(repository, before, Path(tmp))
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in roots}
         for _ in range(rounds):
             for name, root in roots.items():

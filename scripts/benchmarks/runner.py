@@ -21,7 +21,7 @@ from .costs import measure_client, measure_cold_starts, measure_signature
 from .load import TargetSummary, measure_load, preflight
 from .processes import REDIS_TARGETS, Service, find_wrk, redis_server, running
 from .report import DOCS, docs_section, jsonable, machine, render, write_docs
-from .request_cost import measure_request_cost
+from .request_cost import export_tree, measure_request_cost
 from .round_trips import measure_round_trips
 from .signatures import SignaturePool
 
@@ -49,8 +49,11 @@ def run(args: argparse.Namespace) -> int:
         if REDIS_TARGETS & set(names) or "round-trips" not in args.skip:
             redis = stack.enter_context(redis_server(workdir))
         redis_url = redis.url if redis is not None else None
+        before = None
+        if "mock-before" in names and args.before:
+            before = export_tree(ROOT, args.before, workdir / "before")
         for name in names:
-            services[name] = stack.enter_context(running(name, workdir, redis_url))
+            services[name] = stack.enter_context(running(name, workdir, redis_url, before))
             services[name].start()
         for name, service in services.items():
             status = service.wait_answering(pool)

@@ -104,3 +104,47 @@ def test_bench_fails_when_the_mock_refuses_replayed_signatures(tmp_path: Path) -
     statuses = data["load"]["mock"]["statuses"]
     assert statuses.get("401", 0) > 0, statuses
     assert statuses.get("200", 0) <= 50, statuses  # each of the 50 pairs is accepted once
+
+
+def test_bench_loads_the_mock_at_another_revision_side_by_side(tmp_path: Path) -> None:
+    result, data = run_bench(
+        tmp_path,
+        "--targets",
+        "mock,mock-before",
+        "--before",
+        "HEAD",
+        "--skip",
+        "request-cost,client,signature,cold-start,round-trips",
+    )
+    output = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 0, output
+    assert "| mock at `--before REF` (the same settings, the earlier code) |" in result.stdout
+    assert "| mock / mock at `HEAD` req/s (side by side) |" in result.stdout, output
+    assert data is not None, output
+    assert set(data["load"]["mock-before"]["statuses"]) == {"200"}, data["load"]["mock-before"]
+
+
+def test_the_earlier_revision_runs_its_own_code(tmp_path: Path) -> None:
+    """``mock-before`` runs in the exported tree and imports its packages, not this
+    checkout's (installed editable, so first on the path unless told otherwise)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from scripts.benchmarks.processes import Service
+    finally:
+        sys.path.remove(str(ROOT))
+    tree = tmp_path / "tree"
+    for package in ("mock_server", "generated_client/m7_call_monitor"):
+        (tree / package).mkdir(parents=True)
+        (tree / package / "__init__.py").write_text("", encoding="utf-8")
+    probe = (
+        "import os, mock_server, m7_call_monitor; print(os.getcwd()); "
+        "print(mock_server.__file__); print(m7_call_monitor.__file__)"
+    )
+    service = Service("probe", [sys.executable, "-c", probe], 0, tmp_path / "probe.log", tree=tree)
+    service.start()
+    assert service.process is not None
+    service.process.wait(timeout=30)
+    cwd, *imported = service.log_path.read_text(encoding="utf-8").split()
+    assert Path(cwd) == tree
+    for path in imported:
+        assert Path(path).is_relative_to(tree), imported
