@@ -26,6 +26,7 @@ from mock_server.http.envelope import Answer, error_answer
 from mock_server.http.prefer import Examples, preferred
 from mock_server.http.record import RequestRecord, record_of
 from mock_server.http.rejections import InvalidRequest, MalformedBody, rejection
+from mock_server.model.callcenter import CallStateError
 from mock_server.model.outcome import Outcome
 from mock_server.model.replay import StoreUnavailable
 
@@ -97,6 +98,8 @@ class VendorEndpoint:
             return
         try:
             answer = await route.handler(record, body, chosen)
+        except CallStateError as refused:  # the account was removed while this request ran
+            answer = error_answer(record, refused.status, refused.message, code=refused.code)
         except StoreUnavailable as unavailable:
             retry = [(b"retry-after", str(unavailable.retry_after).encode())]
             answer = error_answer(record, 503, unavailable.reason, headers=retry)

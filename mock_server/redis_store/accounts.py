@@ -2,8 +2,9 @@
 
 One hash: app key -> the account's entry (``RuntimeAccount.encode``: its secret, starting
 scenario and serial). Adding is one script, so two workers cannot both take one app key or
-pass the limit together. Removing an account removes its keys too (``AccountKeys``), so
-nothing of it is left in Redis.
+pass the limit together; the account's marker (``AccountKeys.made``, in its own hash slot)
+follows. Removing an account removes its marker first, then every key of it, so nothing of it
+is left in Redis, and a request in flight on another worker cannot seed it again.
 """
 
 from __future__ import annotations
@@ -38,9 +39,12 @@ class RedisAccountRegistry:
     async def add(self, app_key: str, entry: bytes, limit: int) -> str:
         try:
             added = await self._client.eval(_ADD, 1, ACCOUNTS, app_key, entry, limit)
+            added = added.decode() if isinstance(added, bytes) else str(added)
+            if added == "ok":  # in the account's own slot: what its seed script checks
+                await self._client.set(AccountKeys(app_key).made, entry)
         except LOST as exc:
             raise lost(self._where, exc) from None
-        return added.decode() if isinstance(added, bytes) else str(added)
+        return added
 
     async def entry(self, app_key: str) -> bytes | None:
         try:
@@ -52,6 +56,7 @@ class RedisAccountRegistry:
     async def remove(self, app_key: str) -> bool:
         keys = AccountKeys(app_key)
         try:
+            await self._client.delete(keys.made)  # first: nothing seeds it from now on
             existed = bool(await self._client.hdel(ACCOUNTS, app_key))
             doomed = [
                 keys.center,

@@ -89,7 +89,11 @@ class RedisCallCenter:
         script: str | None = None,
         loss: StoreLoss | None = None,
         account_clock: RedisClock | None = None,
+        made_at_run_time: bool = False,
     ) -> None:
+        #: An account of the admin API: seeded only while its marker (``AccountKeys.made``)
+        #: says it exists, so a request in flight when it is removed cannot bring it back.
+        self._made_at_run_time = made_at_run_time
         #: How a latency fault is waited.
         self._sleep = sleep
         #: The request path's script (``act_script``; a test may build one of another table).
@@ -119,16 +123,22 @@ class RedisCallCenter:
         whether it did."""
         center = CallCenter(scenario, clock=self.clock)
         fields = center_fields(center.export())
+        keys = [self._keys.scenario, self._keys.center]
+        if self._made_at_run_time:
+            keys.append(self._keys.made)
         seeded = await self._run(
             self._client.eval(
                 _SEED,
-                2,
-                self._keys.scenario,
-                self._keys.center,
+                len(keys),
+                *keys,
                 orjson.dumps(scenario.to_data()),
                 *(item for pair in fields.items() for item in pair),
             )
         )
+        if seeded == -1:
+            raise CallStateError(
+                404, "40404", "account", f"account: no account {self._keys.account} (removed)"
+            )
         if seeded:
             self._media_server = None  # read again: the scenario's
         return bool(seeded)
@@ -215,7 +225,12 @@ class RedisCallCenter:
             reply = await self._pipeline.script(self._act, keys, args)
             kind = reply[0]
             if kind == b"missing":
-                await self._seed()
+                try:
+                    await self._seed()
+                except CallStateError:  # removed meanwhile: its app key is unknown now
+                    return Refused(
+                        CallStateError(401, "401", "m7-appkey", "m7-appkey: unknown app key")
+                    )
                 continue
             if kind == b"clock":  # another worker set it: the times again, on its reading
                 self.clock.saw(reply[1])
@@ -416,9 +431,11 @@ class RedisCallCenter:
         raise RuntimeError(f"call center of {keys.account}: {_MAX_ATTEMPTS} conflicting writes")
 
 
-#: Seeds an account (KEYS: scenario, center; ARGV: the scenario, then the center's fields and
-#: values) unless its center exists: another worker may have seeded it meanwhile.
+#: Seeds an account (KEYS: scenario, center and, for an account made at run time, its marker;
+#: ARGV: the scenario, then the center's fields and values) unless its center exists (another
+#: worker may have seeded it meanwhile) or its marker is gone (removed: -1).
 _SEED: Final = """
+if #KEYS > 2 and redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 for i = 2, #ARGV, 1000 do  -- unpack has a limit: at most 500 fields at a time

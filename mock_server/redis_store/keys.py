@@ -10,6 +10,9 @@ key                            type       holds
 ``m7:{K}:replay:<sign><nonce>`` string    an accepted signature: until when (the account's
                                           clock, ms) it is remembered (``EX 300`` bounds
                                           it in real time too)
+``m7:{K}:account``             string     an account made through the admin API: its entry
+                                          (as in ``m7:accounts``); gone once removed, so
+                                          nothing seeds it again
 ``m7:{K}:clock``               string     the account's clock when not the real time
                                           (``ClockSetting`` JSON)
 ``m7:{K}:fence``               string     when the store was found to have lost the account's
@@ -67,6 +70,10 @@ class AccountKeys:
     @property
     def events(self) -> str:
         return self.prefix + "events"
+
+    @property
+    def made(self) -> str:
+        return self.prefix + "account"
 
     @property
     def clock(self) -> str:

@@ -68,7 +68,7 @@ def redis_accounts(
         where=where,
     )
 
-    def make_state(app_key: str, scenario: Scenario) -> MockState:
+    def make_state(app_key: str, scenario: Scenario, *, made_at_run_time: bool = True) -> MockState:
         keys = AccountKeys(app_key)
         journal = RedisJournal(
             client,
@@ -90,6 +90,7 @@ def redis_accounts(
             rng=rng,
             pipeline=pipeline,
             loss=loss,
+            made_at_run_time=made_at_run_time,
         )
         return MockState(
             callcenter=callcenter,
@@ -105,7 +106,7 @@ def redis_accounts(
         )
 
     for app_key, scenario in plan.scenarios.items():
-        states[app_key] = make_state(app_key, scenario)
+        states[app_key] = make_state(app_key, scenario, made_at_run_time=False)
     return Accounts(
         states,
         plan.default,

@@ -9,9 +9,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+import redis.asyncio
 
 from mock_server.app import create_app
 from mock_server.model.accounts import RuntimeAccount
+from mock_server.model.request_path import ActionRequest, Refused, VendorRequest
 from mock_server.model.scenario import load_demo
 from mock_server.settings import DEMO_APP_KEY, Settings
 from tests.api.helpers import client_for, signed
@@ -166,3 +168,30 @@ async def test_every_worker_sees_accounts_made_and_removed_by_another(
         third = (await one.post("/__mock/accounts", json=body)).json()
         assert (await listen_as(two, clock, again, LISTEN)).status_code == 401
         assert (await listen_as(two, clock, third, LISTEN)).status_code == 200
+
+
+@pytest.mark.state_backends("redis")
+async def test_a_request_in_flight_cannot_bring_a_removed_account_back(
+    make_settings: Callable[..., Settings], state_setting: str, clock: Clock
+) -> None:
+    """A worker that resolved the account just before another removed it: its request finds
+    no call center and must not seed one again (that would leave keys nobody removes)."""
+    first = create_app(make_settings(state=state_setting))
+    second = create_app(make_settings(state=state_setting))
+    async with client_for(first) as one, client_for(second) as two:
+        account = (await one.post("/__mock/accounts", json={"appKey": "raced"})).json()
+        assert (await listen_as(two, clock, account, LISTEN)).status_code == 200
+        in_flight = second.accounts.of("raced")  # resolved before the removal
+        await one.delete("/__mock/accounts/raced")
+        request = VendorRequest(
+            "listen", action=ActionRequest("listen", "2000", "9527", "listenAgent")
+        )
+        result = await in_flight.path.perform(request)
+    assert isinstance(result, Refused)
+    assert result.error.status == 401
+    client = redis.asyncio.Redis.from_url(state_setting)
+    try:
+        left = [key async for key in client.scan_iter(match="m7:{raced}:*")]
+    finally:
+        await client.aclose()
+    assert left == []
