@@ -144,13 +144,17 @@ def running(
 
 
 @contextmanager
-def mock_process(*extra_args: str) -> Iterator[str]:
-    """The mock server as a real process (``python -m mock_server``); yields its base URL."""
+def mock_process(*extra_args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The mock server as a real process (``python -m mock_server``, ``env`` added to its
+    environment); yields its base URL."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     argv = [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port)]
     with running(
-        "mock", [*argv, *extra_args], ready_url=f"{base_url}/__mock/state", env={"NO_COLOR": "1"}
+        "mock",
+        [*argv, *extra_args],
+        ready_url=f"{base_url}/__mock/state",
+        env={"NO_COLOR": "1", **(env or {})},
     ):
         yield base_url
 
