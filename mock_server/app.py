@@ -219,7 +219,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
         mode=settings.auth_mode,
         credentials=accounts.secret_of,
         window_seconds=settings.auth_window_seconds,
-        clock_of=lambda app_key: accounts.of(app_key).clock,
+        clock_of=accounts.clock_of,
     )
     connexion = connexion_app(lambda record: accounts.named(_admin_account(record)), accounts)
 

@@ -192,7 +192,10 @@ async def put_snapshot(state: MockState, record: RequestRecord, body: dict[str, 
     clock (when given), all checked before any is changed."""
     scenario = _account_scenario(body["scenario"])
     plan = FaultPlan.from_dict(body.get("faults", {}), at="body.faults")
-    clock = ClockSetting.from_dict(body["clock"], at="body.clock") if "clock" in body else None
+    clock = None
+    if "clock" in body:
+        clock = ClockSetting.from_dict(body["clock"], at="body.clock")
+        clock.in_range(state.clock.real(), at="body.clock")
     if clock is not None:
         await state.clock.set(clock)  # first: the scenario's calls start on it
     await state.callcenter.load(scenario)
@@ -232,9 +235,9 @@ async def freeze_clock(state: MockState, record: RequestRecord, body: dict[str, 
 
 
 async def advance_clock(state: MockState, record: RequestRecord, body: dict[str, Any]) -> Answer:
-    setting = await state.clock.setting()
-    advanced = setting.advanced(float(body["seconds"]), state.clock.real())
-    return await _clock(state, await state.clock.set(advanced))
+    seconds = float(body["seconds"])
+    advanced = await state.clock.change(lambda setting, real: setting.advanced(seconds, real))
+    return await _clock(state, advanced)
 
 
 async def reset_clock(state: MockState, record: RequestRecord) -> Answer:

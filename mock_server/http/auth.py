@@ -95,13 +95,13 @@ class Authenticator:
         mode: AuthMode,
         credentials: Mapping[str, str] | Callable[[str], str | None],
         window_seconds: int = REPLAY_WINDOW_SECONDS,
-        clock_of: Callable[[str], AccountClock] | None = None,
+        clock_of: Callable[[str], AccountClock | None] | None = None,
     ) -> None:
         self.mode = mode
         #: The secret of an app key (``None``: unknown): the accounts', which the admin API
         #: may add to and remove from while the mock runs.
         self._secret_of = credentials if callable(credentials) else dict(credentials).get
-        #: The clock of the account an app key names (``None``: the real time).
+        #: The clock of the account an app key names (``None``: unknown, the real time).
         self._clock_of = clock_of
         self._window = window_seconds
         #: The refusal of a replayed request.
@@ -133,8 +133,9 @@ class Authenticator:
             )
         if self.mode == "presence":
             return Verified(app_key)
-        if self._clock_of is not None:
-            now = self._clock_of(app_key).at(now)
+        clock = self._clock_of(app_key) if self._clock_of is not None else None
+        if clock is not None:  # an unknown app key: the real time (it is refused anyway)
+            now = clock.at(now)
         skew = skew_seconds(now, int(timestamp))
         if skew > self._window:
             raise AuthError(Outcome.AUTH_CLOCK, stale_message(skew, self._window))

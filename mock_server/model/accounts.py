@@ -21,6 +21,7 @@ app key of the credentials).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from secrets import token_hex, token_urlsafe
@@ -29,6 +30,7 @@ from typing import Final, Protocol
 import orjson
 
 from mock_server.model.callcenter import CallStateError
+from mock_server.model.clock import AccountClock
 from mock_server.model.defaults import MAX_ACCOUNTS
 from mock_server.model.scenario import Scenario, ScenarioError, _mapping, _text, parse_scenario
 from mock_server.model.state import MockState
@@ -154,9 +156,11 @@ def plan_accounts(
 
 class AccountRegistry(Protocol):
     """Where the accounts created while the mock runs are kept for every worker of a shared
-    state (Redis); each entry is what ``RuntimeAccount.encode`` made."""
+    state (Redis): a small entry per app key (``RuntimeAccount.entry``: the secret and a
+    serial, read on every request naming the account) and, apart, its starting scenario
+    (read only when the entry changed)."""
 
-    async def add(self, app_key: str, entry: bytes, limit: int) -> str:
+    async def add(self, app_key: str, entry: bytes, scenario: bytes, limit: int) -> str:
         """``"ok"``, or ``"exists"`` (the app key is taken) or ``"full"`` (``limit``
         accounts exist), atomically."""
 
@@ -165,6 +169,9 @@ class AccountRegistry(Protocol):
 
     async def entry(self, app_key: str) -> bytes | None:
         """The account's entry (``None``: no such account)."""
+
+    async def scenario(self, app_key: str) -> bytes | None:
+        """The account's starting scenario, as ``add`` got it (``None``: removed)."""
 
 
 @dataclass(frozen=True)
@@ -177,15 +184,17 @@ class RuntimeAccount:
     #: Tells one creation from another of the same app key (a worker's copy is then stale).
     serial: str
 
-    def encode(self) -> bytes:
-        return orjson.dumps(
-            {"secret": self.secret, "scenario": self.scenario.to_data(), "serial": self.serial}
-        )
+    def entry(self) -> bytes:
+        """What every request naming the account reads: small, whatever the scenario."""
+        return orjson.dumps({"secret": self.secret, "serial": self.serial})
+
+    def scenario_data(self) -> bytes:
+        return orjson.dumps(self.scenario.to_data())
 
     @classmethod
-    def decode(cls, app_key: str, entry: bytes) -> RuntimeAccount:
+    def decode(cls, app_key: str, entry: bytes, scenario: bytes) -> RuntimeAccount:
         data = orjson.loads(entry)
-        return cls(app_key, data["secret"], parse_scenario(data["scenario"]), data["serial"])
+        return cls(app_key, data["secret"], parse_scenario(orjson.loads(scenario)), data["serial"])
 
 
 #: Makes the state of an account created at run time.
@@ -222,8 +231,9 @@ class Accounts:
         self._starting_scenario = starting_scenario
         self.max_accounts = max_accounts
         self._registry = registry
-        #: The registry entry each run-time account here was made from.
-        self._entries: dict[str, bytes] = {}
+        #: The registry entry each run-time account here was made from, least recently used
+        #: first.
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._states)
@@ -239,6 +249,11 @@ class Accounts:
     def shared(self) -> bool:
         """Whether other workers may create and remove accounts (``resolve`` then matters)."""
         return self._registry is not None
+
+    def clock_of(self, app_key: str) -> AccountClock | None:
+        """The clock of a known account (``None``: unknown, judged on the real time)."""
+        state = self._states.get(app_key)
+        return state.clock if state is not None else None
 
     def secret_of(self, app_key: str) -> str | None:
         """The secret of a known account (``None``: unknown), for authentication."""
@@ -268,10 +283,14 @@ class Accounts:
         if self._registry is None or app_key is None or app_key in self._configured:
             return
         entry = await self._registry.entry(app_key)
-        if entry is None:
+        if entry is not None and self._entries.get(app_key) == entry:
+            self._entries.move_to_end(app_key)  # the least recently used is evicted first
+            return
+        scenario = await self._registry.scenario(app_key) if entry is not None else None
+        if entry is None or scenario is None:
             self._forget(app_key)
-        elif self._entries.get(app_key) != entry:
-            self._adopt(RuntimeAccount.decode(app_key, entry), entry)
+        else:
+            self._adopt(RuntimeAccount.decode(app_key, entry, scenario), entry)
 
     async def create(
         self,
@@ -290,11 +309,13 @@ class Accounts:
             scenario or self._starting_scenario,
             token_hex(8),
         )
-        entry = account.encode()
-        if self._registry is not None:
-            added = await self._registry.add(account.app_key, entry, self.max_accounts)
-            if account.app_key in self._configured:
-                added = "exists"
+        entry = account.entry()
+        if account.app_key in self._configured:
+            added = "exists"
+        elif self._registry is not None:
+            added = await self._registry.add(
+                account.app_key, entry, account.scenario_data(), self.max_accounts
+            )
         elif account.app_key in self._states:
             added = "exists"
         elif len(self._states) - len(self._configured) >= self.max_accounts:
@@ -339,6 +360,11 @@ class Accounts:
         self._states[account.app_key] = self._make_state(account.app_key, account.scenario)
         self._secrets[account.app_key] = account.secret
         self._entries[account.app_key] = entry
+        self._entries.move_to_end(account.app_key)
+        # A copy of the registry is only a cache: this worker keeps at most max_accounts of
+        # them (another worker's removals are learnt only when a request names the account).
+        while len(self._entries) > self.max_accounts:
+            self._forget(next(iter(self._entries)))
 
     def _forget(self, app_key: str) -> None:
         self._states.pop(app_key, None)

@@ -65,6 +65,19 @@ class ClockSetting:
             return ClockSetting(frozen_at=self.frozen_at + seconds)
         return ClockSetting(offset=self.offset + seconds)
 
+    def in_range(self, real: float, *, at: str = "clock") -> ClockSetting:
+        """This setting, when it reads within the ten-digit range at ``real``; else
+        ``CallStateError`` (40002)."""
+        if not EARLIEST <= self.at(real) <= LATEST:
+            raise CallStateError(
+                400,
+                "40002",
+                at,
+                f"{at}: the clock would read {self.at(real):.0f}, outside "
+                f"{EARLIEST:.0f}..{LATEST:.0f} (the ten-digit m7-timestamp)",
+            )
+        return self
+
     def to_dict(self) -> dict[str, float]:
         """The snapshot's form (the admin document's ``ClockSetting``)."""
         if self.frozen_at is not None:
@@ -128,6 +141,10 @@ class AccountClock(Protocol):
     async def set(self, setting: ClockSetting) -> ClockSetting:
         """Put ``setting`` in force; returns it."""
 
+    async def change(self, how: Callable[[ClockSetting, float], ClockSetting]) -> ClockSetting:
+        """Put ``how(setting in force, real time)`` in force, as one step: two changes at
+        once (two workers advancing) both count. ``how`` may raise to refuse."""
+
 
 class VirtualClock:
     """``AccountClock`` in this process."""
@@ -153,3 +170,6 @@ class VirtualClock:
         self._setting = setting
         self._frozen_at, self._offset = setting.frozen_at, setting.offset
         return setting
+
+    async def change(self, how: Callable[[ClockSetting, float], ClockSetting]) -> ClockSetting:
+        return await self.set(how(self._setting, self.real()))

@@ -1,7 +1,8 @@
 """The accounts created while the mock runs, in Redis (``m7:accounts``), for every worker.
 
-One hash: app key -> the account's entry (``RuntimeAccount.encode``: its secret, starting
-scenario and serial). Adding is one script, so two workers cannot both take one app key or
+One hash: app key -> the account's entry (``RuntimeAccount.entry``: its secret and a serial,
+small, since every request naming the account reads it); the starting scenario is the
+account's marker (``AccountKeys.made``), read only when the entry changed. Adding is one script, so two workers cannot both take one app key or
 pass the limit together; the account's marker (``AccountKeys.made``, in its own hash slot)
 follows. Removing an account removes its marker first, then every key of it, so nothing of it
 is left in Redis, and a request in flight on another worker cannot seed it again.
@@ -36,12 +37,12 @@ class RedisAccountRegistry:
         self._client = client
         self._where = where
 
-    async def add(self, app_key: str, entry: bytes, limit: int) -> str:
+    async def add(self, app_key: str, entry: bytes, scenario: bytes, limit: int) -> str:
         try:
             added = await self._client.eval(_ADD, 1, ACCOUNTS, app_key, entry, limit)
             added = added.decode() if isinstance(added, bytes) else str(added)
             if added == "ok":  # in the account's own slot: what its seed script checks
-                await self._client.set(AccountKeys(app_key).made, entry)
+                await self._client.set(AccountKeys(app_key).made, scenario)
         except LOST as exc:
             raise lost(self._where, exc) from None
         return added
@@ -52,6 +53,13 @@ class RedisAccountRegistry:
         except LOST as exc:
             raise lost(self._where, exc) from None
         return entry.encode() if isinstance(entry, str) else entry
+
+    async def scenario(self, app_key: str) -> bytes | None:
+        try:
+            scenario = await self._client.get(AccountKeys(app_key).made)
+        except LOST as exc:
+            raise lost(self._where, exc) from None
+        return scenario.encode() if isinstance(scenario, str) else scenario
 
     async def remove(self, app_key: str) -> bool:
         keys = AccountKeys(app_key)
@@ -66,9 +74,7 @@ class RedisAccountRegistry:
                 keys.clock,
                 keys.fence,
             ]
-            async for name in self._client.scan_iter(
-                match=keys.replay_prefix + "*", count=_SCAN_BATCH
-            ):
+            async for name in self._client.scan_iter(match=keys.replay_pattern, count=_SCAN_BATCH):
                 doomed.append(name.decode() if isinstance(name, bytes) else name)
                 if len(doomed) >= _SCAN_BATCH:
                     await self._client.unlink(*doomed)

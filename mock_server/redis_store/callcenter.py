@@ -53,6 +53,7 @@ from mock_server.redis_store.act_script import request_script
 from mock_server.redis_store.center_fields import center_data, center_fields
 from mock_server.redis_store.clock import RedisClock
 from mock_server.redis_store.connection import LOST, lost
+from mock_server.redis_store.guard import REMOVED, removed
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.loss import StoreLoss
@@ -108,7 +109,9 @@ class RedisCallCenter:
         #: Where the account starts when Redis has no state for it (first use, a flushed Redis).
         self._scenario = scenario
         #: The account's clock (shared by every worker; this worker's copy of its setting).
-        self.clock = account_clock or RedisClock(client, keys, real=clock, where=where)
+        self.clock = account_clock or RedisClock(
+            client, keys, real=clock, where=where, guarded=made_at_run_time
+        )
         self._where = where
         #: The request path's commands (the action's script), auto-pipelined.
         self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
@@ -135,10 +138,8 @@ class RedisCallCenter:
                 *(item for pair in fields.items() for item in pair),
             )
         )
-        if seeded == -1:
-            raise CallStateError(
-                404, "40404", "account", f"account: no account {self._keys.account} (removed)"
-            )
+        if seeded == REMOVED:
+            raise removed(self._keys.account)
         if seeded:
             self._media_server = None  # read again: the scenario's
         return bool(seeded)
@@ -288,11 +289,21 @@ class RedisCallCenter:
         self._media_server = None
         if self._loss is not None and not await self._run(self._client.exists(self._keys.center)):
             await self._loss.check()  # a load must not hide that the store lost its data
-        pipe = self._client.pipeline(transaction=True)
-        pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
-        _rewrite(pipe, self._keys.center, center)
-        pipe.publish(self._keys.events, event_message("callcenter", {"action": "load"}))
-        await self._run(pipe.execute())
+        async with self._client.pipeline(transaction=True) as pipe:
+            try:
+                if self._made_at_run_time:  # written only while the account exists
+                    await pipe.watch(self._keys.made)
+                    if not await pipe.exists(self._keys.made):
+                        raise removed(self._keys.account)
+                    pipe.multi()  # type: ignore[no-untyped-call]
+                pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
+                _rewrite(pipe, self._keys.center, center)
+                pipe.publish(self._keys.events, event_message("callcenter", {"action": "load"}))
+                await pipe.execute()
+            except WatchError:  # the account was removed meanwhile
+                raise removed(self._keys.account) from None
+            except LOST as exc:
+                raise lost(self._where, exc) from None
 
     async def agents(self) -> list[AgentView]:
         return (await self._read()).agents()

@@ -10,16 +10,22 @@ changed it, and the worker takes the new setting and runs the script again
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 import orjson
 import redis.asyncio
+from redis.exceptions import WatchError
 
 from mock_server.model.clock import REAL_TIME, ClockSetting
 from mock_server.redis_store.connection import LOST, lost
+from mock_server.redis_store.guard import REMOVED, SET_OR_DELETE, removed
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
 
 __all__ = ["RedisClock"]
+
+#: Optimistic attempts of ``change`` (each retry means another change won a race).
+_MAX_ATTEMPTS: Final = 100
 
 
 class RedisClock:
@@ -32,8 +38,11 @@ class RedisClock:
         *,
         real: Callable[[], float],
         where: str = "redis",
+        guarded: bool = False,
     ) -> None:
         self.real = real
+        #: An account made at run time: a change is written only while it exists (``guard``).
+        self._guard = (keys.made,) if guarded else ()
         self._client = client
         self._keys = keys
         self._where = where
@@ -63,15 +72,50 @@ class RedisClock:
 
     async def set(self, setting: ClockSetting) -> ClockSetting:
         stored = b"" if setting == REAL_TIME else orjson.dumps(setting.to_dict())
-        pipe = self._client.pipeline(transaction=True)
-        if stored:
-            pipe.set(self._keys.clock, stored)
-        else:
-            pipe.delete(self._keys.clock)
-        pipe.publish(self._keys.events, event_message("callcenter", {"action": "clock"}))
+        keys = [self._keys.clock, self._keys.events, *self._guard]
         try:
-            await pipe.execute()
+            written = await self._client.eval(
+                SET_OR_DELETE,
+                len(keys),
+                *keys,
+                stored,
+                event_message("callcenter", {"action": "clock"}),
+            )
         except LOST as exc:
             raise lost(self._where, exc) from None
+        if written == REMOVED:
+            raise removed(self._keys.account)
         self.saw(stored)
         return setting
+
+    async def change(self, how: Callable[[ClockSetting, float], ClockSetting]) -> ClockSetting:
+        """One optimistic transaction: ``WATCH`` the setting (and the account's marker),
+        read it, apply ``how``, write it in ``MULTI``/``EXEC``; again when another worker
+        changed it meanwhile."""
+        keys = self._keys
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                for _ in range(_MAX_ATTEMPTS):
+                    try:
+                        await pipe.watch(keys.clock, *self._guard)
+                        if self._guard and not await pipe.exists(*self._guard):
+                            raise removed(keys.account)
+                        stored = await pipe.get(keys.clock)
+                        self.saw(stored.encode() if isinstance(stored, str) else stored or b"")
+                        setting = how(self._setting, self.real())
+                        written = b"" if setting == REAL_TIME else orjson.dumps(setting.to_dict())
+                        pipe.multi()  # type: ignore[no-untyped-call]
+                        if written:
+                            pipe.set(keys.clock, written)
+                        else:
+                            pipe.delete(keys.clock)
+                        message = event_message("callcenter", {"action": "clock"})
+                        pipe.publish(keys.events, message)
+                        await pipe.execute()
+                        self.saw(written)
+                        return setting
+                    except WatchError:
+                        continue
+        except LOST as exc:
+            raise lost(self._where, exc) from None
+        raise RuntimeError(f"clock of {keys.account}: {_MAX_ATTEMPTS} conflicting changes")

@@ -18,6 +18,7 @@ import redis.asyncio
 
 from mock_server.model.faults import Decision, FaultPlan
 from mock_server.redis_store.connection import LOST, lost
+from mock_server.redis_store.guard import REMOVED, SET_OR_DELETE, removed
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
 
@@ -53,9 +54,12 @@ class RedisFaults:
         rng: random.Random,
         *,
         where: str = "redis",
+        guarded: bool = False,
     ) -> None:
         self._client = client
         self._keys = keys
+        #: An account made at run time: a change is written only while it exists (``guard``).
+        self._guard = (keys.made,) if guarded else ()
         self._rng = rng
         self._where = where
         self._take = client.register_script(TAKE)
@@ -69,16 +73,19 @@ class RedisFaults:
 
     async def set(self, plan: FaultPlan) -> None:
         data = plan.to_dict()
-        pipe = self._client.pipeline(transaction=True)
-        if data:
-            pipe.set(self._keys.faults, orjson.dumps(data))
-        else:
-            pipe.delete(self._keys.faults)
-        pipe.publish(self._keys.events, event_message("faults", data))
+        keys = [self._keys.faults, self._keys.events, *self._guard]
         try:
-            await pipe.execute()
+            written = await self._client.eval(
+                SET_OR_DELETE,
+                len(keys),
+                *keys,
+                orjson.dumps(data) if data else b"",
+                event_message("faults", data),
+            )
         except LOST as exc:
             raise lost(self._where, exc) from None
+        if written == REMOVED:
+            raise removed(self._keys.account)
 
     async def clear(self) -> None:
         await self.set(FaultPlan())

@@ -11,7 +11,7 @@ an entry can hold; filters are applied as the entries are read.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import orjson
 import redis.asyncio
@@ -35,6 +35,16 @@ _FIELDS = 2
 def _text(body: bytes | None) -> str | None:
     """A body as JSON can hold it, byte for byte (Latin-1 maps each byte to a character)."""
     return None if body is None else body.decode("latin-1")
+
+
+#: ``record`` of an account made at run time (``guard``): KEYS journal, events, marker; ARGV
+#: capacity, the stored entry, its message.
+_GUARDED_XADD: Final = """
+if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
+redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'e', ARGV[2])
+redis.call('PUBLISH', KEYS[2], ARGV[3])
+return 1
+"""
 
 
 def _bytes(text: str | None) -> bytes | None:
@@ -75,7 +85,10 @@ class RedisJournal:
         max_headers: int = 100,
         where: str = "redis",
         pipeline: AutoPipeline | None = None,
+        guarded: bool = False,
     ) -> None:
+        #: An account made at run time: an entry is written only while it exists (``guard``).
+        self._guarded = guarded
         #: Entries are written on the request path: auto-pipelined with its other commands.
         self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
         self._value_chars = value_chars
@@ -121,6 +134,13 @@ class RedisJournal:
         """Append ``entry`` and tell the change feed, in one round trip (one write)."""
         stored, message = self.encode(entry)
         keys = self._keys
+        if self._guarded:  # dropped once the account is gone: nobody reads it any more
+            await self._pipeline.script(
+                _GUARDED_XADD,
+                [keys.journal, keys.events, keys.made],
+                [self._capacity, stored, message],
+            )
+            return
         await self._pipeline.execute_all(
             ("XADD", keys.journal, "MAXLEN", self._capacity, "*", _FIELD, stored),
             ("PUBLISH", keys.events, message),

@@ -10,9 +10,9 @@ key                            type       holds
 ``m7:{K}:replay:<sign><nonce>`` string    an accepted signature: until when (the account's
                                           clock, ms) it is remembered (``EX 300`` bounds
                                           it in real time too)
-``m7:{K}:account``             string     an account made through the admin API: its entry
-                                          (as in ``m7:accounts``); gone once removed, so
-                                          nothing seeds it again
+``m7:{K}:account``             string     an account made through the admin API: its
+                                          starting scenario (JSON); gone once removed, so
+                                          nothing seeds or writes it again
 ``m7:{K}:clock``               string     the account's clock when not the real time
                                           (``ClockSetting`` JSON)
 ``m7:{K}:fence``               string     when the store was found to have lost the account's
@@ -21,7 +21,7 @@ key                            type       holds
 ``m7:{K}:events``              channel    pub/sub: "the state of account K changed"
 ``m7:nodes``                   string     a counter: each worker takes its system-id node
 ``m7:accounts``                hash       the accounts created while the mock runs: app key
-                                          -> secret, scenario, serial (JSON)
+                                          -> secret and serial (JSON)
 =============================  =========  =================================================
 
 The hash tag keeps every key of one account in one Redis Cluster slot, so a Lua script or a
@@ -89,3 +89,13 @@ class AccountKeys:
 
     def replay(self, key: str) -> str:
         return self.replay_prefix + key
+
+    @property
+    def replay_pattern(self) -> str:
+        """``SCAN MATCH`` of every replay key of this account, the glob characters of the app key
+        escaped, so that removing account ``a*`` never matches account ``abc``'s keys."""
+        return _glob_escaped(self.replay_prefix) + "*"
+
+
+def _glob_escaped(text: str) -> str:
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)

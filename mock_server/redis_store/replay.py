@@ -71,7 +71,7 @@ class RedisReplay:
         try:
             batch: list[bytes] = [self._keys.fence.encode()]
             async for name in self._client.scan_iter(
-                match=self._keys.replay_prefix + "*", count=_SCAN_BATCH
+                match=self._keys.replay_pattern, count=_SCAN_BATCH
             ):
                 batch.append(name)
                 if len(batch) >= _SCAN_BATCH:

@@ -77,6 +77,7 @@ def redis_accounts(
             value_chars=journal_value_chars,
             where=where,
             pipeline=pipeline,
+            guarded=made_at_run_time,
         )
         callcenter = RedisCallCenter(
             client,
@@ -98,7 +99,7 @@ def redis_accounts(
                 client, keys, window=replay_window, where=where, clock=callcenter.clock
             ),
             journal=journal,
-            faults=RedisFaults(client, keys, rng, where=where),
+            faults=RedisFaults(client, keys, rng, where=where, guarded=made_at_run_time),
             events=RedisEventFeed(client, keys, where=where),
             ids=SystemIds(callcenter.clock, node=node),
             clock=callcenter.clock,

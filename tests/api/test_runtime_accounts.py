@@ -5,6 +5,7 @@ and on Redis seen by every worker.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import httpx
@@ -13,6 +14,11 @@ import redis.asyncio
 
 from mock_server.app import create_app
 from mock_server.model.accounts import RuntimeAccount
+from mock_server.model.callcenter import CallStateError
+from mock_server.model.clock import ClockSetting
+from mock_server.model.faults import FaultPlan
+from mock_server.model.journal import JournalEntry
+from mock_server.model.outcome import Outcome
 from mock_server.model.request_path import ActionRequest, Refused, VendorRequest
 from mock_server.model.scenario import load_demo
 from mock_server.settings import DEMO_APP_KEY, Settings
@@ -195,3 +201,141 @@ async def test_a_request_in_flight_cannot_bring_a_removed_account_back(
     finally:
         await client.aclose()
     assert left == []
+
+
+async def test_a_run_time_app_key_must_fit_in_a_url_path(client: httpx.AsyncClient) -> None:
+    refused = await client.post("/__mock/accounts", json={"appKey": "team/job-1"})
+    assert refused.status_code == 400
+    assert "body.appKey" in refused.text
+
+
+async def test_an_unknown_app_key_is_judged_on_the_real_time(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    """A frozen default account's clock does not make an unknown app key look stale."""
+    await client.put("/__mock/clock", json={"frozenAt": 1_767_225_600})
+    stranger = {"appKey": "nobody-knows", "secret": "whatever-secret"}
+    refused = await listen_as(client, clock, stranger, LISTEN)
+    assert refused.status_code == 401
+    assert refused.json()["message"] == "m7-appkey: unknown app key"
+
+
+@pytest.mark.state_backends("redis")
+async def test_a_start_up_app_key_refused_leaves_nothing_in_the_registry(
+    client: httpx.AsyncClient, state_setting: str
+) -> None:
+    refused = await client.post(
+        "/__mock/accounts", json={"appKey": DEMO_APP_KEY, "secret": "attacker-secret"}
+    )
+    assert refused.status_code == 409
+    store = redis.asyncio.Redis.from_url(state_setting)
+    try:
+        assert not await store.hexists("m7:accounts", DEMO_APP_KEY)
+        assert not await store.exists(f"m7:{{{DEMO_APP_KEY}}}:account")
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.state_backends("redis")
+async def test_a_removed_account_takes_no_late_write(
+    make_settings: Callable[..., Settings], state_setting: str
+) -> None:
+    """Changes from a worker that found the account just before another removed it are
+    refused (404) or dropped (a journal entry), never written: nothing of it stays."""
+    first = create_app(make_settings(state=state_setting))
+    second = create_app(make_settings(state=state_setting))
+    async with client_for(first) as one, client_for(second) as two:
+        await one.post("/__mock/accounts", json={"appKey": "late"})
+        assert (await two.get("/__mock/clock?account=late")).status_code == 200
+        late = second.accounts.of("late")
+        await one.delete("/__mock/accounts/late")
+        for change in (
+            late.faults.set(FaultPlan.from_dict({"drop": {"count": 1}})),
+            late.clock.set(ClockSetting(offset=10)),
+            late.clock.change(lambda setting, real: setting.advanced(1, real)),
+            late.callcenter.load(load_demo()),
+        ):
+            with pytest.raises(CallStateError) as refused:
+                await change
+            assert refused.value.code == "40404"
+        await late.journal.record(journal_entry_of("late"))
+    store = redis.asyncio.Redis.from_url(state_setting)
+    try:
+        assert [key async for key in store.scan_iter(match="m7:{late}:*")] == []
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.state_backends("redis")
+async def test_a_worker_keeps_a_bounded_copy_of_the_accounts(
+    make_settings: Callable[..., Settings], state_setting: str, clock: Clock
+) -> None:
+    first = create_app(make_settings(state=state_setting, max_accounts=3))
+    second = create_app(make_settings(state=state_setting, max_accounts=3))
+    async with client_for(first) as one, client_for(second) as two:
+        for _ in range(10):
+            account = (await one.post("/__mock/accounts")).json()
+            assert (await listen_as(two, clock, account, LISTEN)).status_code == 200
+            await one.delete(f"/__mock/accounts/{account['appKey']}")
+    assert len(second.accounts) <= 1 + 3  # the demo account and at most max_accounts
+
+
+@pytest.mark.state_backends("redis")
+async def test_advances_through_two_workers_at_once_all_count(
+    make_settings: Callable[..., Settings], state_setting: str
+) -> None:
+    first = create_app(make_settings(state=state_setting))
+    second = create_app(make_settings(state=state_setting))
+    async with client_for(first) as one, client_for(second) as two:
+        await one.put("/__mock/clock", json={"frozenAt": 1_767_225_600})
+        await asyncio.gather(
+            *(
+                (one if n % 2 else two).post("/__mock/clock/advance", json={"seconds": 10})
+                for n in range(40)
+            )
+        )
+        assert (await one.get("/__mock/clock")).json()["now"] == 1_767_225_600 + 400
+
+
+async def test_a_snapshot_clock_past_the_ten_digit_range_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    snapshot = {"scenario": {"agents": []}, "clock": {"offsetSeconds": 8_999_999_999}}
+    refused = await client.put("/__mock/snapshot", json=snapshot)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "40002"
+    assert "body.clock" in refused.json()["message"]
+    assert (await client.get("/__mock/clock")).json()["frozen"] is False
+
+
+def journal_entry_of(app_key: str) -> JournalEntry:
+    return JournalEntry(
+        time=0.0,
+        request_id="r",
+        method="POST",
+        path="/openapi/v1/call/listen",
+        status=401,
+        outcome=Outcome.AUTH_SIGNATURE,
+        app_key=app_key,
+        headers={},
+        body=None,
+    )
+
+
+@pytest.mark.state_backends("redis")
+async def test_resetting_an_account_named_like_a_pattern_touches_no_other(
+    make_settings: Callable[..., Settings], state_setting: str, clock: Clock
+) -> None:
+    """Start-up app keys may hold glob characters: the reset of ``a*`` forgets its own
+    replay memory, never that of ``abc``."""
+    credentials = {"abc": "secret-of-abc", "a*": "secret-of-a-star"}
+    app = create_app(make_settings(state=state_setting, credentials=credentials))
+    account = {"appKey": "abc", "secret": "secret-of-abc"}
+    headers = signed(clock, app_key="abc", secret="secret-of-abc")
+    async with client_for(app) as client:
+        assert (await client.post(PATHS["listen"], json=LISTEN, headers=headers)).status_code == 200
+        assert (await client.post("/__mock/reset?account=a*")).status_code == 200
+        again = await client.post(PATHS["listen"], json=LISTEN, headers=headers)
+        assert again.status_code == 401, again.text
+        assert "replayed" in again.json()["message"]
+        assert (await listen_as(client, clock, account, LISTEN)).status_code == 200

@@ -15,7 +15,8 @@ class NewAccount:
     """What to create; everything left out is made up (see `createAccount`).
 
     Attributes:
-        app_key (str | Unset): An account's app key (the vendor API's `m7-appkey`). Example: 2100147.
+        app_key (str | Unset): The new account's app key: letters, digits, `.`, `_`, `~` and `-` only, so that it can be
+            named in a URL path (`DELETE /__mock/accounts/{appKey}`) as it is. Example: ci-job-42.
         secret (str | Unset): The secret key to sign with (made up when left out).
         scenario (Any | Unset): A starting state, as in `demo-scenario.yaml` (camelCase keys): the call center of the
             account the request names (the default account when it names none) and, in `accounts`, the call centers of other

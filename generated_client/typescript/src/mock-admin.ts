@@ -394,7 +394,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account (an app key with its own call center) while the mock runs
-         * @description Creates an account with its own secret, call center, journal, faults and clock, so that a test (or each pytest-xdist worker) has a call center no other test sees. Without `appKey` one is made up (`t-` and 16 hex digits); without `secret` a random one (43 URL-safe characters); without `scenario` the account starts from the mock's start-up call center (the demo's unless a scenario was given). Answers the app key and the secret to sign with. Accounts created here live until deleted or until the mock stops (in Redis, until deleted: every worker of a shared state sees them); at most `--max-accounts` of them (default 1000) exist at once. An app key in use is refused with `40909`, a full mock with `40910`.
+         * @description Creates an account with its own secret, call center, journal, faults and clock, so that a test (or each pytest-xdist worker) has a call center no other test sees. Without `appKey` one is made up (`t-` and 16 hex digits); without `secret` a random one (43 URL-safe characters); without `scenario` the account starts from the mock's start-up call center (the demo's unless a scenario was given). Answers the app key and the secret to sign with. Accounts created here live until deleted or until the mock stops (in Redis, until deleted: every worker of a shared state sees them); at most `--max-accounts` of them (default 100) exist at once. An app key in use is refused with `40909`, a full mock with `40910`.
          */
         post: operations["createAccount"];
         delete?: never;
@@ -642,7 +642,11 @@ export interface components {
         };
         /** @description What to create; everything left out is made up (see `createAccount`). */
         NewAccount: {
-            appKey?: components["schemas"]["AppKey"];
+            /**
+             * @description The new account's app key: letters, digits, `.`, `_`, `~` and `-` only, so that it can be named in a URL path (`DELETE /__mock/accounts/{appKey}`) as it is.
+             * @example ci-job-42
+             */
+            appKey?: string;
             /** @description The secret key to sign with (made up when left out). */
             secret?: string;
             scenario?: components["schemas"]["Scenario"];

@@ -104,7 +104,7 @@ def sync_detailed(
     the account starts from the mock's start-up call center (the demo's unless a scenario was given).
     Answers the app key and the secret to sign with. Accounts created here live until deleted or until
     the mock stops (in Redis, until deleted: every worker of a shared state sees them); at most `--max-
-    accounts` of them (default 1000) exist at once. An app key in use is refused with `40909`, a full
+    accounts` of them (default 100) exist at once. An app key in use is refused with `40909`, a full
     mock with `40910`.
 
     Args:
@@ -143,7 +143,7 @@ def sync(
     the account starts from the mock's start-up call center (the demo's unless a scenario was given).
     Answers the app key and the secret to sign with. Accounts created here live until deleted or until
     the mock stops (in Redis, until deleted: every worker of a shared state sees them); at most `--max-
-    accounts` of them (default 1000) exist at once. An app key in use is refused with `40909`, a full
+    accounts` of them (default 100) exist at once. An app key in use is refused with `40909`, a full
     mock with `40910`.
 
     Args:
@@ -177,7 +177,7 @@ async def asyncio_detailed(
     the account starts from the mock's start-up call center (the demo's unless a scenario was given).
     Answers the app key and the secret to sign with. Accounts created here live until deleted or until
     the mock stops (in Redis, until deleted: every worker of a shared state sees them); at most `--max-
-    accounts` of them (default 1000) exist at once. An app key in use is refused with `40909`, a full
+    accounts` of them (default 100) exist at once. An app key in use is refused with `40909`, a full
     mock with `40910`.
 
     Args:
@@ -214,7 +214,7 @@ async def asyncio(
     the account starts from the mock's start-up call center (the demo's unless a scenario was given).
     Answers the app key and the secret to sign with. Accounts created here live until deleted or until
     the mock stops (in Redis, until deleted: every worker of a shared state sees them); at most `--max-
-    accounts` of them (default 1000) exist at once. An app key in use is refused with `40909`, a full
+    accounts` of them (default 100) exist at once. An app key in use is refused with `40909`, a full
     mock with `40910`.
 
     Args:
