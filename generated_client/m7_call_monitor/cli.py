@@ -21,6 +21,7 @@ import logging
 import os
 import shlex
 import sys
+import time
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
@@ -167,6 +168,15 @@ def _parser() -> argparse.ArgumentParser:
         help="for --curl: " + ", ".join(f"{o.name}/{o.vendor}" for o in OPERATIONS),
     )
     sign.add_argument("--body", metavar="JSON", help="for --curl: the request body")
+    sign.add_argument(
+        "--at",
+        metavar="EPOCH_SECONDS",
+        type=float,
+        help=(
+            "sign as of this time instead of now: for a server whose clock is not the real "
+            "time (the mock's clock, frozen or moved: GET /__mock/clock gives its now)"
+        ),
+    )
 
     for operation in OPERATIONS:
         aliases = [operation.vendor] if operation.vendor != operation.name else []
@@ -210,9 +220,10 @@ def _sign(args: argparse.Namespace) -> int:
         raise ConfigError("--operation and --body go with --curl")
     if args.curl and args.json:
         raise ConfigError("--json and --curl: choose one")
+    clock = (lambda: args.at) if args.at is not None else time.time
     if not args.curl:
         credentials = load_credentials(getattr(args, "app_key", None), secret)
-        headers = signed_headers(credentials.app_key, credentials.secret_key)
+        headers = signed_headers(credentials.app_key, credentials.secret_key, clock=clock)
         if args.json:
             _emit(json.dumps(dict(headers), indent=2))
         else:
@@ -234,7 +245,7 @@ def _sign(args: argparse.Namespace) -> int:
     credentials = settings.credentials
     headers = {
         "content-type": "application/json",
-        **signed_headers(credentials.app_key, credentials.secret_key),
+        **signed_headers(credentials.app_key, credentials.secret_key, clock=clock),
     }
     lines = [f"curl -sS -X POST {shlex.quote(settings.base_url + operation.path)}"]
     lines += [f"  -H {shlex.quote(f'{name}: {value}')}" for name, value in headers.items()]

@@ -57,6 +57,10 @@ def _where(root: str, instance_path: Iterable[str | int]) -> str:
     return where
 
 
+#: Choices of an enum a refusal names at most.
+_MOST_CHOICES: Final = 12
+
+
 def field_errors(
     errors: Iterable[jsonschema_rs.ValidationError], root: str = "body"
 ) -> list[FieldError]:
@@ -71,6 +75,15 @@ def field_errors(
         elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
             for name in kind.unexpected:
                 found.append(FieldError(f"{where}.{_short(name)}", "unknown field (not allowed)"))
+        elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
+            # The library's message names two choices and counts the rest: name them all
+            # (the few the documents allow), so that a typo's fix is in the message.
+            choices = [orjson.dumps(option).decode() for option in kind.options]
+            shown = ", ".join(choices[:_MOST_CHOICES])
+            more = len(choices) - _MOST_CHOICES
+            found.append(
+                FieldError(where, f"must be one of {shown}" + (f" and {more} more" if more > 0 else ""))
+            )
         else:
             found.append(FieldError(where, error.message))
     return found

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final, Literal
 
+from mock_server.model.callcenter import CallStateError
+from mock_server.model.document_files import VENDOR_DOCUMENT, load_document
 from mock_server.model.outcome import Outcome
 
-__all__ = ["COUNT_RULES", "NEAREST", "Difference", "Verdict", "verify"]
+__all__ = ["COUNT_RULES", "NEAREST", "Difference", "Verdict", "body_fields", "verify"]
 
 #: How many near misses a verdict names at most.
 NEAREST: Final = 3
@@ -81,6 +84,37 @@ class Verdict:
         }
 
 
+@cache
+def body_fields(operation: str) -> tuple[str, ...]:
+    """The fields of ``operation``'s request body, as the vendor document declares them."""
+    document = load_document(VENDOR_DOCUMENT)
+    for item in document.get("paths", {}).values():
+        for spec in item.values():
+            if isinstance(spec, dict) and spec.get("operationId") == operation:
+                schema = spec["requestBody"]["content"]["application/json"]["schema"]
+                if "$ref" in schema:
+                    schema = document["components"]["schemas"][schema["$ref"].split("/")[-1]]
+                return tuple(schema.get("properties", {}))
+    return ()
+
+
+def _check_pattern(operation: str, where: Mapping[str, Any]) -> None:
+    """``CallStateError`` (400, 40002) for a key of ``where`` that no request can have: a
+    misspelt field would match nothing, and "never" would always hold."""
+    known = (*body_fields(operation), *_ENTRY_KEYS)
+    for key in where:
+        if key not in known:
+            raise CallStateError(
+                400,
+                "40002",
+                f"where.{key}",
+                f"where.{key}: {operation} has no such field; its body's fields are "
+                + ", ".join(body_fields(operation))
+                + ", and a pattern may also name "
+                + ", ".join(_ENTRY_KEYS),
+            )
+
+
 def verify(
     entries: Sequence[Mapping[str, Any]],
     operation: str,
@@ -88,7 +122,10 @@ def verify(
     rule: Rule,
     count: int,
 ) -> Verdict:
-    """Count the journal ``entries`` (oldest first) that match; judge ``rule`` ``count``."""
+    """Count the journal ``entries`` (oldest first) that match; judge ``rule`` ``count``.
+    A key of ``where`` that is no field of the operation's body nor a fact of the entry is
+    refused (``CallStateError``, 40002)."""
+    _check_pattern(operation, where)
     misses: list[tuple[int, Mapping[str, Any], tuple[Difference, ...]]] = []
     matches: list[Mapping[str, Any]] = []
     for age, entry in enumerate(reversed(entries)):  # newest first: ties go to the newest

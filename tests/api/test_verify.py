@@ -159,3 +159,31 @@ async def test_a_fact_of_the_wrong_type_is_a_400_not_a_silent_miss(
     )
     assert response.status_code == 400, response.text
     assert response.json()["errors"][0]["field"].startswith(f"body.where.{next(iter(where))}")
+
+
+async def test_a_misspelt_field_is_refused_not_counted_as_never(
+    client: httpx.AsyncClient,
+) -> None:
+    """``where: {agentnumber: ...}`` could never match, so ``exactly: 0`` would always
+    hold: a key that is no field of the operation's body (nor appKey, status, outcome) is
+    refused, naming the fields there are."""
+    refused = await client.post(
+        "/__mock/verify",
+        json={"operation": "hangupChannel", "where": {"agentnumber": "9530"}, "exactly": 0},
+    )
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "40002"
+    message = refused.json()["message"]
+    assert message.startswith("where.agentnumber: hangupChannel has no such field")
+    assert "hangupAgent, agentNumber, actionId" in message
+
+
+async def test_an_unknown_operation_is_refused_naming_every_operation(
+    client: httpx.AsyncClient,
+) -> None:
+    refused = await client.post("/__mock/verify", json={"operation": "hangup", "exactly": 0})
+    assert refused.status_code == 400
+    (error,) = refused.json()["errors"]
+    assert error["field"] == "body.operation"
+    for name in ("listen", "hangupChannel", "lootCall", "whisper", "pickupChannel"):
+        assert f'"{name}"' in error["message"]
