@@ -8,12 +8,22 @@ API's paths, and answers what the mock answered (JSON as ``dict``), so a test ca
 
 The secret is the account's only secret: it signs the vendor requests, and it is kept out
 of ``repr`` and out of every message the plugin writes.
+
+The vendor requests the plugin signs (``supervisor_monitoring``, the clients of
+``call_monitor`` and so ``m7_client``, ``signed_headers()``) are signed on the account's
+clock, not on this machine's: a test that moved the clock past the 300 s window can still
+arrange and call. The account knows its clock from the last clock answer the mock gave it
+(its clock methods, ``now()`` and ``load_snapshot``): frozen at a time, or running some
+seconds ahead of this machine's time; it costs no request.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
+
+import httpx
 
 from m7_mock_admin.api.accounts import delete_account
 from m7_mock_admin.api.clock import advance_clock, freeze_clock, get_clock, reset_clock
@@ -32,6 +42,8 @@ from m7_mock_admin.api.state import (
 from m7_mock_admin.models import (
     AdvanceClock,
     AgentUpdate,
+    Clock,
+    ClockSetting,
     Faults,
     FreezeClock,
     NewCall,
@@ -43,6 +55,7 @@ from m7_mock_pytest._report import failure_message
 
 if TYPE_CHECKING:
     from m7_call_monitor import CallMonitor
+    from m7_call_monitor.signing import NonceSource
 
 __all__ = ["MockAccount"]
 
@@ -69,6 +82,11 @@ class MockAccount:
         self._app_key = app_key
         self._secret = secret
         self._deleted = False
+        # The account's clock as last answered by the mock: frozen at ``_frozen_at``, else
+        # running ``_offset`` seconds ahead of this machine's time (a new account: real time).
+        self._frozen_at: float | None = None
+        self._offset = 0.0
+        self._nonces: NonceSource | None = None
 
     def __repr__(self) -> str:
         return f"MockAccount(app_key={self._app_key!r}, base_url={self.base_url!r})"
@@ -95,20 +113,54 @@ class MockAccount:
 
         ``options`` are the client's own (``retries=0``, ``timeout=...``). Close it, or use
         it as a context manager; the ``m7_client`` fixture does that for you.
+
+        Its requests are signed on the account's clock (see :meth:`signed_headers`), so it
+        keeps working after the test froze or moved the clock: ``transport`` (yours, or
+        httpx's default) is wrapped to sign each request again as it leaves.
         """
         from m7_call_monitor import CallMonitor
 
-        return CallMonitor(self.base_url, self._app_key, self._secret, **options)
+        inner: httpx.BaseTransport = options.pop("transport", None) or httpx.HTTPTransport()
+        transport = _SignedOnAccountClock(self, inner)
+        return CallMonitor(
+            self.base_url, self._app_key, self._secret, transport=transport, **options
+        )
 
-    def signed_headers(self, at: float) -> dict[str, str]:
-        """The four ``m7-*`` headers of a request signed at ``at`` (Unix seconds), a new nonce.
+    def signed_headers(self, at: float | None = None) -> dict[str, str]:
+        """The four ``m7-*`` headers of a request signed at ``at`` (Unix seconds), a new nonce;
+        without ``at``, at the account's time now (as this account last set or read it).
 
         For requests a test builds by hand: signed in the past or ahead of the account's
         clock, or sent twice (a replay).
         """
         from m7_call_monitor import signed_headers
+        from m7_call_monitor.signing import NonceSource
 
-        return signed_headers(self._app_key, self._secret, clock=lambda: at)
+        if at is not None:
+            return signed_headers(self._app_key, self._secret, clock=lambda: at)
+        if self._nonces is None:  # never one nonce twice in a second: a replay to the mock
+            self._nonces = NonceSource()
+        return signed_headers(
+            self._app_key, self._secret, clock=self._clock_time, nonces=self._nonces
+        )
+
+    def _clock_time(self) -> float:
+        """The account's time now, from what the mock last answered about its clock."""
+        if self._frozen_at is not None:
+            return self._frozen_at
+        return time.time() + self._offset
+
+    def _learn_clock(self, clock: Clock | ClockSetting) -> None:
+        """Remember how the account's clock is set, from a clock answer or a snapshot's."""
+        if isinstance(clock, Clock):
+            self._frozen_at = clock.now if clock.frozen else None
+            self._offset = 0.0 if clock.frozen else clock.now - time.time()
+        elif isinstance(clock.frozen_at, float | int):
+            self._frozen_at, self._offset = float(clock.frozen_at), 0.0
+        else:
+            offset = clock.offset_seconds
+            self._frozen_at = None
+            self._offset = float(offset) if isinstance(offset, float | int) else 0.0
 
     # --- arranging the call center --------------------------------------------------------
 
@@ -236,6 +288,7 @@ class MockAccount:
         clock = self._admin.answer(
             "getClock", lambda: get_clock.sync_detailed(client=self._client, account=self._app_key)
         )
+        self._learn_clock(clock)
         return clock.now
 
     def freeze_clock(self, at: float | None = None) -> float:
@@ -248,6 +301,7 @@ class MockAccount:
                 client=self._client, body=FreezeClock(frozen_at=moment), account=self._app_key
             ),
         )
+        self._learn_clock(clock)
         return clock.now
 
     def advance_clock(self, seconds: float) -> float:
@@ -259,6 +313,7 @@ class MockAccount:
                 client=self._client, body=AdvanceClock(seconds=seconds), account=self._app_key
             ),
         )
+        self._learn_clock(clock)
         return clock.now
 
     def resume_real_clock(self) -> float:
@@ -267,6 +322,7 @@ class MockAccount:
             "resetClock",
             lambda: reset_clock.sync_detailed(client=self._client, account=self._app_key),
         )
+        self._learn_clock(clock)
         return clock.now
 
     # --- snapshots ------------------------------------------------------------------------
@@ -289,6 +345,8 @@ class MockAccount:
                 client=self._client, body=Snapshot.from_dict(snapshot), account=self._app_key
             ),
         )
+        if isinstance(loaded.clock, ClockSetting):
+            self._learn_clock(loaded.clock)
         return loaded.to_dict()
 
     # --- verification ---------------------------------------------------------------------
@@ -342,3 +400,24 @@ class MockAccount:
             lambda: delete_account.sync_detailed(self._app_key, client=self._client),
         )
         self._deleted = True
+
+
+class _SignedOnAccountClock(httpx.BaseTransport):
+    """Signs each request again as it leaves, on the account's clock.
+
+    ``m7_call_monitor.CallMonitor`` signs with this machine's time and takes no clock; this
+    transport, given to it, replaces its ``m7-*`` headers by the account's
+    (:meth:`MockAccount.signed_headers`), then sends through ``inner``.
+    """
+
+    def __init__(self, account: MockAccount, inner: httpx.BaseTransport) -> None:
+        self._account = account
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for name, value in self._account.signed_headers().items():
+            request.headers[name] = value
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()

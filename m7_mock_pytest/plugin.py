@@ -81,7 +81,7 @@ def m7_account(m7_mock: MockServer) -> Iterator[MockAccount]:
 
 @pytest.fixture
 def m7_client(m7_account: MockAccount) -> Iterator[CallMonitor]:
-    """A ``m7_call_monitor.CallMonitor`` on the mock, signed with the test's account (the
-    client's defaults: its retries included); closed when the test ends."""
+    """A ``m7_call_monitor.CallMonitor`` on the mock, signed with the test's account on the
+    account's clock (the client's defaults: its retries included); closed when the test ends."""
     with m7_account.call_monitor() as monitor:
         yield monitor

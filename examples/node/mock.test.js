@@ -3,7 +3,8 @@
  * Testing your own Node code against the m7 mock, with Node's test runner.
  *
  * The session starts `m7-mock` on a free port (M7_MOCK_COMMAND, else `m7-mock` on the PATH)
- * and waits for `GET /__mock/health`; each test gets an account of its own
+ * and waits for `GET /__mock/health` (bounded, each probe too), and stops it at the end
+ * (SIGTERM, then SIGKILL: bounded too); each test gets an account of its own
  * (`POST /__mock/accounts`: its own app key, secret, call center, journal and clock), so tests
  * never see each other's requests, and removes it when done. The admin API is called with
  * openapi-fetch typed by the generated `m7-call-monitor/mock-admin` types, the vendor API
@@ -22,6 +23,13 @@ import createClient from "openapi-fetch";
 /** @typedef {import("m7-call-monitor/mock-admin").paths} AdminPaths */
 /** @typedef {import("m7-call-monitor/mock-admin").components["schemas"]} AdminSchemas */
 /** @typedef {import("m7-call-monitor").paths} VendorPaths */
+
+/** How long the mock may take to answer `GET /__mock/health` with "ready", in all. */
+const START_TIMEOUT_MS = 30_000;
+/** How long one health probe may wait for its answer. */
+const PROBE_TIMEOUT_MS = 2_000;
+/** How long the mock may take to exit on SIGTERM (then SIGKILL), and again on SIGKILL. */
+const STOP_TIMEOUT_MS = 10_000;
 
 /** @type {import("node:child_process").ChildProcess} */
 let mock;
@@ -71,23 +79,42 @@ before(async () => {
   let failed;
   mock.once("error", (error) => (failed = error)); // e.g. m7-mock not installed
   admin = createClient({ baseUrl: `${baseUrl}/__mock` });
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (failed || mock.exitCode !== null) throw new Error(`${command} did not start: ${failed ?? output}`);
-    const health = await admin.GET("/health").catch(() => undefined); // not listening yet
+    // Each probe bounded too: a process that accepts the connection and never answers must
+    // not hold the wait past its deadline.
+    const signal = AbortSignal.timeout(Math.max(1, Math.min(PROBE_TIMEOUT_MS, deadline - Date.now())));
+    const health = await admin.GET("/health", { signal }).catch(() => undefined); // not answering yet
     if (health?.data?.status === "ready") break;
-    if (Date.now() > deadline) throw new Error(`${command} not ready within 30 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`${command} not ready within ${START_TIMEOUT_MS / 1000} s:\n${output}`);
     await sleep(100);
   }
 });
 
 after(async () => {
   if (mock && mock.exitCode === null && mock.signalCode === null) {
-    const exited = once(mock, "exit");
-    mock.kill("SIGTERM");
-    await exited;
+    await stop(mock);
   }
 });
+
+/**
+ * Stops the mock: SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_MS, so that
+ * a mock that hangs on its way out never holds the test run.
+ * @param {import("node:child_process").ChildProcess} child
+ */
+async function stop(child) {
+  const exited = once(child, "exit", { signal: AbortSignal.timeout(STOP_TIMEOUT_MS) });
+  child.kill("SIGTERM");
+  try {
+    await exited;
+  } catch {
+    child.kill("SIGKILL");
+    await once(child, "exit", { signal: AbortSignal.timeout(STOP_TIMEOUT_MS) }).catch(() => {
+      throw new Error(`the mock (pid ${child.pid}) did not exit, even on SIGKILL`);
+    });
+  }
+}
 
 beforeEach(async () => {
   // No body: the mock makes up the app key and the secret, and the account starts from the

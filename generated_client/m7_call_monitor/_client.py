@@ -72,11 +72,16 @@ class _Core:
         backoff: float,
         max_retry_delay: float,
     ) -> None:
+        # This frame and the constructors' hold the bare secret as an argument: hidden from
+        # pytest's tracebacks, which print a frame's arguments (a ConfigError raised here).
+        __tracebackhide__ = True
         self._settings: Settings = load_settings(base_url, app_key, secret_key)
         self._policy = RetryPolicy(retries=retries, backoff=backoff, max_delay=max_retry_delay)
         credentials = self._settings.credentials
         self._auth = M7Auth(credentials.app_key, credentials.secret_key)
-        self._secret = credentials.secret_key
+        # Passed to the checks as the credentials, never as the bare secret: their frames are
+        # in the traceback of a failed call, which test runners print with its arguments.
+        self._credentials = credentials
 
     @property
     def base_url(self) -> str:
@@ -100,7 +105,7 @@ class _Core:
         self, operation: Operation, attempt: int, exc: httpx.TransportError
     ) -> M7Error:
         log.debug("POST %s -> %s (%s)", operation.path, type(exc).__name__, self._tries(attempt))
-        return error_for_transport(exc, secret=self._secret)
+        return error_for_transport(exc, credentials=self._credentials)
 
     def _check(
         self, operation: Operation, attempt: int, response: httpx.Response
@@ -115,7 +120,7 @@ class _Core:
                 self._tries(attempt),
                 request_id_of(response, parsed),
             )
-        return success_or_raise(response, parsed, secret=self._secret)
+        return success_or_raise(response, parsed, credentials=self._credentials)
 
     def _tries(self, attempt: int) -> str:
         return f"attempt {attempt}/{self._policy.retries + 1}"
@@ -165,6 +170,7 @@ class CallMonitor(_Core):
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        __tracebackhide__ = True  # it holds the secret (see _Core)
         super().__init__(
             base_url,
             app_key,
@@ -301,6 +307,7 @@ class AsyncCallMonitor(_Core):
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        __tracebackhide__ = True  # it holds the secret (see _Core)
         super().__init__(
             base_url,
             app_key,

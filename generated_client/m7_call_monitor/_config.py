@@ -48,7 +48,12 @@ def _resolve(given: Mapping[str, str | None], env: Mapping[str, str] | None) -> 
     """Each setting from its argument, else its environment variable; empty counts as missing.
 
     Every missing setting is named at once, so a user fixes them in one go.
+
+    This frame and those of its callers hold the bare secret, and a ConfigError is raised
+    through them: they are hidden from pytest's tracebacks, which print a frame's arguments
+    and, with ``--showlocals``, its locals.
     """
+    __tracebackhide__ = True
     source = os.environ if env is None else env
     found: dict[str, str] = {}
     missing: list[str] = []
@@ -75,6 +80,7 @@ def load_credentials(
     env: Mapping[str, str] | None = None,
 ) -> Credentials:
     """The app key and secret key from the arguments or ``M7_APP_KEY`` / ``M7_SECRET_KEY``."""
+    __tracebackhide__ = True  # it holds the secret (see _resolve)
     found = _resolve({APP_KEY_ENV: app_key, SECRET_KEY_ENV: secret_key}, env)
     return Credentials(app_key=found[APP_KEY_ENV], secret_key=found[SECRET_KEY_ENV])
 
@@ -91,6 +97,7 @@ def load_settings(
     There is no default base URL on purpose: these calls hang up and take over live calls,
     so talking to production (``https://v7openapi.7moor.com``) must be a stated choice.
     """
+    __tracebackhide__ = True  # it holds the secret (see _resolve)
     found = _resolve(
         {BASE_URL_ENV: base_url, APP_KEY_ENV: app_key, SECRET_KEY_ENV: secret_key}, env
     )

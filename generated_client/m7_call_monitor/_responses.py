@@ -15,6 +15,7 @@ import httpx
 
 from m7_openapi.models import ErrorEnvelope, FieldError, SuccessEnvelope
 
+from ._config import Credentials
 from ._errors import (
     AuthError,
     CallStateError,
@@ -39,8 +40,14 @@ _SNIPPET = 120
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-def _redact(text: str, secret: str) -> str:
-    """Belt and braces: a server or proxy must not get the secret into our texts."""
+def _redact(text: str, credentials: Credentials) -> str:
+    """Belt and braces: a server or proxy must not get the secret into our texts.
+
+    The functions here take the :class:`Credentials`, never the bare secret: they are frames
+    of the traceback of every failed call, and a test runner prints a frame's arguments
+    (pytest's long tracebacks, ``--showlocals``); the credentials' repr hides the secret.
+    """
+    secret = credentials.secret_key
     return text.replace(secret, "[secret]") if secret else text
 
 
@@ -102,11 +109,11 @@ def _unreadable(response: httpx.Response) -> str:
     )
 
 
-def _header_request_id(response: httpx.Response, secret: str) -> str | None:
+def _header_request_id(response: httpx.Response, credentials: Credentials) -> str | None:
     """The ``x-request-id`` header: the id to quote when the body carries none (a proxy's
     page, an empty 503), so that no failure loses it."""
     value = response.headers.get("x-request-id")
-    return _redact(value, secret) if value else None
+    return _redact(value, credentials) if value else None
 
 
 def parse(response: httpx.Response) -> SuccessEnvelope | ErrorEnvelope | None:
@@ -122,7 +129,9 @@ def parse(response: httpx.Response) -> SuccessEnvelope | ErrorEnvelope | None:
         return None
 
 
-def error_for_response(response: httpx.Response, parsed: object, *, secret: str) -> M7Error:
+def error_for_response(
+    response: httpx.Response, parsed: object, *, credentials: Credentials
+) -> M7Error:
     """The error for a response that is not a success, whatever its body looks like."""
     status = response.status_code
     envelope = parsed.to_dict() if isinstance(parsed, ErrorEnvelope) else None
@@ -142,27 +151,27 @@ def error_for_response(response: httpx.Response, parsed: object, *, secret: str)
         code = str(status)
         cls = _error_class(status, code)
         return cls(
-            _redact(message, secret),
+            _redact(message, credentials),
             status=status,
             code=code,
-            request_id=_header_request_id(response, secret),
+            request_id=_header_request_id(response, credentials),
             retry_after=_retry_after(response.headers),
         )
     code = str(envelope.get("code", status))
     request_id = envelope.get("requestId")
     action_id = envelope.get("actionId")
     errors = [
-        FieldError(field=_redact(e.field, secret), message=_redact(e.message, secret))
+        FieldError(field=_redact(e.field, credentials), message=_redact(e.message, credentials))
         for e in _field_errors(envelope.get("errors"))
     ]
     return _error_class(status, code)(
-        _redact(str(envelope.get("message", "")), secret),
+        _redact(str(envelope.get("message", "")), credentials),
         status=status,
-        code=_redact(code, secret),
+        code=_redact(code, credentials),
         request_id=(
-            _redact(str(request_id), secret)
+            _redact(str(request_id), credentials)
             if request_id is not None
-            else _header_request_id(response, secret)
+            else _header_request_id(response, credentials)
         ),
         action_id=str(action_id) if action_id is not None else None,
         errors=errors,
@@ -170,14 +179,16 @@ def error_for_response(response: httpx.Response, parsed: object, *, secret: str)
     )
 
 
-def success_or_raise(response: httpx.Response, parsed: object, *, secret: str) -> SuccessEnvelope:
+def success_or_raise(
+    response: httpx.Response, parsed: object, *, credentials: Credentials
+) -> SuccessEnvelope:
     """The typed envelope of a 200 success, else raise the matching :class:`M7Error`."""
     if response.status_code == 200 and isinstance(parsed, SuccessEnvelope) and parsed.success:
         return parsed
-    raise error_for_response(response, parsed, secret=secret)
+    raise error_for_response(response, parsed, credentials=credentials)
 
 
-def _shown_url(exc: httpx.TransportError, secret: str) -> str | None:
+def _shown_url(exc: httpx.TransportError, credentials: Credentials) -> str | None:
     """The URL the failed request went to, fit to print: no user name, password, query or
     fragment (a base URL may carry a proxy's credentials; the API's secret is never in a URL,
     and is redacted all the same)."""
@@ -185,15 +196,15 @@ def _shown_url(exc: httpx.TransportError, secret: str) -> str | None:
         url = exc.request.url
     except RuntimeError:  # an exception raised without its request
         return None
-    return _redact(str(url.copy_with(userinfo=b"", query=None, fragment=None)), secret)
+    return _redact(str(url.copy_with(userinfo=b"", query=None, fragment=None)), credentials)
 
 
-def error_for_transport(exc: httpx.TransportError, *, secret: str) -> TransportError:
+def error_for_transport(exc: httpx.TransportError, *, credentials: Credentials) -> TransportError:
     """The error for an exchange that got no response, naming the URL tried and saying
     whether it may have acted."""
     sent = not isinstance(exc, _NOT_SENT)
-    detail = _redact(str(exc) or type(exc).__name__, secret)
-    url = _shown_url(exc, secret)
+    detail = _redact(str(exc) or type(exc).__name__, credentials)
+    url = _shown_url(exc, credentials)
     where = f" {url}" if url else ""
     if sent:
         message = (

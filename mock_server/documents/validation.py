@@ -82,7 +82,9 @@ def field_errors(
             shown = ", ".join(choices[:_MOST_CHOICES])
             more = len(choices) - _MOST_CHOICES
             found.append(
-                FieldError(where, f"must be one of {shown}" + (f" and {more} more" if more > 0 else ""))
+                FieldError(
+                    where, f"must be one of {shown}" + (f" and {more} more" if more > 0 else "")
+                )
             )
         else:
             found.append(FieldError(where, error.message))

@@ -19,6 +19,8 @@ from m7_call_monitor import (
     load_settings,
 )
 
+pytest_plugins = ["pytester"]
+
 
 def test_reprs_hide_the_secret(
     vendor: Any, vendor_monitor: CallMonitor, async_vendor_monitor: AsyncCallMonitor
@@ -114,3 +116,78 @@ def test_the_secret_is_never_sent(vendor: Any, vendor_monitor: CallMonitor) -> N
     seen = vendor.requests[-1]
     assert all(vendor.secret not in value for value in seen.headers.values())
     assert vendor.secret.encode() not in seen.body
+
+
+#: A suite whose calls fail in every way a call can, each test failing with the secret at hand.
+FAILING_CALLS = """
+import httpx
+import pytest
+
+from m7_call_monitor import AsyncCallMonitor, CallMonitor
+
+SECRET = {secret!r}
+
+
+def refused(request):
+    return httpx.Response(
+        409,
+        json={{"success": False, "code": "40903", "message": "agent 9527 has no live call"}},
+        headers={{"x-request-id": "r-1"}},
+    )
+
+
+def unreachable(request):
+    raise httpx.ConnectError("connection refused", request=request)
+
+
+def test_refused():
+    with CallMonitor("http://m7.test", "2000103", SECRET, transport=httpx.MockTransport(refused)) as m:
+        m.listen(supervisor="2002", agent="9527")
+
+
+def test_unreachable():
+    monitor = CallMonitor(
+        "http://m7.test", "2000103", SECRET, retries=0, transport=httpx.MockTransport(unreachable)
+    )
+    monitor.hangup(supervisor="2002", agent="9527")
+
+
+def test_refused_async():
+    import asyncio
+
+    async def call():
+        transport = httpx.MockTransport(refused)
+        async with AsyncCallMonitor("http://m7.test", "2000103", SECRET, transport=transport) as m:
+            await m.pickup(supervisor="2002", agent="9527")
+
+    asyncio.run(call())
+
+
+def test_missing_base_url(monkeypatch):
+    monkeypatch.delenv("M7_BASE_URL", raising=False)
+    CallMonitor(None, "2000103", SECRET)
+
+
+def test_bad_base_url():
+    CallMonitor("ftp://m7.test", "2000103", SECRET)
+"""
+
+
+@pytest.mark.parametrize(
+    "options",
+    [(), ("-l",), ("--showlocals", "--tb=long"), ("--tb=short", "-l")],
+    ids=["default", "-l", "long-showlocals", "short-l"],
+)
+def test_pytest_tracebacks_of_failed_calls_never_show_the_secret(
+    pytester: pytest.Pytester, vendor: Any, options: tuple[str, ...]
+) -> None:
+    """pytest prints the arguments of a traceback's frames (long style) and, with
+    ``--showlocals``, their locals: no frame of the client may hold the bare secret."""
+    pytester.makepyfile(test_failing=FAILING_CALLS.format(secret=vendor.secret))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *options, timeout=120)
+    result.assert_outcomes(failed=5)
+    output = result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines(["*CallStateError: 40903: agent 9527 has no live call*"])
+    result.stdout.fnmatch_lines(["*TransportError: ConnectError: could not connect to*"])
+    result.stdout.fnmatch_lines(["*ConfigError: missing setting M7_BASE_URL*"])
+    assert vendor.secret not in output

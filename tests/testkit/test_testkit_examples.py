@@ -56,3 +56,10 @@ def test_the_guides_excerpts_are_the_example_files_as_they_are() -> None:
         assert block.text in source, f"{block}: not (or no longer) in {match['file']}"
         shown.add(match["file"])
     assert {"examples/pytest/test_clock.py", "examples/pytest/test_snapshot.py"} <= shown
+
+
+def test_the_guide_states_the_mocks_own_default_account_limit() -> None:
+    from mock_server.model.defaults import MAX_ACCOUNTS
+
+    stated = re.findall(r"`--max-accounts` \((\d+) by default\)", GUIDE.read_text("utf-8"))
+    assert stated == [str(MAX_ACCOUNTS)]

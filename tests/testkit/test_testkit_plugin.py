@@ -8,15 +8,18 @@ outside (the mock's address, each account's app key) into files, which are check
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
+from m7_call_monitor import CallStateError
 from m7_mock_pytest import MockAccount
 from m7_mock_pytest._server import running_mock
 from tests.support.processes import mock_process
@@ -381,3 +384,108 @@ def test_a_given_mock_with_an_admin_token_takes_it_from_the_environment(
     refused.stdout.fnmatch_lines(["*MockAdminError: createAccount: 401 *"])
     accepted.assert_outcomes(passed=1)
     assert token not in refused.stdout.str() + accepted.stdout.str()
+
+
+FAILING_WITH_THE_SECRET_AT_HAND = """
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def record_the_secret(m7_account):
+    with Path("records", "secrets").open("a") as secrets:
+        secrets.write(m7_account.secret + "\\n")
+
+
+def test_a_refused_call(m7_client):
+    m7_client.listen(supervisor="2002", agent="9999")
+
+
+def test_a_dropped_call(m7_account, m7_client):
+    m7_account.set_faults({"drop": {"count": 3}})
+    m7_client.hangup(supervisor="2000", agent="9527")
+
+
+def test_a_refused_arrangement(m7_account):
+    m7_account.supervisor_monitoring("2001", "9527")  # 2001 is offline
+
+
+def test_a_verification(m7_account, m7_client):
+    m7_client.listen(supervisor="2002", agent="9527")
+    m7_account.verify("listen", agentNumber="9528", exactly=1)
+"""
+
+
+@pytest.mark.parametrize(
+    "options",
+    [(), ("-l",), ("--showlocals", "--tb=long"), ("--full-trace", "-l")],
+    ids=["default", "-l", "long-showlocals", "full-trace-l"],
+)
+def test_failing_calls_and_arrangements_never_show_the_secret(
+    run: RunSuite, shared_mock: str, options: tuple[str, ...]
+) -> None:
+    """pytest prints the arguments of a traceback's frames and, with ``-l``, their locals:
+    no frame of the plugin or of the client it gives holds the bare secret."""
+    run.pytester.makepyfile(test_secret=FAILING_WITH_THE_SECRET_AT_HAND)
+    result = run(f"--m7-mock-url={shared_mock}", *options)
+    result.assert_outcomes(failed=4)
+    result.stdout.fnmatch_lines(["*CallStateError: 40402: agentNumber: no agent 9999*"])
+    result.stdout.fnmatch_lines(["*TransportError: *the action may have happened*"])
+    result.stdout.fnmatch_lines(["*CallStateError: *2001*"])
+    result.stdout.fnmatch_lines(['*expected listen with agentNumber="9528" exactly 1 time*'])
+    secrets = (run.records / "secrets").read_text().split()
+    assert len(secrets) == 4
+    output = result.stdout.str() + result.stderr.str()
+    assert [secret for secret in secrets if secret in output] == []
+
+
+def _listen(account: MockAccount, headers: dict[str, str]) -> int:
+    body = {"listenAgent": "2002", "agentNumber": "9527"}
+    url = account.base_url + "/openapi/v1/call/listen"
+    return httpx.post(url, json=body, headers=headers, timeout=10).status_code
+
+
+def _signed_in_time(call: Callable[..., object]) -> None:
+    """Make the vendor call; the call center may refuse it (a supervisor already busy), its
+    signature must pass."""
+    with contextlib.suppress(CallStateError):
+        call(supervisor="2002", agent="9527")
+
+
+def test_the_plugin_signs_on_the_accounts_clock_wherever_the_test_moved_it(
+    shared_mock: str,
+) -> None:
+    """The vendor refuses a timestamp more than 300 s from the account's clock: the plugin's
+    own requests, and its clients', are signed on that clock, not on this machine's."""
+    with running_mock(shared_mock) as server, server.account() as account:
+        account.advance_clock(400)  # running, 400 s ahead
+        account.call_talking("9530")
+        assert account.supervisor_monitoring("2000", "9530")["success"] is True
+        with account.call_monitor(retries=0) as monitor:
+            monitor.listen(supervisor="2002", agent="9527")
+            assert _listen(account, account.signed_headers()) != 401
+
+            later = account.freeze_clock(time.time() + 86_400)  # frozen, a day ahead
+            _signed_in_time(monitor.whisper)
+            account.advance_clock(1000)
+            _signed_in_time(monitor.barge)
+            assert account.now() == later + 1000
+            saved = account.snapshot()
+
+            account.resume_real_clock()
+            _signed_in_time(monitor.listen)
+            account.load_snapshot(saved)  # the snapshot's clock: frozen, a day ahead
+            _signed_in_time(monitor.listen)
+
+            # set behind the plugin's back: one reading of the clock catches up
+            httpx.put(
+                f"{shared_mock}/__mock/clock",
+                params={"account": account.app_key},
+                json={"frozenAt": time.time() - 3600},
+                timeout=10,
+            ).raise_for_status()
+            account.now()
+            _signed_in_time(monitor.listen)
+        assert account.verify("listen", status=401, exactly=0) == 0
+        assert _listen(account, account.signed_headers(at=time.time())) == 401  # real time
