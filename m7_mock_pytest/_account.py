@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import httpx
 
@@ -377,10 +377,18 @@ class MockAccount:
         body: dict[str, Any] = {"operation": operation, **given}
         if where:
             body["where"] = dict(where)
+        if operation not in get_args(VendorOperation):
+            raise ValueError(
+                f"verify(): no operation {operation!r}; the vendor's operation names are "
+                + ", ".join(get_args(VendorOperation))
+                + " (the client's hangup() is hangupChannel, barge() lootCall, "
+                "pickup() pickupChannel)"
+            )
+        request = VerifyRequest.from_dict(body)
         verdict = self._admin.answer(
             "verifyRequests",
             lambda: verify_requests.sync_detailed(
-                client=self._client, body=VerifyRequest.from_dict(body), account=self._app_key
+                client=self._client, body=request, account=self._app_key
             ),
         )
         if not verdict.holds:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 __all__ = ["failure_message", "rule_text"]
@@ -45,9 +46,17 @@ def _request_line(number: int, miss: Mapping[str, Any]) -> str:
     if outcome is not None and str(outcome) not in ("ok", str(status)):
         answered += f" ({outcome})"
     return (
-        f"  {number}. {operation} at {miss.get('time')}, {answered}, "
+        f"  {number}. {operation} at {_time(miss.get('time'))}, {answered}, "
         f"request id {miss.get('requestId')}"
     )
+
+
+def _time(value: Any) -> Any:
+    """A journal time as the journal writes it (milliseconds), whatever the model made of it."""
+    try:
+        return datetime.fromisoformat(str(value)).isoformat(timespec="milliseconds")
+    except ValueError:
+        return value
 
 
 def _difference_line(difference: Mapping[str, Any]) -> str:

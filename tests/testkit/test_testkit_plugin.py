@@ -257,7 +257,7 @@ def test_a_call_that_never_came_fails_naming_the_nearest_request_and_what_differ
             '*AssertionError: expected hangupChannel with agentNumber="9527" exactly 1 time, '
             "but 0 requests matched",
             "*the nearest requests, and what differed:",
-            "*1. hangupChannel at *, answered 200, request id *",
+            "*1. hangupChannel at ????-??-??T??:??:??.???+00:00, answered 200, request id *",
             '*body {"hangupAgent": "2000", "agentNumber": "9530"*}',
             '*body.agentNumber: expected "9527", was "9530"',
         ]
@@ -311,6 +311,18 @@ def test_verify_takes_exactly_one_rule(shared_mock: str) -> None:
         with pytest.raises(TypeError, match="exactly one of"):
             account.verify("listen", exactly=1, at_most=2)
         assert account.verify("listen", at_most=0) == 0
+
+
+def test_verify_names_the_operations_for_one_it_does_not_know(shared_mock: str) -> None:
+    with (
+        running_mock(shared_mock) as server,
+        server.account() as account,
+        pytest.raises(ValueError, match="no operation 'hangup'") as refused,
+    ):
+        account.verify("hangup", exactly=1)  # type: ignore[arg-type]
+    message = str(refused.value)
+    assert "listen, hangupChannel, lootCall, whisper, pickupChannel" in message
+    assert "hangup() is hangupChannel" in message
 
 
 def test_a_refused_arrangement_names_the_operation_and_the_mocks_reason(
