@@ -205,7 +205,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
     settings = settings or Settings()
     access_log = access_log or AccessLog()
     # Proxy or replay mode: its recording opened, its replay read, before anything else.
-    elsewhere = build_elsewhere(settings.mode)
+    elsewhere = build_elsewhere(settings.mode, auth_mode=settings.auth_mode)
     mode_of = elsewhere.describe if elsewhere is not None else settings.mode.describe
     plan = account_plan(settings)
     accounts = build_accounts(settings)
@@ -232,12 +232,22 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
             admin_prefix=ADMIN_BASE_PATH,
         )
 
+    def replay_reset(app: ASGIApp) -> ASGIApp:
+        """In replay mode an account's reset also starts its replay over."""
+        if elsewhere is None:
+            return app
+        return elsewhere.after_reset(
+            app,
+            path=f"{ADMIN_BASE_PATH}/reset",
+            state_of=lambda record: accounts.named(_admin_account(record)),
+        )
+
     admin_stack = pages(
         AdminGuard(
             AccountResolver(
                 ConsoleSupport(
                     BodyGuard(
-                        connexion,
+                        replay_reset(connexion),
                         limits=BodyLimits(
                             settings.max_admin_body_bytes,
                             settings.max_drain_bytes,

@@ -19,6 +19,7 @@ import dataclasses
 import gc
 import json
 import logging
+import math
 import os
 import re
 import socket
@@ -288,7 +289,7 @@ def _mode(args: argparse.Namespace, env: Mapping[str, str], workers: int) -> Moc
         )
     except UpstreamConfigError as exc:
         raise ConfigError(str(exc)) from None
-    problems = mode.problems()
+    problems = mode.problems(auth_mode=args.auth_mode)
     if mode.record is not None and workers > 1:
         problems.append("--record: with one worker only (each would write the file)")
     if mode.record is not None and mode.record.exists():
@@ -299,9 +300,10 @@ def _mode(args: argparse.Namespace, env: Mapping[str, str], workers: int) -> Moc
         from mock_server.upstream.har import HarError, read_har  # (loads the client package)
 
         try:
-            read_har(mode.replay)
+            entries = read_har(mode.replay)
         except HarError as exc:
             raise ConfigError(f"--replay {exc}") from None
+        mode = dataclasses.replace(mode, replay_entries=tuple(entries))  # read once
     return mode
 
 
@@ -336,6 +338,8 @@ def _limit(option: str, kind: str, text: str) -> int | float:
         raise ConfigError(f"{option}: {text!r} is not a {kind} value") from None
     if not value > 0:
         raise ConfigError(f"{option}: must be above 0")
+    if not math.isfinite(value):
+        raise ConfigError(f"{option}: must be a finite number")
     return value
 
 
@@ -493,7 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.state != "memory":
             check_reachable(settings.state)
         app = create_app(settings, access_log=_stdout_access_log())
-    except (ScenarioError, StateStoreUnavailable) as exc:
+    except (ScenarioError, StateStoreUnavailable, UpstreamConfigError) as exc:
         print(f"m7-mock: {exc}", file=sys.stderr)
         return 2
     _settle_garbage_collector()

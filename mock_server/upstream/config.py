@@ -44,6 +44,9 @@ UPSTREAM_TIMEOUT: Final = 10.0
 UPSTREAM_CONNECTIONS: Final = 16
 UPSTREAM_ANSWER_BYTES: Final = 1024 * 1024
 RECORD_MAX_BYTES: Final = 64 * 1024 * 1024
+#: Largest recording read (``--replay``, ``m7-drift``): what the mock writes at most, and a
+#: little room for one written or trimmed by another tool.
+REPLAY_MAX_BYTES: Final = RECORD_MAX_BYTES + 1024 * 1024
 
 
 class UpstreamConfigError(ValueError):
@@ -90,6 +93,11 @@ class MockMode:
     record_max_bytes: int = RECORD_MAX_BYTES
     replay: Path | None = None
     fallback: Fallback = "none"
+    #: The entries of ``replay``, when already read (``m7-mock`` checks the file at start-up
+    #: and hands what it read on, so that the file is read and parsed once).
+    replay_entries: tuple[dict[str, Any], ...] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def kind(self) -> Literal["simulate", "proxy", "replay"]:
@@ -97,9 +105,18 @@ class MockMode:
             return "replay"
         return "proxy" if self.upstream is not None else "simulate"
 
-    def problems(self) -> list[str]:
-        """What makes this mode unusable (empty: nothing)."""
+    def problems(self, *, auth_mode: str) -> list[str]:
+        """What makes this mode unusable with the vendor API's ``auth_mode`` (empty:
+        nothing)."""
         found = []
+        if self.upstream is not None and auth_mode != "strict":
+            # The upstream signs whatever the mock relays with the real account's key: only
+            # requests whose signature the mock verified may go there.
+            found.append(
+                f"--upstream needs --auth-mode strict: with --auth-mode {auth_mode} the mock "
+                "would send requests it has not verified to the real vendor, signed with the "
+                "upstream account's key"
+            )
         if self.record is not None and self.upstream is None:
             found.append("--record needs --upstream: it records the upstream's answers")
         if self.fallback != "none" and self.replay is None:
@@ -129,7 +146,12 @@ class MockMode:
             return "simulate (the call-state rules answer)"
         parts = []
         if self.replay is not None:
-            parts.append(f"replay of {self.replay} (not recorded: {self.fallback})")
+            otherwise = {
+                "none": "a request it does not hold: 404",
+                "simulate": "one it does not hold: the simulated call center",
+                "upstream": "one it does not hold: the upstream",
+            }.get(self.fallback, f"--replay-fallback {self.fallback}")
+            parts.append(f"replay of {self.replay} ({otherwise})")
         if self.upstream is not None:
             parts.append(f"proxy to {self.upstream.url} (signed as the upstream account)")
         if self.record is not None:

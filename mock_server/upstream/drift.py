@@ -34,7 +34,7 @@ from jsonschema.exceptions import ValidationError
 from mock_server.model.document_files import VENDOR_DOCUMENT, load_document
 from mock_server.model.rules import call_state_rules
 
-__all__ = ["KINDS", "Disagreement", "DriftCheck"]
+__all__ = ["KINDS", "MAX_LISTED", "Disagreement", "DriftCheck", "listed"]
 
 KINDS: Final = (
     "undeclared-status",
@@ -55,9 +55,10 @@ _KIND_OF: Final = {
     "pattern": "format",
     "required": "missing-field",
 }
-#: At most this many disagreements are kept of one answer (a wholly different body would
-#: otherwise list every field).
-MAX_PER_ANSWER: Final = 50
+#: At most this many disagreements of one answer are listed where people read them (its
+#: journal entry, its recorded ``_drift``, ``m7-drift``'s report), then how many more there
+#: are: a wholly different body would otherwise list every field. Every one is counted.
+MAX_LISTED: Final = 50
 _INT_RANGES: Final = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
@@ -83,6 +84,14 @@ class Disagreement:
             "where": self.where,
             "detail": self.detail,
         }
+
+
+def listed(found: Sequence[Disagreement], limit: int = MAX_LISTED) -> tuple[str, ...]:
+    """The first ``limit`` disagreements in words, then ``… and N more`` when there are."""
+    shown = tuple(str(d) for d in found[:limit])
+    if len(found) > limit:
+        shown += (f"… and {len(found) - limit} more",)
+    return shown
 
 
 def _format_checker() -> FormatChecker:
@@ -217,9 +226,13 @@ class DriftCheck:
         self, operation: str, status: int, content_type: str | None, body: bytes
     ) -> list[Disagreement]:
         """Every disagreement of one answer (status, its content type, its body) with the
-        document; empty when it agrees. ``operation`` must be one of the document's."""
-        found = list(self._check(operation, status, content_type, body))
-        return found[:MAX_PER_ANSWER]
+        document; empty when it agrees. ``operation`` must be one of the document's. A body
+        nested too deeply to parse or to walk is one ``not-json`` disagreement."""
+        try:
+            return list(self._check(operation, status, content_type, body))
+        except RecursionError:
+            detail = "the body is not JSON this check can read (nested too deeply)"
+            return [Disagreement("not-json", operation, status, "body", detail)]
 
     def _check(
         self, operation: str, status: int, content_type: str | None, body: bytes

@@ -3,8 +3,10 @@
 Checks every answer of a recording (``m7-mock --upstream URL --record FILE``, or any HAR
 file of requests to the five operations) against ``openapi/call-monitor.yaml`` as it is now,
 so a document changed since the recording is judged anew. One line per disagreement, then a
-count. Exit status: 0 when every answer agrees, 1 when any disagrees, 2 when the file cannot
-be read (or holds no answer of the five operations).
+count. An answer's first ``MAX_LISTED`` disagreements are listed, then how many more it has
+(``--json`` lists every one); the count is of all of them. Exit status: 0 when every answer
+agrees, 1 when any disagrees, 2 when the file cannot be read (or holds no answer of the five
+operations).
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mock_server.upstream.drift import Disagreement, DriftCheck, document_check
+from mock_server.upstream.drift import Disagreement, DriftCheck, document_check, listed
 from mock_server.upstream.har import HarError, entry_header, entry_text, read_har
 
 __all__ = ["drift_of", "main"]
@@ -78,12 +81,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not checked:
         print(f"m7-drift: {args.recording}: no answer of the five operations", file=sys.stderr)
         return 2
-    for index, disagreement in found:
+    answers = 0
+    for index, group in groupby(found, key=lambda pair: pair[0]):  # in the entries' order
+        disagreements = [d for _, d in group]
+        answers += 1
         if args.json:
-            print(json.dumps({"entry": index, **disagreement.to_dict()}, ensure_ascii=False))
-        else:
-            print(f"entry {index}: {disagreement}")
-    answers = len({index for index, _ in found})
+            for d in disagreements:
+                print(json.dumps({"entry": index, **d.to_dict()}, ensure_ascii=False))
+            continue
+        for line in listed(disagreements):
+            print(f"entry {index}: {line}")
     summary = f"{len(found)} disagreement(s) in {answers} of {checked} answer(s)"
     print(f"m7-drift: {summary} with the document", file=sys.stderr)
     return 1 if found else 0

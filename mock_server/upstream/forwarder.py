@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import httpx
@@ -39,22 +39,22 @@ UPSTREAM_REQUEST_ID: Final = "x-m7-upstream-request-id"
 @dataclass(frozen=True, slots=True)
 class Sent:
     """The request as it went upstream (its headers include the fresh signature: never
-    written anywhere as they are, see ``har.redacted``)."""
+    written anywhere as they are, see ``har.redacted``, nor shown in its ``repr``)."""
 
     url: str
-    headers: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...] = field(repr=False)
     body: bytes
     started: float
 
 
 @dataclass(frozen=True, slots=True)
 class Answered:
-    """The upstream's answer."""
+    """The upstream's answer (its headers, which may set a cookie, not in its ``repr``)."""
 
     sent: Sent
     status: int
     reason: str
-    headers: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...] = field(repr=False)
     body: bytes
     elapsed_ms: float
 
@@ -145,8 +145,11 @@ class Forwarder:
             async with asyncio.timeout(timeout):
                 answered = await self._exchange(sent)
         except (TimeoutError, httpx.TimeoutException) as exc:
-            waited = "a free connection" if isinstance(exc, httpx.PoolTimeout) else "an answer"
-            return Failed(504, f"upstream: {host} gave no {waited} within {timeout:g} s")
+            if isinstance(exc, httpx.PoolTimeout):
+                message = f"upstream: no free connection to {host} within {timeout:g} s"
+            else:
+                message = f"upstream: {host} gave no answer within {timeout:g} s"
+            return Failed(504, message)
         except httpx.ConnectError:
             return Failed(502, f"upstream: cannot connect to {host} (refused or unreachable)")
         except _TooLong:

@@ -1,9 +1,12 @@
 """Recordings of the upstream's exchanges as HAR 1.2, the format browsers and other tools read.
 
 A recording is written entry by entry as the answers arrive (``HarWriter``): its head when
-opened, each entry in one write followed by a flush, the closing brackets when the mock
-stops. A crash loses no entry already answered: ``read_har`` reads a recording cut after
-its last entry as the complete one it would have been.
+opened, each entry on a line of its own in one unbuffered write, the closing brackets when
+the mock stops. A crash loses no entry already answered: ``read_har`` reads a recording cut
+after its last entry as the complete one it would have been, and one cut inside its last
+entry (the disk filled up mid-write) as the entries before it. A write that fails (the disk
+full, the file's size limit) stops the recording with one warning: the answer the caller is
+waiting for never depends on it, and the exchanges left out are counted.
 
 No credential of either side is ever written: the four ``m7-*`` headers (the upstream's app
 key, the fresh signature, its nonce and timestamp), ``authorization``, cookies and the like
@@ -15,16 +18,19 @@ exchanges are counted, not written).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 
 from m7_call_monitor.signing import HEADER_NAMES
+from mock_server.upstream.config import REPLAY_MAX_BYTES
 
 __all__ = [
     "REMOVED",
@@ -41,7 +47,17 @@ REMOVED: Final = "<removed>"
 SECRET_HEADERS: Final = frozenset(
     {*HEADER_NAMES, "authorization", "proxy-authorization", "cookie", "set-cookie"}
 )
-_CREATOR: Final = {"name": "m7-mock", "version": "1", "comment": "m7-mock --record"}
+
+
+def _own_version() -> str:
+    """The mock's version (its distribution's, the document's ``info.version``)."""
+    try:
+        return metadata.version("m7-mock-server")
+    except metadata.PackageNotFoundError:  # run from a tree that was never installed
+        return "unknown"
+
+
+_CREATOR: Final = {"name": "m7-mock", "version": _own_version(), "comment": "m7-mock --record"}
 _HEAD: Final = '{"log": {"version": "1.2", "creator": %s, "entries": [\n'
 _TAIL: Final = "\n]}}\n"
 _log = logging.getLogger("mock_server.upstream")
@@ -129,29 +145,61 @@ def har_entry(exchange: Recorded) -> dict[str, Any]:
 
 
 class HarWriter:
-    """Writes a recording entry by entry; ``close`` completes it (idempotent)."""
+    """Writes a recording entry by entry; ``close`` completes it (idempotent). A write that
+    fails stops the recording: ``write`` and ``close`` never raise once it is open."""
 
     def __init__(self, path: Path, *, max_bytes: int) -> None:
         self.path = path
         self._max_bytes = max_bytes
         # O_EXCL: an earlier recording (perhaps made with a real account) is never replaced.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        self._file: IO[str] | None = os.fdopen(descriptor, "w", encoding="utf-8")
+        self._descriptor: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._written = 0
         self.entries = 0
-        #: Exchanges not written because the recording was full.
+        #: Exchanges not written: the recording was full, or could no longer be written.
         self.left_out = 0
-        self._put(_HEAD % json.dumps(_CREATOR))
+        #: Why the recording stopped early (``None``: it did not).
+        self.stopped: str | None = None
+        try:
+            self._put(_HEAD % json.dumps(_CREATOR))
+        except OSError:
+            self._drop()
+            raise
 
     def _put(self, text: str) -> None:
-        assert self._file is not None  # noqa: S101 - callers check
-        self._file.write(text)
-        self._file.flush()
-        self._written += len(text.encode("utf-8"))
+        """Write ``text`` whole (no buffer holds part of it back); ``OSError`` when it cannot."""
+        assert self._descriptor is not None  # noqa: S101 - callers check
+        encoded = text.encode("utf-8")
+        data = memoryview(encoded)
+        while data:
+            data = data[os.write(self._descriptor, data) :]
+        self._written += len(encoded)
+
+    def _drop(self) -> None:
+        """Close the file, whatever state it is in."""
+        if self._descriptor is None:
+            return
+        descriptor, self._descriptor = self._descriptor, None
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+
+    def _stop(self, exc: OSError) -> None:
+        """The recording cannot be written any more: say so once, and write no more."""
+        self.stopped = exc.strerror or type(exc).__name__
+        _log.warning(
+            "recording %s: cannot write to it (%s); recording stopped after %d exchange(s), "
+            "the answers go on",
+            self.path,
+            self.stopped,
+            self.entries,
+        )
+        self._drop()
 
     def write(self, exchange: Recorded) -> bool:
-        """Append one exchange; ``False`` when it was left out (closed, or full)."""
-        if self._file is None:
+        """Append one exchange; ``False`` when it was left out (closed, full, or not
+        writable)."""
+        if self._descriptor is None:
+            if self.stopped is not None:
+                self.left_out += 1
             return False
         text = json.dumps(har_entry(exchange), ensure_ascii=False)
         separator = ",\n" if self.entries else ""
@@ -164,56 +212,143 @@ class HarWriter:
                 )
             self.left_out += 1
             return False
-        self._put(separator + text)
+        try:
+            self._put(separator + text)
+        except OSError as exc:
+            self.left_out += 1
+            self._stop(exc)
+            return False
         self.entries += 1
         return True
 
+    def describe(self) -> dict[str, int]:
+        """What was recorded and what was left out so far (``GET /__mock/config``)."""
+        return {"recorded": self.entries, "notRecorded": self.left_out}
+
     def close(self) -> None:
-        """Write the closing brackets and close the file."""
-        if self._file is None:
+        """Write the closing brackets and close the file (a recording that stopped early is
+        left as it is: ``read_har`` reads what it holds)."""
+        if self._descriptor is None:
             return
-        self._put(_TAIL)
-        self._file.close()
-        self._file = None
-
-
-def read_har(path: Path, *, max_bytes: int = 256 * 1024 * 1024) -> list[dict[str, Any]]:
-    """The entries of a recording; one cut after an entry (the mock stopped before closing
-    it) reads as complete. ``HarError`` names what is wrong."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise HarError(f"{path}: larger than {max_bytes} bytes")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HarError(f"{path}: cannot read it ({type(exc).__name__})") from None
-    try:
-        data = json.loads(text)
-    except ValueError:
         try:
-            data = json.loads(text.rstrip().removesuffix(",") + _TAIL)
-        except ValueError:
-            raise HarError(f"{path}: not a HAR file (not JSON)") from None
-    log = data.get("log") if isinstance(data, dict) else None
+            self._put(_TAIL)
+        except OSError as exc:
+            self._stop(exc)
+        self._drop()
+
+
+def read_har(path: Path, *, max_bytes: int = REPLAY_MAX_BYTES) -> list[dict[str, Any]]:
+    """The entries of a recording; one cut after an entry (the mock stopped before closing
+    it) reads as complete, one cut inside its last entry as the entries before it.
+    ``HarError`` names what is wrong. At most ``max_bytes`` are read, whatever the file is
+    (a pipe or a device has no size to check first)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise HarError(f"{path}: larger than {_size(max_bytes)}")
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError, MemoryError) as exc:
+        raise HarError(f"{path}: cannot read it ({type(exc).__name__})") from None
+    del data
+    parsed = _parsed(text, path)
+    if parsed is None:
+        raise HarError(f"{path}: not a HAR file (not JSON, or nested too deeply)")
+    log = parsed.get("log") if isinstance(parsed, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
         raise HarError(f"{path}: not a HAR file (no log.entries)")
     for index, entry in enumerate(entries):
-        if not _is_entry(entry):
-            raise HarError(f"{path}: log.entries[{index}] is not a HAR entry with a response")
+        problem = _entry_problem(entry)
+        if problem is not None:
+            raise HarError(f"{path}: log.entries[{index}] is not a HAR entry: {problem}")
     return entries
 
 
-def _is_entry(entry: Any) -> bool:
+def _size(count: int) -> str:
+    mib = 1024 * 1024
+    return f"{count / mib:g} MiB" if count >= mib else f"{count} bytes"
+
+
+def _loads(text: str) -> Any:
+    """``text`` as JSON; ``None`` when it is not (or nests beyond the parser's depth)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _parsed(text: str, path: Path) -> Any:
+    """The JSON of a recording, completed when the mock did not close it: cut after an
+    entry, or inside its last one (each entry is one line: that line is dropped)."""
+    whole = _loads(text)
+    if whole is not None:
+        return whole
+    cut = text.rstrip()
+    completed = _loads(cut.removesuffix(",") + _TAIL)
+    if completed is not None:
+        return completed
+    head, newline, last = cut.rpartition("\n")
+    if not newline:
+        return None
+    completed = _loads(head.rstrip().removesuffix(",") + _TAIL)
+    if completed is not None:
+        _log.warning(
+            "recording %s: its last entry was cut off (%d characters): read without it",
+            path,
+            len(last),
+        )
+    return completed
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _headers_problem(headers: Any, where: str) -> str | None:
+    if headers is None:
+        return None
+    if not isinstance(headers, list):
+        return f"{where}.headers is not a list"
+    for index, header in enumerate(headers):
+        if not (
+            isinstance(header, dict)
+            and _is_text(header.get("name"))
+            and _is_text(header.get("value"))
+        ):
+            return f"{where}.headers[{index}] is not a {{name, value}} pair of strings"
+    return None
+
+
+def _body_problem(part: dict[str, Any], key: str, where: str) -> str | None:
+    body = part.get(key)
+    if body is None:
+        return None
+    if not isinstance(body, dict):
+        return f"{where}.{key} is not an object"
+    for field_name in ("text", "encoding", "mimeType"):
+        if body.get(field_name) is not None and not _is_text(body[field_name]):
+            return f"{where}.{key}.{field_name} is not a string"
+    return None
+
+
+def _entry_problem(entry: Any) -> str | None:
+    """What makes ``entry`` unusable as an exchange (``None``: nothing)."""
     if not isinstance(entry, dict):
-        return False
+        return "not an object"
     request, response = entry.get("request"), entry.get("response")
+    if not isinstance(request, dict) or not _is_text(request.get("url")):
+        return "no request with a url"
+    if not isinstance(response, dict):
+        return "no response"
+    status = response.get("status")
+    if not isinstance(status, int) or isinstance(status, bool) or not 0 <= status <= 999:
+        return "response.status is not a status"
     return (
-        isinstance(request, dict)
-        and isinstance(request.get("url"), str)
-        and isinstance(response, dict)
-        and isinstance(response.get("status"), int)
-        and isinstance(response.get("content", {}), dict)
+        _headers_problem(request.get("headers"), "request")
+        or _body_problem(request, "postData", "request")
+        or _headers_problem(response.get("headers"), "response")
+        or _body_problem(response, "content", "response")
     )
 
 

@@ -4,8 +4,11 @@ A request is matched by its operation and its body, ``actionId`` ignored (a call
 new on every call): the vendor generates nothing in a request body, so what is left is the
 supervisor and the agent. One request recorded several times (``listen`` accepted, then
 refused because the supervisor was already listening) is answered in the recorded order,
-the last answer again once they are used up. The answer is the recorded one, its
-``actionId`` (and the echoed ``requestInfo.body``) the caller's when they differ.
+the last answer again once they are used up. Where each account is in that order is its
+own (two teams replaying the same file do not take each other's answers), and the
+account's reset (``POST /__mock/reset``, which ``app.py`` hands to ``ReplaySource.reset``)
+starts it over. The answer is the recorded one, its ``actionId`` (and the echoed
+``requestInfo.body``) the caller's when they differ.
 
 A request the recording does not hold gets a 404 envelope naming what was not found, or,
 with ``--replay-fallback``, the simulated call center's answer or the upstream's.
@@ -14,8 +17,9 @@ with ``--replay-fallback``, the simulated call center's answer or the upstream's
 from __future__ import annotations
 
 import json
+import weakref
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, Final
@@ -32,6 +36,7 @@ from mock_server.upstream.sources import (
     DriftCounters,
     PassedOn,
     SourcedAnswer,
+    checked,
     journal_answer,
 )
 
@@ -49,26 +54,16 @@ def match_key(operation: str, body: Mapping[str, Any]) -> str:
     return operation + " " + json.dumps(kept, sort_keys=True, ensure_ascii=False)
 
 
-@dataclass(slots=True)
-class _Answers:
-    """The recorded answers to one request, in order, and how many were used."""
-
-    answers: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
-    used: int = 0
-
-    def next(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The next (request body, HAR response); the last one again once used up."""
-        chosen = self.answers[min(self.used, len(self.answers) - 1)]
-        self.used += 1
-        return chosen
+#: One recorded exchange: the request body and the HAR response.
+_Exchange = tuple[dict[str, Any], dict[str, Any]]
 
 
 class Recording:
-    """A HAR recording's answers by ``match_key``."""
+    """A HAR recording's answers by ``match_key``, in the recorded order."""
 
     def __init__(self, path: Path, entries: Sequence[dict[str, Any]], check: DriftCheck) -> None:
         self.path = path
-        self._by_key: dict[str, _Answers] = {}
+        self._by_key: dict[str, list[_Exchange]] = {}
         self.skipped = 0
         for entry in entries:
             operation = entry.get("_operation")
@@ -76,14 +71,13 @@ class Recording:
                 operation = check.operation_of(_vendor_path(entry["request"]["url"], check))
             try:
                 body = json.loads(entry_text(entry["request"], "postData"))
-            except ValueError:
-                body = None
-            if operation is None or not isinstance(body, dict):
-                self.skipped += 1  # not a request to one of the five: nothing to match
+                key = match_key(operation, body) if isinstance(body, dict) and operation else None
+            except (ValueError, RecursionError):
+                key = None
+            if key is None or not 100 <= entry["response"]["status"] <= 599:
+                self.skipped += 1  # not a request to one of the five, or no answer to send
                 continue
-            self._by_key.setdefault(match_key(operation, body), _Answers()).answers.append(
-                (body, entry["response"])
-            )
+            self._by_key.setdefault(key, []).append((body, entry["response"]))
 
     @classmethod
     def read(cls, path: Path, check: DriftCheck) -> Recording:
@@ -91,16 +85,16 @@ class Recording:
         return cls(path, read_har(path), check)
 
     def __len__(self) -> int:
-        return sum(len(a.answers) for a in self._by_key.values())
+        return sum(len(a) for a in self._by_key.values())
 
     def holds(self, operation: str, body: Mapping[str, Any]) -> bool:
         return match_key(operation, body) in self._by_key
 
-    def take(
-        self, operation: str, body: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The next recorded (request body, HAR response) for this request."""
-        return self._by_key[match_key(operation, body)].next()
+    def answer(self, key: str, position: int) -> _Exchange:
+        """The recorded (request body, HAR response) at ``position`` of the request ``key``;
+        the last one again beyond."""
+        answers = self._by_key[key]
+        return answers[min(position, len(answers) - 1)]
 
 
 def _vendor_path(url: str, check: DriftCheck) -> str:
@@ -114,28 +108,41 @@ def _vendor_path(url: str, check: DriftCheck) -> str:
 
 def _patched(content: bytes, recorded: Mapping[str, Any], body: Mapping[str, Any]) -> bytes:
     """The recorded answer with the caller's ``actionId`` where the recorded request's was
-    echoed (and the caller's body in ``requestInfo.body``); unchanged when they agree."""
+    echoed (and the caller's body in ``requestInfo.body``); unchanged when they agree, or
+    when the answer is not the JSON object this expects."""
     if recorded.get("actionId") == body.get("actionId"):
         return content
     try:
         answer = json.loads(content)
-    except ValueError:
+        if not isinstance(answer, dict):
+            return content
+        if "actionId" in answer:
+            data = answer.get("data")
+            request = data.get("request") if isinstance(data, dict) else None
+            system_id = request.get("requestId") if isinstance(request, dict) else None
+            if "actionId" in body:
+                answer["actionId"] = body["actionId"]
+            elif isinstance(system_id, str):
+                answer["actionId"] = system_id
+            else:
+                del answer["actionId"]
+        info = answer.get("requestInfo")
+        if isinstance(info, dict) and isinstance(info.get("body"), dict):
+            info["body"] = dict(body)
+        return json.dumps(answer, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):
         return content
-    if not isinstance(answer, dict):
-        return content
-    if "actionId" in answer:
-        data = answer.get("data")
-        system_id = data.get("request", {}).get("requestId") if isinstance(data, dict) else None
-        if "actionId" in body:
-            answer["actionId"] = body["actionId"]
-        elif isinstance(system_id, str):
-            answer["actionId"] = system_id
-        else:
-            del answer["actionId"]
-    info = answer.get("requestInfo")
-    if isinstance(info, dict) and isinstance(info.get("body"), dict):
-        info["body"] = dict(body)
-    return json.dumps(answer, ensure_ascii=False).encode("utf-8")
+
+
+def _header_value(response: dict[str, Any], name: str) -> bytes | None:
+    """A recorded answer header to send again; ``None`` when absent or not sendable."""
+    value = entry_header(response, name)
+    if value is None or not value.isprintable():
+        return None
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
 
 
 class ReplaySource:
@@ -155,6 +162,16 @@ class ReplaySource:
         self.counters = counters
         self._fallback = fallback
         self._upstream = upstream
+        #: How many answers of each request each account has taken (its place in the
+        #: recorded order), by the account's state: a removed account's goes with it.
+        self._positions: weakref.WeakKeyDictionary[MockState, Counter[str]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def reset(self, state: MockState) -> None:
+        """Start the account's replay over: its next request gets the first recorded answer
+        again (the account's ``POST /__mock/reset``)."""
+        self._positions.pop(state, None)
 
     def answerer(self, operation: str, body: Mapping[str, Any]) -> PassedOn | None:
         if self._recording.holds(operation, body):
@@ -168,17 +185,19 @@ class ReplaySource:
     async def _replayed(
         self, operation: str, state: MockState, record: RequestRecord, body: dict[str, Any]
     ) -> Answer:
-        recorded, response = self._recording.take(operation, body)
+        key = match_key(operation, body)
+        taken = self._positions.setdefault(state, Counter())
+        recorded, response = self._recording.answer(key, taken[key])
+        taken[key] += 1
         status = int(response["status"])
         content = _patched(entry_text(response, "content"), recorded, body)
         headers = tuple(
-            (name.encode("latin-1"), value.encode("latin-1"))
+            (name.encode("latin-1"), value)
             for name in _REPLAYED_HEADERS
-            if (value := entry_header(response, name)) is not None
+            if (value := _header_value(response, name)) is not None
         )
         content_type = entry_header(response, "content-type")
-        found = self._check.check(operation, status, content_type, content)
-        self.counters.add(found)
+        found = checked(self._check, self.counters, operation, status, content_type, content)
         answer = SourcedAnswer(status, content, headers)
         await journal_answer(state, record, operation, answer, found)
         return answer

@@ -33,7 +33,7 @@ from mock_server.http.record import RequestRecord
 from mock_server.http.vendor_endpoint import Handler, VendorRoute
 from mock_server.model.outcome import Outcome
 from mock_server.model.state import MockState
-from mock_server.upstream.drift import Disagreement, DriftCheck
+from mock_server.upstream.drift import Disagreement, DriftCheck, listed
 from mock_server.upstream.forwarder import Answered, Forwarder
 from mock_server.upstream.har import HarWriter, Recorded
 
@@ -45,6 +45,7 @@ __all__ = [
     "ProxySource",
     "SourcedAnswer",
     "answered_elsewhere",
+    "checked",
     "journal_answer",
 ]
 
@@ -140,6 +141,30 @@ class SourcedAnswer(Answer):
         await send({"type": "http.response.body", "body": self.body})
 
 
+def checked(
+    check: DriftCheck,
+    counters: DriftCounters,
+    operation: str,
+    status: int,
+    content_type: str | None,
+    body: bytes,
+) -> list[Disagreement]:
+    """The answer's disagreements, counted. The check never costs the caller the answer: one
+    that fails is logged (with no byte of the answer) and finds nothing."""
+    try:
+        found = check.check(operation, status, content_type, body)
+    except Exception as exc:  # the answer goes out whatever the check does
+        _log.warning(
+            "%s %d: the answer could not be checked against the document (%s)",
+            operation,
+            status,
+            type(exc).__name__,
+        )
+        return []
+    counters.add(found)
+    return found
+
+
 def _outcome(status: int) -> Outcome:
     return Outcome.status(status) if 400 <= status <= 599 else Outcome.OK
 
@@ -160,7 +185,7 @@ async def journal_answer(
         status=answer.status,
         time=state.clock.at(record.started),
     )
-    await state.journal.record(dataclasses.replace(entry, drift=tuple(str(d) for d in found)))
+    await state.journal.record(dataclasses.replace(entry, drift=listed(found)))
     record.journaled = True
 
 
@@ -189,8 +214,9 @@ class ProxySource:
         result = await self._forwarder.forward(record.path, sent)
         if not isinstance(result, Answered):
             return error_answer(record, result.status, result.message)
-        found = self._check.check(operation, result.status, result.content_type, result.body)
-        self.counters.add(found)
+        found = checked(
+            self._check, self.counters, operation, result.status, result.content_type, result.body
+        )
         if found:
             _log.warning(
                 "%s %d: %d disagreement(s) with the document (journal entry %s)",
@@ -200,10 +226,21 @@ class ProxySource:
                 record.request_id,
             )
         if self._recorder is not None:
-            self._recorder.write(_recorded(operation, result, found))
+            self._record(operation, result, found)
         answer = SourcedAnswer(result.status, result.body, result.passed_headers())
         await journal_answer(state, record, operation, answer, found)
         return answer
+
+    def _record(self, operation: str, result: Answered, found: Sequence[Disagreement]) -> None:
+        """Write the exchange; never a reason for the caller not to get the answer (the
+        vendor carried the request out already). The writer stops itself when it cannot
+        write; anything else is logged once per exchange and left out."""
+        assert self._recorder is not None  # noqa: S101 - the caller checks
+        try:
+            self._recorder.write(_recorded(operation, result, found))
+        except Exception as exc:  # the answer goes out whatever the file does
+            self._recorder.left_out += 1
+            _log.warning("%s %d: not recorded (%s)", operation, result.status, type(exc).__name__)
 
 
 def _recorded(operation: str, result: Answered, found: Sequence[Disagreement]) -> Recorded:
@@ -220,5 +257,5 @@ def _recorded(operation: str, result: Answered, found: Sequence[Disagreement]) -
         response_headers=result.headers,
         response_body=result.body,
         operation=operation,
-        drift=tuple(str(d) for d in found),
+        drift=listed(found),
     )

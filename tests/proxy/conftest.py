@@ -19,7 +19,7 @@ import pytest
 from mock_server.app import MockApp, create_app
 from mock_server.settings import Settings
 from mock_server.upstream.config import MockMode, UpstreamConfig, UpstreamCredentials
-from tests.api.helpers import signed
+from tests.api.helpers import check_response, signed
 from tests.proxy.servers import fake_vendor, serving
 
 #: The upstream account: the second mock's only credentials, the proxy's upstream keys.
@@ -76,6 +76,13 @@ class Proxy:
         )
 
 
+async def _admin_answer_as_documented(response: httpx.Response) -> None:
+    """The admin API's answers match their document in every mode (the vendor's are the
+    upstream's, which may not: that is what the drift report is for)."""
+    if response.request.url.path.startswith("/__mock"):
+        await check_response(response)
+
+
 @pytest.fixture
 async def make_proxy() -> AsyncIterator[Callable[[MockMode], Proxy]]:
     """``make_proxy(mode)``: a mock in this process in ``mode``, and a client into it."""
@@ -84,7 +91,9 @@ async def make_proxy() -> AsyncIterator[Callable[[MockMode], Proxy]]:
     def make(mode: MockMode) -> Proxy:
         app = create_app(Settings(mode=mode))
         client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:4010"
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://127.0.0.1:4010",
+            event_hooks={"response": [_admin_answer_as_documented]},
         )
         made.append(Proxy(app, client))
         return made[-1]

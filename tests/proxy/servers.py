@@ -4,7 +4,9 @@ a port the system picked, and a fake vendor that answers wrongly on purpose.
 The upstream of the proxy tests is a second mock with credentials of its own (so its journal
 shows which app key signed what reached it), or ``fake_vendor``: an ASGI app whose answer
 depends on the request's ``agentNumber``, each a planted disagreement with the document
-(``PLANTED``), a slow answer (the 504 path) or a broken one (the 502 path).
+(``PLANTED``), a slow answer (the 504 path), a broken one (the 502 path), or one that is
+hard to read: nested too deeply to parse (``deep``), with more disagreements than are listed
+(``many``), with ``data.request`` a string (``request-text``).
 """
 
 from __future__ import annotations
@@ -20,10 +22,22 @@ from typing import Any, Final
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
-__all__ = ["PLANTED", "SLOW_SECONDS", "fake_vendor", "refusing_port", "serving"]
+__all__ = [
+    "DEEP_ANSWER",
+    "MANY_FIELDS",
+    "PLANTED",
+    "SLOW_SECONDS",
+    "fake_vendor",
+    "refusing_port",
+    "serving",
+]
 
 #: Seconds the fake vendor takes for agent ``slow``.
 SLOW_SECONDS: Final = 5.0
+#: Agent ``deep``: a JSON answer nested far beyond any parser's recursion limit.
+DEEP_ANSWER: Final = b'{"success": true, "data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+#: Agent ``many``: this many undeclared fields (each one disagreement).
+MANY_FIELDS: Final = 80
 
 
 @contextmanager
@@ -108,6 +122,14 @@ def _planted(agent: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return 200, answer
     if agent == "moved":  # a rule's code answered with another status than the rule's
         return 404, _error("40903", "agentNumber: no live call")
+    if agent == "many":  # more undeclared fields than are listed of one answer
+        answer = _success(body)
+        answer.update({f"extra{n}": n for n in range(MANY_FIELDS)})
+        return 200, answer
+    if agent == "request-text":  # data.request a string, not the object the vendor shows
+        answer = _success(body)
+        answer["data"]["request"] = "not-an-object"
+        return 200, answer
     return 200, _success(body)
 
 
@@ -151,7 +173,7 @@ async def fake_vendor(scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.body", "body": b'{"success"', "more_body": True})
         raise ConnectionAbortedError("the fake vendor breaks the answer on purpose")
     status, answer = _planted(agent, body)
-    content = json.dumps(answer).encode()
+    content = DEEP_ANSWER if agent == "deep" else json.dumps(answer).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(content)).encode()),

@@ -8,10 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.cli import ConfigError, parse_settings
-from mock_server.upstream.har import HarWriter
+from mock_server.app import create_app
+from mock_server.cli import ConfigError, main, parse_settings
+from mock_server.settings import Settings
+from mock_server.upstream.config import (
+    MockMode,
+    UpstreamConfig,
+    UpstreamConfigError,
+    UpstreamCredentials,
+)
+from mock_server.upstream.har import HarWriter, Recorded
 
 ENV = {"M7_UPSTREAM_APP_KEY": "7700123", "M7_UPSTREAM_SECRET_KEY": "upstream-secret-Zq81"}
+KEYS = ("7700123", "upstream-secret-Zq81")
 
 
 def test_the_keys_come_from_the_environment_and_no_repr_shows_them() -> None:
@@ -93,3 +102,82 @@ def test_a_recording_is_never_replaced_and_a_replay_must_be_readable(tmp_path: P
             ],
             ENV,
         )
+
+
+@pytest.mark.parametrize("auth_mode", ["presence", "off"])
+@pytest.mark.parametrize(
+    "mode_options",
+    [
+        pytest.param([], id="proxy"),
+        pytest.param(["--replay", "{har}", "--replay-fallback", "upstream"], id="replay-fallback"),
+    ],
+)
+def test_the_upstream_needs_strict_authentication(
+    tmp_path: Path, auth_mode: str, mode_options: list[str]
+) -> None:
+    """The upstream signs what the mock relays with the real key: a mock that does not verify
+    its callers would lend that key to anyone who can reach it."""
+    har = tmp_path / "r.har"
+    HarWriter(har, max_bytes=1 << 20).close()
+    argv = ["--upstream", "http://h", "--auth-mode", auth_mode]
+    argv += [option.format(har=har) for option in mode_options]
+    with pytest.raises(ConfigError, match="--upstream needs --auth-mode strict") as refused:
+        parse_settings(argv, ENV)
+    assert auth_mode in str(refused.value)
+    assert "upstream-secret" not in str(refused.value)
+    # The same refusal when the settings are built in code (tests, embedding).
+    mode = MockMode(upstream=UpstreamConfig(url="http://h", credentials=UpstreamCredentials(*KEYS)))
+    with pytest.raises(UpstreamConfigError, match="--auth-mode strict"):
+        create_app(Settings(auth_mode=auth_mode, mode=mode))  # type: ignore[arg-type]
+    # Strict is the default, and a replay without the upstream needs no verification.
+    assert parse_settings(argv[:2], ENV).mode.kind == "proxy"
+    assert parse_settings(["--replay", str(har), "--auth-mode", auth_mode], {}).mode.replay
+
+
+@pytest.mark.parametrize("value", ["inf", "1e999", "Infinity", "nan"])
+def test_the_upstream_timeout_must_be_a_finite_number(value: str) -> None:
+    with pytest.raises(ConfigError, match="upstream-timeout"):
+        parse_settings(["--upstream", "http://h", "--upstream-timeout", value], ENV)
+
+
+def test_an_unreadable_replay_is_one_line_and_exit_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.har"
+    entry = {"request": {"url": "http://x/openapi/v1/call/listen", "postData": "oops"}}
+    bad.write_text(json.dumps({"log": {"entries": [{**entry, "response": {"status": 200}}]}}))
+    assert main(["--replay", str(bad), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"m7-mock: --replay {bad}: log.entries[0]")
+    assert "postData" in err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1
+
+
+def test_the_replay_is_read_once(tmp_path: Path) -> None:
+    """``m7-mock`` reads and checks the file at start-up; the app replays what it read."""
+    har = tmp_path / "r.har"
+    writer = HarWriter(har, max_bytes=1 << 20)
+    writer.write(
+        Recorded(
+            started=1767600000.0,
+            elapsed_ms=1.0,
+            method="POST",
+            url="https://vendor.example/openapi/v1/call/listen",
+            request_headers=(("content-type", "application/json"),),
+            request_body=b'{"listenAgent": "2002", "agentNumber": "9527"}',
+            status=200,
+            reason="OK",
+            response_headers=(("content-type", "application/json"),),
+            response_body=b'{"success": true}',
+            operation="listen",
+        )
+    )
+    writer.close()
+    settings = parse_settings(["--replay", str(har)], {})
+    assert settings.mode.replay_entries is not None
+    assert "entries" not in repr(settings.mode)
+    har.write_text("no longer a recording", encoding="utf-8")  # not read again
+    app = create_app(settings)
+    assert app.elsewhere is not None
+    assert app.elsewhere.describe()["replayable"] == 1

@@ -9,13 +9,15 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mock_server.upstream.config import MockMode
-from mock_server.upstream.drift import Disagreement, DriftCheck
+from mock_server.upstream.drift import MAX_LISTED, Disagreement, DriftCheck
+from mock_server.upstream.har import Recorded, har_entry
 from tests.proxy.conftest import Proxy, proxy_mode
-from tests.proxy.servers import PLANTED
+from tests.proxy.servers import DEEP_ANSWER, MANY_FIELDS, PLANTED
 from tests.support.document import ROOT
 
 
@@ -128,3 +130,96 @@ def test_the_document_s_own_examples_agree_with_it() -> None:
         )
     ]
     assert [d.kind for d in check.check("listen", 200, "application/json", b"{")] == ["not-json"]
+
+
+def test_an_answer_nested_too_deeply_is_not_json_to_the_check() -> None:
+    found = DriftCheck().check("listen", 200, "application/json", DEEP_ANSWER)
+    assert [(d.kind, d.where) for d in found] == [("not-json", "body")]
+
+
+async def test_every_disagreement_is_counted_and_the_first_are_listed(
+    vendor_url: str, make_proxy: Callable[[MockMode], Proxy], har: Path
+) -> None:
+    """A wholly different answer: each of its disagreements counts, the journal and the
+    report list the first ``MAX_LISTED`` and say how many more there are."""
+    proxy = await record_planted(make_proxy, vendor_url, har, ["many"])
+    (entry,) = (await proxy.client.get("/__mock/journal")).json()["entries"]
+    more = MANY_FIELDS - MAX_LISTED
+    assert len(entry["drift"]) == MAX_LISTED + 1
+    assert entry["drift"][-1] == f"… and {more} more"
+    mode = (await proxy.client.get("/__mock/config")).json()["mode"]
+    assert mode["drift"]["disagreements"] == MANY_FIELDS
+    assert mode["drift"]["byKind"] == {"undeclared-field": MANY_FIELDS}
+    assert proxy.app.elsewhere is not None
+    proxy.app.elsewhere.close()
+
+    report = drift_command(str(har))
+    assert report.returncode == 1
+    lines = report.stdout.splitlines()
+    assert len(lines) == MAX_LISTED + 1
+    assert lines[-1] == f"entry 0: … and {more} more"
+    assert f"{MANY_FIELDS} disagreement(s) in 1 of 1 answer(s)" in report.stderr
+    as_json = drift_command("--json", str(har)).stdout.splitlines()
+    assert len(as_json) == MANY_FIELDS
+
+
+def _recording(tmp_path: Path, body: bytes) -> Path:
+    exchange = Recorded(
+        started=1767600000.0,
+        elapsed_ms=1.0,
+        method="POST",
+        url="https://vendor.example/openapi/v1/call/listen",
+        request_headers=(("content-type", "application/json"),),
+        request_body=b'{"listenAgent": "2002", "agentNumber": "9527"}',
+        status=200,
+        reason="OK",
+        response_headers=(("content-type", "application/json"),),
+        response_body=body,
+        operation="listen",
+    )
+    path = tmp_path / "r.har"
+    path.write_text(json.dumps({"log": {"entries": [har_entry(exchange)]}}), encoding="utf-8")
+    return path
+
+
+def test_the_report_over_an_answer_nested_too_deeply_names_it(tmp_path: Path) -> None:
+    report = drift_command(str(_recording(tmp_path, DEEP_ANSWER)))
+    assert report.returncode == 1, report.stderr
+    assert report.stdout.startswith("entry 0: listen 200 not-json body:")
+    assert "Traceback" not in report.stderr
+
+
+@pytest.mark.parametrize(
+    ("spoil", "says"),
+    [
+        pytest.param(lambda e: e["response"].update(headers=5), "response.headers", id="headers"),
+        pytest.param(
+            lambda e: e["response"].update(content={"text": None, "encoding": 5}),
+            "response.content.encoding",
+            id="content",
+        ),
+        pytest.param(lambda e: e["request"].update(postData="oops"), "postData", id="post-data"),
+    ],
+)
+def test_an_entry_the_report_cannot_use_is_exit_status_2(
+    tmp_path: Path, spoil: Callable[[dict[str, Any]], None], says: str
+) -> None:
+    path = _recording(tmp_path, b"{}")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    spoil(data["log"]["entries"][0])
+    path.write_text(json.dumps(data), encoding="utf-8")
+    report = drift_command(str(path))
+    assert report.returncode == 2, report.stderr
+    assert report.stderr.startswith(f"m7-drift: {path}: log.entries[0]")
+    assert says in report.stderr
+    assert "Traceback" not in report.stderr
+
+
+def test_a_device_or_a_har_nested_too_deeply_is_exit_status_2(tmp_path: Path) -> None:
+    nested = tmp_path / "nested.har"
+    nested.write_text('{"log": {"entries": ' + "[" * 100_000 + "]" * 100_000 + "}}")
+    for path in ("/dev/zero", str(nested)):
+        report = drift_command(path)
+        assert report.returncode == 2, (path, report.stderr)
+        assert report.stderr.startswith(f"m7-drift: {path}: ")
+        assert "Traceback" not in report.stderr

@@ -4,17 +4,25 @@ caller's signature verified, faults and replay memory first), within bounds."""
 
 from __future__ import annotations
 
+import dataclasses
+import errno
+import json
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
 
 from mock_server.settings import DEMO_APP_KEY
 from mock_server.upstream.config import MockMode
+from mock_server.upstream.drift import DriftCheck
+from mock_server.upstream.forwarder import Answered, Sent
+from mock_server.upstream.har import read_har
 from tests.api.helpers import signed
 from tests.proxy.conftest import UP_KEY, Proxy, Upstream, proxy_mode
-from tests.proxy.servers import refusing_port
+from tests.proxy.servers import DEEP_ANSWER, refusing_port
 
 LISTEN = {"listenAgent": "2002", "agentNumber": "9527", "actionId": "a-1"}
 
@@ -127,7 +135,10 @@ async def test_an_upstream_that_does_not_answer_in_time_is_a_504_naming_it(
     assert response.status_code == 504
     body = response.json()
     assert (body["success"], body["code"]) == (False, "504")
-    assert vendor_url.removeprefix("http://") in body["message"]
+    assert (
+        body["message"]
+        == f"upstream: {vendor_url.removeprefix('http://')} gave no answer within 0.5 s"
+    )
     (entry,) = (await proxy.client.get("/__mock/journal")).json()["entries"]
     assert entry["status"] == 504
 
@@ -157,8 +168,6 @@ async def test_a_broken_answer_is_a_502(
 async def test_an_answer_over_the_bound_is_a_502(
     upstream: Upstream, make_proxy: Callable[[MockMode], Proxy]
 ) -> None:
-    import dataclasses
-
     mode = proxy_mode(upstream.url)
     assert mode.upstream is not None
     small = dataclasses.replace(
@@ -185,3 +194,87 @@ async def test_the_config_says_the_mode_and_never_a_credential(
     assert mode["drift"]["answers"] == 1
     assert UP_KEY not in response.text
     assert "upstream-secret" not in response.text
+
+
+async def test_a_recording_that_cannot_be_written_never_costs_the_caller_the_answer(
+    upstream: Upstream,
+    make_proxy: Callable[[MockMode], Proxy],
+    har: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The vendor carried the request out: its answer reaches the caller even when the disk
+    is full. The recording stops (one warning, no secret), counts what it leaves out, and
+    what it holds stays readable."""
+    proxy = make_proxy(proxy_mode(upstream.url, record=har))
+    assert proxy.app.elsewhere is not None
+    assert proxy.app.elsewhere.recorder is not None
+    first = await proxy.call("listen", LISTEN)
+    assert first.status_code == 200
+    descriptor = proxy.app.elsewhere.recorder._descriptor
+    real_write = os.write
+
+    def disk_full(fd: int, data: bytes | memoryview) -> int:
+        if fd != descriptor:
+            return real_write(fd, data)
+        if len(data) > 10:  # the start of the entry reaches the disk, the rest does not
+            return real_write(fd, memoryview(data)[:10])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", disk_full)
+    bodies = [{"listenAgent": "2002", "agentNumber": "9528"}, LISTEN, LISTEN]
+    answers = [await proxy.call("listen", body) for body in bodies]
+    monkeypatch.undo()
+    # Each caller got the upstream's answer, none a 500.
+    assert [a.status_code for a in answers] == [e["status"] for e in upstream.journal()][1:]
+    assert all(a.json()["code"] != "500" for a in answers)
+    warnings = [r for r in caplog.records if "cannot write" in r.getMessage()]
+    assert len(warnings) == 1
+    assert UP_KEY not in caplog.text
+    assert "upstream-secret" not in caplog.text
+    mode = (await proxy.client.get("/__mock/config")).json()["mode"]
+    assert (mode["recorded"], mode["notRecorded"]) == (1, 3)
+    assert proxy.app.elsewhere.describe()["notRecorded"] == 3
+    await proxy.app.elsewhere.aclose()
+    (entry,) = read_har(har)
+    assert json.loads(entry["request"]["postData"]["text"]) == LISTEN
+
+
+async def test_an_answer_nested_too_deeply_still_reaches_the_caller(
+    vendor_url: str, make_proxy: Callable[[MockMode], Proxy], har: Path
+) -> None:
+    proxy = make_proxy(proxy_mode(vendor_url, record=har))
+    response = await proxy.call("listen", {"listenAgent": "2002", "agentNumber": "deep"})
+    assert response.status_code == 200
+    assert response.content == DEEP_ANSWER
+    (entry,) = (await proxy.client.get("/__mock/journal")).json()["entries"]
+    assert [line.split(":")[0] for line in entry["drift"]] == ["listen 200 not-json body"]
+    assert proxy.app.elsewhere is not None
+    proxy.app.elsewhere.close()
+    (recorded,) = read_har(har)
+    assert recorded["response"]["content"]["text"].encode() == DEEP_ANSWER
+
+
+async def test_a_check_that_fails_never_costs_the_caller_the_answer(
+    upstream: Upstream,
+    make_proxy: Callable[[MockMode], Proxy],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*args: object) -> list[object]:
+        raise MemoryError
+
+    monkeypatch.setattr(DriftCheck, "check", broken)
+    proxy = make_proxy(proxy_mode(upstream.url))
+    response = await proxy.call("listen", LISTEN)
+    assert response.status_code == 200
+    assert response.json()["success"] is True
+    assert "could not be checked" in caplog.text
+
+
+def test_no_repr_shows_the_fresh_signature_or_a_cookie() -> None:
+    sent = Sent("http://h/openapi/v1/call/listen", (("m7-sign", "c2lnbmF0dXJl"),), b"{}", 1.0)
+    answered = Answered(sent, 200, "OK", (("set-cookie", "session=s3cr3t"),), b"{}", 1.0)
+    for shown in (repr(sent), repr(answered)):
+        assert "c2lnbmF0dXJl" not in shown
+        assert "s3cr3t" not in shown

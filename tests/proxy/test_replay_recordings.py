@@ -4,15 +4,19 @@ fallback asked for."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from mock_server.app import create_app
 from mock_server.settings import Settings
 from mock_server.upstream.config import MockMode
+from tests.api.helpers import signed
 from tests.proxy.conftest import UP_KEY, UP_SECRET, Proxy, proxy_mode
-from tests.proxy.servers import refusing_port, serving
+from tests.proxy.servers import DEEP_ANSWER, refusing_port, serving
 
 #: On the demo scenario: accepted, refused (no live call), accepted, then the first again.
 SEQUENCE: list[tuple[str, dict[str, Any]]] = [
@@ -100,3 +104,70 @@ async def test_a_request_not_recorded_falls_back_when_asked(
         assert response.status_code == 502  # it went to the (stopped) upstream
         recorded = await forwarding.call(*SEQUENCE[0])
         assert recorded.status_code == 200  # what is recorded never goes upstream
+
+
+#: Two teams, each its own account of the replaying mock.
+TEAMS = {"1111111": "team-one-secret", "2222222": "team-two-secret"}
+HANGUP = {"hangupAgent": "2002", "agentNumber": "9527"}
+
+
+async def test_each_account_has_its_own_place_in_the_recording_and_its_reset_starts_it_over(
+    make_proxy: Callable[[MockMode], Proxy], har: Path
+) -> None:
+    """A hangup recorded twice (accepted, then refused: the call had ended): each team's
+    first request gets the first answer, and a team's reset starts its own replay over."""
+    upstream_app = create_app(Settings(credentials={UP_KEY: UP_SECRET}))
+    with serving(upstream_app) as url:
+        proxy = make_proxy(proxy_mode(url, record=har))
+        recorded = [(await proxy.call("hangupChannel", HANGUP)).status_code for _ in range(2)]
+    assert recorded == [200, 409]
+    assert proxy.app.elsewhere is not None
+    await proxy.app.elsewhere.aclose()
+
+    app = create_app(Settings(mode=MockMode(replay=har), credentials=TEAMS))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:4010"
+    ) as client:
+
+        async def hangup(team: str) -> int:
+            headers = signed(time.time, app_key=team, secret=TEAMS[team])
+            response = await client.post(
+                "/openapi/v1/call/hangupChannel", json=HANGUP, headers=headers
+            )
+            return response.status_code
+
+        one, two = TEAMS
+        assert [await hangup(one), await hangup(two), await hangup(one)] == [200, 200, 409]
+        reset = await client.post("/__mock/reset", params={"account": one})
+        assert reset.status_code == 200
+        assert [await hangup(one), await hangup(two)] == [200, 409]  # only team one's anew
+        unknown = await client.post("/__mock/reset", params={"account": "nobody"})
+        assert unknown.status_code == 404
+        assert await hangup(one) == 409  # a refused reset starts nothing over
+        await client.post("/__mock/reset", params={"account": two})
+        assert [await hangup(two), await hangup(two)] == [200, 409]
+
+
+async def test_a_recorded_answer_of_another_shape_is_replayed_as_it_is(
+    vendor_url: str, make_proxy: Callable[[MockMode], Proxy], har: Path
+) -> None:
+    """``data.request`` a string, or an answer nested too deeply to parse: replayed to a
+    caller with another ``actionId`` all the same, the actionId patched where it can be."""
+    proxy = make_proxy(proxy_mode(vendor_url, record=har))
+    for agent in ("request-text", "deep"):
+        body = {"listenAgent": "2002", "agentNumber": agent, "actionId": "recorded"}
+        assert (await proxy.call("listen", body)).status_code == 200
+    assert proxy.app.elsewhere is not None
+    proxy.app.elsewhere.close()
+    replay = make_proxy(MockMode(replay=har))
+    text = await replay.call(
+        "listen", {"listenAgent": "2002", "agentNumber": "request-text", "actionId": "mine"}
+    )
+    assert text.status_code == 200, text.text
+    assert text.json()["actionId"] == "mine"
+    assert text.json()["data"]["request"] == "not-an-object"
+    deep = await replay.call(
+        "listen", {"listenAgent": "2002", "agentNumber": "deep", "actionId": "mine"}
+    )
+    assert deep.status_code == 200
+    assert deep.content == DEEP_ANSWER

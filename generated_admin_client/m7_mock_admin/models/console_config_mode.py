@@ -35,6 +35,8 @@ class ConsoleConfigMode:
                 `drift`. Absent when simulating.
             recorded (int | None | Unset): The exchanges written to the recording so far (null without `--record`). Example:
                 12.
+            not_recorded (int | None | Unset): The exchanges left out of the recording since it could not be written (a full
+                disk, its size bound reached); null without `--record`. Example: 0.
             replayable (int | None | Unset): The answers the replayed recording holds (null without `--replay`).
     """
 
@@ -45,6 +47,7 @@ class ConsoleConfigMode:
     fallback: ConsoleConfigModeFallback
     drift: ConsoleConfigModeDrift | Unset = UNSET
     recorded: int | None | Unset = UNSET
+    not_recorded: int | None | Unset = UNSET
     replayable: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,6 +74,12 @@ class ConsoleConfigMode:
         else:
             recorded = self.recorded
 
+        not_recorded: int | None | Unset
+        if isinstance(self.not_recorded, Unset):
+            not_recorded = UNSET
+        else:
+            not_recorded = self.not_recorded
+
         replayable: int | None | Unset
         if isinstance(self.replayable, Unset):
             replayable = UNSET
@@ -92,6 +101,8 @@ class ConsoleConfigMode:
             field_dict["drift"] = drift
         if recorded is not UNSET:
             field_dict["recorded"] = recorded
+        if not_recorded is not UNSET:
+            field_dict["notRecorded"] = not_recorded
         if replayable is not UNSET:
             field_dict["replayable"] = replayable
 
@@ -143,6 +154,15 @@ class ConsoleConfigMode:
 
         recorded = _parse_recorded(d.pop("recorded", UNSET))
 
+        def _parse_not_recorded(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        not_recorded = _parse_not_recorded(d.pop("notRecorded", UNSET))
+
         def _parse_replayable(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -160,6 +180,7 @@ class ConsoleConfigMode:
             fallback=fallback,
             drift=drift,
             recorded=recorded,
+            not_recorded=not_recorded,
             replayable=replayable,
         )
 

@@ -816,6 +816,12 @@ export interface components {
                 recorded?: number | null;
                 /**
                  * Format: int64
+                 * @description The exchanges left out of the recording since it could not be written (a full disk, its size bound reached); null without `--record`.
+                 * @example 0
+                 */
+                notRecorded?: number | null;
+                /**
+                 * Format: int64
                  * @description The answers the replayed recording holds (null without `--replay`).
                  * @example null
                  */
