@@ -43,6 +43,7 @@ def test_console_shows_the_demo_call_center(page: Page) -> None:
         assert words in buttons
     assert page.text("#auth-mode") == "auth strict"
     assert page.text("#signing") == "signs as 2100147"
+    assert page.script("return document.querySelector('#elsewhere').hidden") is True
 
     page.screenshot("console-demo")
     assert page.foreign_requests() == []

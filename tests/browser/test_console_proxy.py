@@ -44,6 +44,9 @@ def test_the_console_says_proxy_and_its_action_reaches_the_upstream(
     upstream_host = upstream_url.removeprefix("http://")
     assert page.text("#mode") == f"proxy to {upstream_host}"
     assert "signed with the upstream account's key" in page.attribute("#mode", "title")
+    notice = page.text("#elsewhere")  # the tables are not the upstream's: the page says so
+    assert f"Vendor requests go to {upstream_host}" in notice
+    assert "this mock's own simulation" in notice
 
     page.script("document.querySelector('#supervisor').value = '2002'")
     page.click("#calls tr[data-call='call-0001'] button[data-operation='listen']")

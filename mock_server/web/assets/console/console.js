@@ -503,11 +503,18 @@
   // (proxy, --upstream) or a recording (replay, --replay); the badge says so.
   function showMode(mode) {
     const badge = $("#mode");
+    const notice = $("#elsewhere");
     if (!mode || mode.kind === "simulate") {
       badge.textContent = "simulated";
       badge.title = "the call-state rules of the document answer the vendor requests";
+      notice.hidden = true;
       return;
     }
+    // The tables are this mock's own simulation; what answers the vendor requests is not.
+    notice.hidden = false;
+    notice.textContent = mode.kind === "proxy"
+      ? `Vendor requests go to ${new URL(mode.upstream).host}: the calls and agents below are this mock's own simulation, not the upstream's, and do not change when an action is proxied.`
+      : `Vendor requests are answered from the recording ${mode.replay.split(/[\\/]/).pop()}: the calls and agents below are this mock's own simulation.`;
     const drift = mode.drift ? `; ${mode.drift.disagreements} disagreement(s) with the document in ${mode.drift.answers} answer(s)` : "";
     if (mode.kind === "proxy") {
       badge.textContent = `proxy to ${new URL(mode.upstream).host}`;
