@@ -41,7 +41,7 @@ from mock_server.documents.facts import (
 from mock_server.documents.prefer_answers import PreferredAnswers
 from mock_server.documents.vendor_routes import vendor_routes
 from mock_server.http.access_log import AccessLog
-from mock_server.http.account_resolver import AccountResolver
+from mock_server.http.account_resolver import AccountResolver, hold
 from mock_server.http.admin_guard import AdminGuard
 from mock_server.http.auth import Authenticator
 from mock_server.http.body_guard import BodyGuard, BodyLimits
@@ -152,7 +152,7 @@ def build_accounts(settings: Settings) -> Accounts:
         states,
         plan.default,
         secrets=plan.secrets,
-        make_state=lambda _, scenario: make_state(
+        make_state=lambda _, scenario, __: make_state(
             scenario,
             journal_max_bytes=min(settings.journal_max_bytes, ACCOUNT_JOURNAL_MAX_BYTES),
             replay_max_bytes=min(settings.replay_max_bytes, ACCOUNT_REPLAY_MAX_BYTES),
@@ -261,6 +261,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
                     admin_prefix=ADMIN_BASE_PATH,
                 ),
                 resolve=accounts.resolve,
+                release=accounts.release,
                 app_key_of=_admin_account,
             ),
             prefix=ADMIN_BASE_PATH,
@@ -284,7 +285,15 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
             settings.max_body_bytes, settings.max_drain_bytes, settings.max_json_depth
         ),
         examples=PreferredAnswers(load_document(VENDOR_DOCUMENT), operations),
-        resolve=accounts.resolve if accounts.shared else None,
+        resolve=(
+            (
+                lambda record: hold(
+                    record, record.headers.get(APPKEY_HEADER), accounts.resolve, accounts.release
+                )
+            )
+            if accounts.shared
+            else None
+        ),
         read_clock=lambda app_key: accounts.of(app_key).clock.setting(),
     )
     router = Router(

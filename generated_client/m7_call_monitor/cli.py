@@ -18,6 +18,7 @@ import argparse
 import io
 import json
 import logging
+import math
 import os
 import shlex
 import sys
@@ -36,7 +37,7 @@ from ._config import APP_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, load_credentials
 from ._errors import ConfigError, M7Error, TransportError
 from ._operations import OPERATIONS, Field, find_operation
 from ._version import VERSION
-from .signing import signed_headers
+from .signing import is_valid_timestamp, signed_headers
 
 __all__ = ["main"]
 
@@ -171,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     sign.add_argument(
         "--at",
         metavar="EPOCH_SECONDS",
-        type=float,
+        type=_epoch_seconds,
         help=(
             "sign as of this time instead of now: for a server whose clock is not the real "
             "time (the mock's clock, frozen or moved: GET /__mock/clock gives its now)"
@@ -201,6 +202,19 @@ def _parser() -> argparse.ArgumentParser:
         for field in operation.extra_fields:
             _add_field_option(sub, field)
     return parser
+
+
+def _epoch_seconds(text: str) -> float:
+    """``--at``: a time whose whole seconds make a ten-digit ``m7-timestamp``."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or not is_valid_timestamp(str(int(value))):
+        raise argparse.ArgumentTypeError(
+            f"{text} is not a Unix time with a ten-digit m7-timestamp (1000000000 to 9999999999)"
+        )
+    return value
 
 
 def _secret(args: argparse.Namespace) -> str | None:

@@ -211,8 +211,12 @@ class RequestLifecycle:
                 record.status, record.outcome = answered, Outcome.status(answered)
             if self._access_log.enabled:
                 self._access_log.write(record, (time.perf_counter() - started) * 1000)
-            if response_body is not None and not record.journaled:
-                await self._record(record, bytes(response_body))
+            try:
+                if response_body is not None and not record.journaled:
+                    await self._record(record, bytes(response_body))
+            finally:
+                if record.release is not None:
+                    record.release()
 
     async def _record(self, record: RequestRecord, response_body: bytes) -> None:
         entry = journal_entry(

@@ -64,6 +64,9 @@ class RequestRecord:
     replay_key: str | None = None
     #: The journal entry was written already (with the accepted action, by the request path).
     journaled: bool = False
+    #: Lets go of what the request holds until it ends (its account, so that no worker
+    #: forgets it meanwhile: ``mock_server.http.account_resolver``); the lifecycle calls it.
+    release: Callable[[], None] | None = None
 
 
 def record_of(scope: Scope) -> RequestRecord:

@@ -19,7 +19,6 @@ from typing import Any, Final, Protocol
 
 from starlette.types import Receive, Scope, Send
 
-from m7_call_monitor.signing import APPKEY_HEADER
 from mock_server.http.auth import Authenticator
 from mock_server.http.body_guard import BodyLimits, ClientGone, read_body
 from mock_server.http.envelope import Answer, error_answer
@@ -69,14 +68,15 @@ class VendorEndpoint:
         authenticator: Authenticator,
         body_limits: BodyLimits,
         examples: Examples,
-        resolve: Callable[[str | None], Awaitable[None]] | None = None,
+        resolve: Callable[[RequestRecord], Awaitable[None]] | None = None,
         read_clock: Callable[[str | None], Awaitable[object]] | None = None,
     ) -> None:
         #: Reads the app key's account clock afresh from the state (on a shared store the
         #: copy this worker judged by may be older than another worker's change).
         self._read_clock = read_clock
-        #: Brings the app key's account in line with the shared state (accounts created at
-        #: run time: ``mock_server.http.account_resolver``) before the signature is checked.
+        #: Brings the request's account in line with the shared state and holds it (accounts
+        #: created at run time: ``mock_server.http.account_resolver.hold``) before the
+        #: signature is checked.
         self._resolve = resolve
         self._routes = routes
         self._authenticator = authenticator
@@ -91,15 +91,17 @@ class VendorEndpoint:
         route = self._routes[scope["path"]]
         record = record_of(scope)
         if self._resolve is not None:
-            await self._resolve(record.headers.get(APPKEY_HEADER))
+            await self._resolve(record)
         try:
             chosen, body = await self._stateless(scope, receive, record, route)
         except ClientGone:
             return
         try:
             answer = await route.handler(record, body, chosen)
-        except CallStateError as refused:  # the account was removed while this request ran
-            answer = error_answer(record, refused.status, refused.message, code=refused.code)
+        except CallStateError:  # its account was removed while this request ran
+            answer = error_answer(
+                record, 401, "m7-appkey: unknown app key", outcome=Outcome.AUTH_APPKEY
+            )
         except StoreUnavailable as unavailable:
             retry = [(b"retry-after", str(unavailable.retry_after).encode())]
             answer = error_answer(record, 503, unavailable.reason, headers=retry)

@@ -21,7 +21,7 @@ app key of the credentials).
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from secrets import token_hex, token_urlsafe
@@ -160,9 +160,11 @@ class AccountRegistry(Protocol):
     serial, read on every request naming the account) and, apart, its starting scenario
     (read only when the entry changed)."""
 
-    async def add(self, app_key: str, entry: bytes, scenario: bytes, limit: int) -> str:
+    async def add(
+        self, app_key: str, entry: bytes, serial: str, scenario: bytes, limit: int
+    ) -> str:
         """``"ok"``, or ``"exists"`` (the app key is taken) or ``"full"`` (``limit``
-        accounts exist), atomically."""
+        accounts exist), atomically; ``serial`` tells this creation from any other."""
 
     async def remove(self, app_key: str) -> bool:
         """Remove the account and everything its keys hold; whether it existed."""
@@ -170,8 +172,9 @@ class AccountRegistry(Protocol):
     async def entry(self, app_key: str) -> bytes | None:
         """The account's entry (``None``: no such account)."""
 
-    async def scenario(self, app_key: str) -> bytes | None:
-        """The account's starting scenario, as ``add`` got it (``None``: removed)."""
+    async def scenario(self, app_key: str, serial: str) -> bytes | None:
+        """The starting scenario of the ``serial`` creation of the account (``None``: being
+        made, removed, or made again since)."""
 
 
 @dataclass(frozen=True)
@@ -191,14 +194,19 @@ class RuntimeAccount:
     def scenario_data(self) -> bytes:
         return orjson.dumps(self.scenario.to_data())
 
+    @staticmethod
+    def serial_of(entry: bytes) -> str:
+        return str(orjson.loads(entry)["serial"])
+
     @classmethod
     def decode(cls, app_key: str, entry: bytes, scenario: bytes) -> RuntimeAccount:
         data = orjson.loads(entry)
         return cls(app_key, data["secret"], parse_scenario(orjson.loads(scenario)), data["serial"])
 
 
-#: Makes the state of an account created at run time.
-StateFactory = Callable[[str, Scenario], MockState]
+#: Makes the state of an account created at run time: its app key, starting scenario and
+#: the serial of its creation.
+StateFactory = Callable[[str, Scenario, str], MockState]
 
 
 class Accounts:
@@ -234,6 +242,8 @@ class Accounts:
         #: The registry entry each run-time account here was made from, least recently used
         #: first.
         self._entries: OrderedDict[str, bytes] = OrderedDict()
+        #: How many requests hold each run-time account (``resolve`` / ``release``).
+        self._held: Counter[str] = Counter()
 
     def __len__(self) -> int:
         return len(self._states)
@@ -277,20 +287,31 @@ class Accounts:
             raise CallStateError(404, "40404", "account", f"account: no account {account}")
         return state
 
-    async def resolve(self, app_key: str | None) -> None:
+    async def resolve(self, app_key: str | None) -> bool:
         """Bring this worker's copy of a run-time account in line with the registry (one
-        read; nothing to do without a registry or for a start-up account)."""
+        read; nothing to do without a registry or for a start-up account) and hold it: while
+        held (until ``release``) it is never forgotten to make room. Whether it is held."""
         if self._registry is None or app_key is None or app_key in self._configured:
-            return
+            return False
         entry = await self._registry.entry(app_key)
         if entry is not None and self._entries.get(app_key) == entry:
             self._entries.move_to_end(app_key)  # the least recently used is evicted first
-            return
-        scenario = await self._registry.scenario(app_key) if entry is not None else None
-        if entry is None or scenario is None:
-            self._forget(app_key)
         else:
+            serial = RuntimeAccount.serial_of(entry) if entry is not None else ""
+            scenario = await self._registry.scenario(app_key, serial) if entry else None
+            if entry is None or scenario is None:
+                self._forget(app_key)
+                return False
             self._adopt(RuntimeAccount.decode(app_key, entry, scenario), entry)
+        self._held[app_key] += 1
+        return True
+
+    def release(self, app_key: str) -> None:
+        """Let go of what ``resolve`` held; copies beyond ``max_accounts`` go then."""
+        self._held[app_key] -= 1
+        if self._held[app_key] <= 0:
+            del self._held[app_key]
+        self._make_room()
 
     async def create(
         self,
@@ -314,7 +335,7 @@ class Accounts:
             added = "exists"
         elif self._registry is not None:
             added = await self._registry.add(
-                account.app_key, entry, account.scenario_data(), self.max_accounts
+                account.app_key, entry, account.serial, account.scenario_data(), self.max_accounts
             )
         elif account.app_key in self._states:
             added = "exists"
@@ -357,14 +378,22 @@ class Accounts:
 
     def _adopt(self, account: RuntimeAccount, entry: bytes) -> None:
         assert self._make_state is not None  # noqa: S101 - only accounts that can add call this
-        self._states[account.app_key] = self._make_state(account.app_key, account.scenario)
+        self._states[account.app_key] = self._make_state(
+            account.app_key, account.scenario, account.serial
+        )
         self._secrets[account.app_key] = account.secret
         self._entries[account.app_key] = entry
         self._entries.move_to_end(account.app_key)
-        # A copy of the registry is only a cache: this worker keeps at most max_accounts of
-        # them (another worker's removals are learnt only when a request names the account).
-        while len(self._entries) > self.max_accounts:
-            self._forget(next(iter(self._entries)))
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """A copy of the registry is only a cache: this worker keeps at most max_accounts of
+        them (another worker's removals are learnt only when a request names the account),
+        the least recently used going first, but never one a request holds (those few may
+        exceed the bound until released)."""
+        excess = len(self._entries) - self.max_accounts
+        for app_key in [k for k in self._entries if k not in self._held][: max(excess, 0)]:
+            self._forget(app_key)
 
     def _forget(self, app_key: str) -> None:
         self._states.pop(app_key, None)

@@ -1,8 +1,10 @@
 """The accounts created while the mock runs, in Redis (``m7:accounts``), for every worker.
 
-One hash: app key -> the account's entry (``RuntimeAccount.entry``: its secret and a serial,
-small, since every request naming the account reads it); the starting scenario is the
-account's marker (``AccountKeys.made``), read only when the entry changed. Adding is one script, so two workers cannot both take one app key or
+One hash: app key -> the account's entry (``RuntimeAccount.entry``: its secret and the serial
+of its creation, small, since every request naming the account reads it). The account's
+marker (``AccountKeys.made``, a hash in its own slot) holds the same serial and the starting
+scenario (read only when the entry changed); a create that fails after its entry takes the
+entry back. Adding is one script, so two workers cannot both take one app key or
 pass the limit together; the account's marker (``AccountKeys.made``, in its own hash slot)
 follows. Removing an account removes its marker first, then every key of it, so nothing of it
 is left in Redis, and a request in flight on another worker cannot seed it again.
@@ -10,6 +12,7 @@ is left in Redis, and a request in flight on another worker cannot seed it again
 
 from __future__ import annotations
 
+import contextlib
 from typing import Final
 
 import redis.asyncio
@@ -37,14 +40,26 @@ class RedisAccountRegistry:
         self._client = client
         self._where = where
 
-    async def add(self, app_key: str, entry: bytes, scenario: bytes, limit: int) -> str:
+    async def add(
+        self, app_key: str, entry: bytes, serial: str, scenario: bytes, limit: int
+    ) -> str:
         try:
             added = await self._client.eval(_ADD, 1, ACCOUNTS, app_key, entry, limit)
-            added = added.decode() if isinstance(added, bytes) else str(added)
-            if added == "ok":  # in the account's own slot: what its seed script checks
-                await self._client.set(AccountKeys(app_key).made, scenario)
         except LOST as exc:
             raise lost(self._where, exc) from None
+        added = added.decode() if isinstance(added, bytes) else str(added)
+        if added != "ok":
+            return added
+        try:  # the marker, in the account's own slot: what its guarded writes check
+            await self._client.hset(
+                AccountKeys(app_key).made, mapping={"serial": serial, "scenario": scenario}
+            )
+        except BaseException as exc:
+            with contextlib.suppress(Exception):  # not half made: the entry goes too
+                await self._client.hdel(ACCOUNTS, app_key)
+            if isinstance(exc, LOST):
+                raise lost(self._where, exc) from None
+            raise
         return added
 
     async def entry(self, app_key: str) -> bytes | None:
@@ -54,11 +69,15 @@ class RedisAccountRegistry:
             raise lost(self._where, exc) from None
         return entry.encode() if isinstance(entry, str) else entry
 
-    async def scenario(self, app_key: str) -> bytes | None:
+    async def scenario(self, app_key: str, serial: str) -> bytes | None:
         try:
-            scenario = await self._client.get(AccountKeys(app_key).made)
+            held, scenario = await self._client.hmget(
+                AccountKeys(app_key).made, ["serial", "scenario"]
+            )
         except LOST as exc:
             raise lost(self._where, exc) from None
+        if (held.decode() if isinstance(held, bytes) else held) != serial:
+            return None  # being made, removed or made again meanwhile
         return scenario.encode() if isinstance(scenario, str) else scenario
 
     async def remove(self, app_key: str) -> bool:

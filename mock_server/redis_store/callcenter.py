@@ -49,11 +49,12 @@ from mock_server.model.request_path import (
 )
 from mock_server.model.rules import OPERATION_OF, Action
 from mock_server.model.scenario import Scenario, parse_scenario
+from mock_server.model.store_errors import StateStoreUnavailable
 from mock_server.redis_store.act_script import request_script
 from mock_server.redis_store.center_fields import center_data, center_fields
 from mock_server.redis_store.clock import RedisClock
 from mock_server.redis_store.connection import LOST, lost
-from mock_server.redis_store.guard import REMOVED, removed
+from mock_server.redis_store.guard import REMOVED, Guard, removed
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.loss import StoreLoss
@@ -90,11 +91,12 @@ class RedisCallCenter:
         script: str | None = None,
         loss: StoreLoss | None = None,
         account_clock: RedisClock | None = None,
-        made_at_run_time: bool = False,
+        guard: Guard | None = None,
     ) -> None:
-        #: An account of the admin API: seeded only while its marker (``AccountKeys.made``)
-        #: says it exists, so a request in flight when it is removed cannot bring it back.
-        self._made_at_run_time = made_at_run_time
+        #: An account of the admin API: seeded and loaded only while its marker holds this
+        #: creation's serial, so a request in flight when it is removed (or made again)
+        #: cannot write it back (``guard``).
+        self._guard = guard
         #: How a latency fault is waited.
         self._sleep = sleep
         #: The request path's script (``act_script``; a test may build one of another table).
@@ -109,9 +111,7 @@ class RedisCallCenter:
         #: Where the account starts when Redis has no state for it (first use, a flushed Redis).
         self._scenario = scenario
         #: The account's clock (shared by every worker; this worker's copy of its setting).
-        self.clock = account_clock or RedisClock(
-            client, keys, real=clock, where=where, guarded=made_at_run_time
-        )
+        self.clock = account_clock or RedisClock(client, keys, real=clock, where=where, guard=guard)
         self._where = where
         #: The request path's commands (the action's script), auto-pipelined.
         self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
@@ -127,13 +127,14 @@ class RedisCallCenter:
         center = CallCenter(scenario, clock=self.clock)
         fields = center_fields(center.export())
         keys = [self._keys.scenario, self._keys.center]
-        if self._made_at_run_time:
-            keys.append(self._keys.made)
+        if self._guard is not None:
+            keys.append(self._guard.marker)
         seeded = await self._run(
             self._client.eval(
                 _SEED,
                 len(keys),
                 *keys,
+                self._guard.serial if self._guard is not None else "",
                 orjson.dumps(scenario.to_data()),
                 *(item for pair in fields.items() for item in pair),
             )
@@ -291,10 +292,8 @@ class RedisCallCenter:
             await self._loss.check()  # a load must not hide that the store lost its data
         async with self._client.pipeline(transaction=True) as pipe:
             try:
-                if self._made_at_run_time:  # written only while the account exists
-                    await pipe.watch(self._keys.made)
-                    if not await pipe.exists(self._keys.made):
-                        raise removed(self._keys.account)
+                if self._guard is not None:  # written only to this creation of the account
+                    await self._guard.watch(pipe, self._keys.account)
                     pipe.multi()  # type: ignore[no-untyped-call]
                 pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
                 _rewrite(pipe, self._keys.center, center)
@@ -439,17 +438,22 @@ class RedisCallCenter:
                         continue
         except LOST as exc:
             raise lost(self._where, exc) from None
-        raise RuntimeError(f"call center of {keys.account}: {_MAX_ATTEMPTS} conflicting writes")
+        # Busy, not broken: the lifecycle answers 503 with Retry-After, nothing was written.
+        raise StateStoreUnavailable(
+            f"call center of {keys.account}: {_MAX_ATTEMPTS} changes by other workers came "
+            "first; try again"
+        )
 
 
 #: Seeds an account (KEYS: scenario, center and, for an account made at run time, its marker;
-#: ARGV: the scenario, then the center's fields and values) unless its center exists (another
-#: worker may have seeded it meanwhile) or its marker is gone (removed: -1).
+#: ARGV: the creation's serial ('' for a start-up account), the scenario, then the center's
+#: fields and values) unless its center exists (another worker may have seeded it meanwhile)
+#: or its marker no longer holds that serial (removed, or made again: -1).
 _SEED: Final = """
-if #KEYS > 2 and redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
+if #KEYS > 2 and redis.call('HGET', KEYS[3], 'serial') ~= ARGV[1] then return -1 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-redis.call('SET', KEYS[1], ARGV[1])
-for i = 2, #ARGV, 1000 do  -- unpack has a limit: at most 500 fields at a time
+redis.call('SET', KEYS[1], ARGV[2])
+for i = 3, #ARGV, 1000 do  -- unpack has a limit: at most 500 fields at a time
   redis.call('HSET', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 return 1

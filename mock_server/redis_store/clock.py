@@ -17,8 +17,9 @@ import redis.asyncio
 from redis.exceptions import WatchError
 
 from mock_server.model.clock import REAL_TIME, ClockSetting
+from mock_server.model.store_errors import StateStoreUnavailable
 from mock_server.redis_store.connection import LOST, lost
-from mock_server.redis_store.guard import REMOVED, SET_OR_DELETE, removed
+from mock_server.redis_store.guard import REMOVED, SET_OR_DELETE, Guard, removed
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
 
@@ -38,11 +39,11 @@ class RedisClock:
         *,
         real: Callable[[], float],
         where: str = "redis",
-        guarded: bool = False,
+        guard: Guard | None = None,
     ) -> None:
         self.real = real
-        #: An account made at run time: a change is written only while it exists (``guard``).
-        self._guard = (keys.made,) if guarded else ()
+        #: An account made at run time: a change is written only to its creation (``guard``).
+        self._guard = guard
         self._client = client
         self._keys = keys
         self._where = where
@@ -72,15 +73,13 @@ class RedisClock:
 
     async def set(self, setting: ClockSetting) -> ClockSetting:
         stored = b"" if setting == REAL_TIME else orjson.dumps(setting.to_dict())
-        keys = [self._keys.clock, self._keys.events, *self._guard]
+        keys = [self._keys.clock, self._keys.events]
+        args = [stored, event_message("callcenter", {"action": "clock"})]
+        if self._guard is not None:
+            keys.append(self._guard.marker)
+            args.append(self._guard.serial.encode())
         try:
-            written = await self._client.eval(
-                SET_OR_DELETE,
-                len(keys),
-                *keys,
-                stored,
-                event_message("callcenter", {"action": "clock"}),
-            )
+            written = await self._client.eval(SET_OR_DELETE, len(keys), *keys, *args)
         except LOST as exc:
             raise lost(self._where, exc) from None
         if written == REMOVED:
@@ -97,9 +96,9 @@ class RedisClock:
             async with self._client.pipeline(transaction=True) as pipe:
                 for _ in range(_MAX_ATTEMPTS):
                     try:
-                        await pipe.watch(keys.clock, *self._guard)
-                        if self._guard and not await pipe.exists(*self._guard):
-                            raise removed(keys.account)
+                        if self._guard is not None:
+                            await self._guard.watch(pipe, keys.account)
+                        await pipe.watch(keys.clock)
                         stored = await pipe.get(keys.clock)
                         self.saw(stored.encode() if isinstance(stored, str) else stored or b"")
                         setting = how(self._setting, self.real())
@@ -118,4 +117,8 @@ class RedisClock:
                         continue
         except LOST as exc:
             raise lost(self._where, exc) from None
-        raise RuntimeError(f"clock of {keys.account}: {_MAX_ATTEMPTS} conflicting changes")
+        # Busy, not broken: the lifecycle answers 503 with Retry-After, nothing was written.
+        raise StateStoreUnavailable(
+            f"clock of {keys.account}: {_MAX_ATTEMPTS} changes by other workers came first; "
+            "try again"
+        )

@@ -18,7 +18,7 @@ import redis.asyncio
 
 from mock_server.model.faults import Decision, FaultPlan
 from mock_server.redis_store.connection import LOST, lost
-from mock_server.redis_store.guard import REMOVED, SET_OR_DELETE, removed
+from mock_server.redis_store.guard import REMOVED, SET_OR_DELETE, Guard, removed
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
 
@@ -54,12 +54,12 @@ class RedisFaults:
         rng: random.Random,
         *,
         where: str = "redis",
-        guarded: bool = False,
+        guard: Guard | None = None,
     ) -> None:
         self._client = client
         self._keys = keys
-        #: An account made at run time: a change is written only while it exists (``guard``).
-        self._guard = (keys.made,) if guarded else ()
+        #: An account made at run time: a change is written only to its creation (``guard``).
+        self._guard = guard
         self._rng = rng
         self._where = where
         self._take = client.register_script(TAKE)
@@ -73,15 +73,13 @@ class RedisFaults:
 
     async def set(self, plan: FaultPlan) -> None:
         data = plan.to_dict()
-        keys = [self._keys.faults, self._keys.events, *self._guard]
+        keys = [self._keys.faults, self._keys.events]
+        args = [orjson.dumps(data) if data else b"", event_message("faults", data)]
+        if self._guard is not None:
+            keys.append(self._guard.marker)
+            args.append(self._guard.serial.encode())
         try:
-            written = await self._client.eval(
-                SET_OR_DELETE,
-                len(keys),
-                *keys,
-                orjson.dumps(data) if data else b"",
-                event_message("faults", data),
-            )
+            written = await self._client.eval(SET_OR_DELETE, len(keys), *keys, *args)
         except LOST as exc:
             raise lost(self._where, exc) from None
         if written == REMOVED:

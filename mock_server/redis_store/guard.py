@@ -1,31 +1,51 @@
-"""Writes that must not bring back an account removed meanwhile (accounts made at run time).
+"""Writes that must not reach an account removed meanwhile (accounts made at run time).
 
 A request or an admin change that found the account a moment before another worker removed
-it may still write: a journal entry, a fault plan, a clock. Written blindly, that key would
-stay in Redis with nothing to remove it. So for an account made through the admin API each
-such write is one script that first checks the account's marker (``AccountKeys.made``, in
-its own hash slot) and writes nothing once it is gone.
+it, and perhaps created it again under the same app key, may still write: a journal entry,
+a fault plan, a clock, a seeded call center. Written blindly, it would stay in Redis with
+nothing to remove it, or land in the new account. So for an account made through the admin
+API each such write checks, in the same script or transaction, that the account's marker
+(``AccountKeys.made``, a hash in its own slot) still holds the serial of the creation this
+worker's copy came from, and writes nothing otherwise.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from dataclasses import dataclass
+from typing import Any, Final
 
 from mock_server.model.callcenter import CallStateError
 
-__all__ = ["REMOVED", "SET_OR_DELETE", "removed"]
+__all__ = ["REMOVED", "SET_OR_DELETE", "Guard", "removed"]
 
-#: What a guarded script answers when the account is gone.
+#: What a guarded script answers when the account is gone (or is another creation).
 REMOVED: Final = -1
 
 #: KEYS: the key, the events channel, then the marker when guarded; ARGV: the value ('':
-#: delete the key) and the change-feed message. Returns 1, or -1 (removed: nothing written).
+#: delete the key), the change-feed message, then the serial when guarded. Returns 1, or -1
+#: (removed: nothing written).
 SET_OR_DELETE: Final = """
-if #KEYS > 2 and redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
+if #KEYS > 2 and redis.call('HGET', KEYS[3], 'serial') ~= ARGV[3] then return -1 end
 if ARGV[1] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1]) end
 redis.call('PUBLISH', KEYS[2], ARGV[2])
 return 1
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """The marker of a run-time account and the serial of the creation it must hold."""
+
+    marker: str
+    serial: str
+
+    async def watch(self, pipe: Any, account: str) -> None:
+        """In an optimistic transaction (before ``MULTI``): watch the marker and refuse
+        (``removed``) unless it holds this creation's serial."""
+        await pipe.watch(self.marker)
+        held = await pipe.hget(self.marker, "serial")
+        if (held.decode() if isinstance(held, bytes) else held) != self.serial:
+            raise removed(account)
 
 
 def removed(account: str) -> CallStateError:

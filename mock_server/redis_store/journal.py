@@ -21,6 +21,7 @@ from mock_server.model.journal import JournalEntry, kept_entry
 from mock_server.model.journal_filter import JournalFilter
 from mock_server.model.outcome import Outcome
 from mock_server.redis_store.connection import LOST, lost
+from mock_server.redis_store.guard import Guard
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
 from mock_server.redis_store.pipeline import AutoPipeline
@@ -38,9 +39,9 @@ def _text(body: bytes | None) -> str | None:
 
 
 #: ``record`` of an account made at run time (``guard``): KEYS journal, events, marker; ARGV
-#: capacity, the stored entry, its message.
+#: capacity, the stored entry, its message, the creation's serial.
 _GUARDED_XADD: Final = """
-if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
+if redis.call('HGET', KEYS[3], 'serial') ~= ARGV[4] then return -1 end
 redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'e', ARGV[2])
 redis.call('PUBLISH', KEYS[2], ARGV[3])
 return 1
@@ -85,10 +86,10 @@ class RedisJournal:
         max_headers: int = 100,
         where: str = "redis",
         pipeline: AutoPipeline | None = None,
-        guarded: bool = False,
+        guard: Guard | None = None,
     ) -> None:
-        #: An account made at run time: an entry is written only while it exists (``guard``).
-        self._guarded = guarded
+        #: An account made at run time: an entry is written only to its creation (``guard``).
+        self._guard = guard
         #: Entries are written on the request path: auto-pipelined with its other commands.
         self._pipeline = pipeline if pipeline is not None else AutoPipeline(client, where=where)
         self._value_chars = value_chars
@@ -134,11 +135,11 @@ class RedisJournal:
         """Append ``entry`` and tell the change feed, in one round trip (one write)."""
         stored, message = self.encode(entry)
         keys = self._keys
-        if self._guarded:  # dropped once the account is gone: nobody reads it any more
+        if self._guard is not None:  # dropped once the account is gone: nobody reads it
             await self._pipeline.script(
                 _GUARDED_XADD,
-                [keys.journal, keys.events, keys.made],
-                [self._capacity, stored, message],
+                [keys.journal, keys.events, self._guard.marker],
+                [self._capacity, stored, message, self._guard.serial],
             )
             return
         await self._pipeline.execute_all(

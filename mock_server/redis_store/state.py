@@ -30,6 +30,7 @@ from mock_server.redis_store.callcenter import RedisCallCenter
 from mock_server.redis_store.connection import LOST, TIMEOUT_SECONDS, connect, describe
 from mock_server.redis_store.events import RedisEventFeed
 from mock_server.redis_store.faults import RedisFaults
+from mock_server.redis_store.guard import Guard
 from mock_server.redis_store.journal import RedisJournal
 from mock_server.redis_store.keys import NODES, AccountKeys
 from mock_server.redis_store.loss import StoreLoss
@@ -68,8 +69,10 @@ def redis_accounts(
         where=where,
     )
 
-    def make_state(app_key: str, scenario: Scenario, *, made_at_run_time: bool = True) -> MockState:
+    def make_state(app_key: str, scenario: Scenario, serial: str | None = None) -> MockState:
+        """``serial``: an account made at run time, that creation of it (``guard``)."""
         keys = AccountKeys(app_key)
+        guard = Guard(keys.made, serial) if serial is not None else None
         journal = RedisJournal(
             client,
             keys,
@@ -77,7 +80,7 @@ def redis_accounts(
             value_chars=journal_value_chars,
             where=where,
             pipeline=pipeline,
-            guarded=made_at_run_time,
+            guard=guard,
         )
         callcenter = RedisCallCenter(
             client,
@@ -91,7 +94,7 @@ def redis_accounts(
             rng=rng,
             pipeline=pipeline,
             loss=loss,
-            made_at_run_time=made_at_run_time,
+            guard=guard,
         )
         return MockState(
             callcenter=callcenter,
@@ -99,7 +102,7 @@ def redis_accounts(
                 client, keys, window=replay_window, where=where, clock=callcenter.clock
             ),
             journal=journal,
-            faults=RedisFaults(client, keys, rng, where=where, guarded=made_at_run_time),
+            faults=RedisFaults(client, keys, rng, where=where, guard=guard),
             events=RedisEventFeed(client, keys, where=where),
             ids=SystemIds(callcenter.clock, node=node),
             clock=callcenter.clock,
@@ -107,7 +110,7 @@ def redis_accounts(
         )
 
     for app_key, scenario in plan.scenarios.items():
-        states[app_key] = make_state(app_key, scenario, made_at_run_time=False)
+        states[app_key] = make_state(app_key, scenario)
     return Accounts(
         states,
         plan.default,

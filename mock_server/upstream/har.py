@@ -302,7 +302,14 @@ def _parsed(text: str, path: Path) -> Any:
 
 
 def _is_text(value: Any) -> bool:
-    return isinstance(value, str)
+    """A string that can be sent (JSON allows a lone surrogate, UTF-8 does not)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _headers_problem(headers: Any, where: str) -> str | None:
@@ -328,7 +335,7 @@ def _body_problem(part: dict[str, Any], key: str, where: str) -> str | None:
         return f"{where}.{key} is not an object"
     for field_name in ("text", "encoding", "mimeType"):
         if body.get(field_name) is not None and not _is_text(body[field_name]):
-            return f"{where}.{key}.{field_name} is not a string"
+            return f"{where}.{key}.{field_name} is not a string (of valid UTF-8)"
     return None
 
 

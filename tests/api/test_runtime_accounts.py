@@ -11,6 +11,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 import redis.asyncio
+import redis.exceptions
 
 from mock_server.app import create_app
 from mock_server.model.accounts import RuntimeAccount
@@ -339,3 +340,76 @@ async def test_resetting_an_account_named_like_a_pattern_touches_no_other(
         assert again.status_code == 401, again.text
         assert "replayed" in again.json()["message"]
         assert (await listen_as(client, clock, account, LISTEN)).status_code == 200
+
+
+@pytest.mark.state_backends("redis")
+async def test_an_old_copy_never_writes_into_the_account_made_again(
+    make_settings: Callable[..., Settings], state_setting: str, clock: Clock
+) -> None:
+    """Removed and made again under the same app key while another worker holds a copy of
+    the first creation: that copy's writes are refused, the new account stays as made."""
+    first = create_app(make_settings(state=state_setting))
+    second = create_app(make_settings(state=state_setting))
+    async with client_for(first) as one, client_for(second) as two:
+        account = (await one.post("/__mock/accounts", json={"appKey": "same"})).json()
+        assert (await listen_as(two, clock, account, LISTEN)).status_code == 200
+        old = second.accounts.of("same")
+        await one.delete("/__mock/accounts/same")
+        body = {"appKey": "same", "scenario": {"agents": []}}
+        assert (await one.post("/__mock/accounts", json=body)).status_code == 201
+        request = VendorRequest(
+            "listen", action=ActionRequest("listen", "2000", "9527", "listenAgent")
+        )
+        assert isinstance(await old.path.perform(request), Refused)
+        with pytest.raises(CallStateError):
+            await old.faults.set(FaultPlan.from_dict({"drop": {"count": 1}}))
+        assert (await one.get("/__mock/state?account=same")).json()["agents"] == []
+        assert (await one.get("/__mock/faults?account=same")).json() == {}
+
+
+@pytest.mark.state_backends("redis")
+async def test_an_account_a_request_holds_is_never_forgotten_to_make_room(
+    make_settings: Callable[..., Settings], state_setting: str, clock: Clock
+) -> None:
+    first = create_app(make_settings(state=state_setting, max_accounts=2))
+    second = create_app(make_settings(state=state_setting, max_accounts=2))
+    async with client_for(first) as one, client_for(second) as two:
+        held = (await one.post("/__mock/accounts", json={"appKey": "held"})).json()
+        assert await second.accounts.resolve("held")  # a request to it has begun
+        for _ in range(3):  # other accounts come and go through the second worker
+            other = (await one.post("/__mock/accounts")).json()
+            assert (await listen_as(two, clock, other, LISTEN)).status_code == 200
+            await one.delete(f"/__mock/accounts/{other['appKey']}")
+        assert second.accounts.secret_of("held") == held["secret"]
+        second.accounts.release("held")
+        assert len(second.accounts) <= 1 + 2
+
+
+@pytest.mark.state_backends("redis")
+async def test_a_create_that_fails_half_way_takes_its_entry_back(
+    client: httpx.AsyncClient, state_setting: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_: object, **__: object) -> None:
+        raise redis.exceptions.ConnectionError("the connection broke")
+
+    monkeypatch.setattr(redis.asyncio.Redis, "hset", broken)
+    failed = await client.post("/__mock/accounts", json={"appKey": "half"})
+    assert failed.status_code == 503
+    monkeypatch.undo()
+    store = redis.asyncio.Redis.from_url(state_setting)
+    try:
+        assert not await store.hexists("m7:accounts", "half")
+    finally:
+        await store.aclose()
+    assert (await client.post("/__mock/accounts", json={"appKey": "half"})).status_code == 201
+
+
+@pytest.mark.state_backends("redis")
+async def test_a_clock_change_that_keeps_losing_races_is_a_503_not_a_500(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("mock_server.redis_store.clock._MAX_ATTEMPTS", 0)
+    busy = await client.post("/__mock/clock/advance", json={"seconds": 1})
+    assert busy.status_code == 503
+    assert busy.headers["retry-after"] == "1"
+    assert "came first" in busy.json()["message"]

@@ -41,3 +41,14 @@ def test_sign_curl_at_a_chosen_time(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["sign", "--curl", "--operation", "listen", "--body", body, "--at", str(FROZEN)]
     assert main(argv) == 0
     assert f"m7-timestamp: {FROZEN}" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("env")
+@pytest.mark.parametrize("bad", ["-5", "12", "1e12", "nan", "inf", "soon"])
+def test_sign_at_refuses_a_time_without_a_ten_digit_timestamp(
+    bad: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sign", "--at", bad]) == 2
+    err = capsys.readouterr().err
+    assert "--at" in err
+    assert "Traceback" not in err

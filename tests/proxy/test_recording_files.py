@@ -218,6 +218,11 @@ def _entry(**changes: object) -> dict[str, object]:
         pytest.param(_entry(response__status=True), "response.status", id="status-bool"),
         pytest.param(_entry(response__status="200"), "response.status", id="status-text"),
         pytest.param(_entry(request__url=None), "url", id="url"),
+        pytest.param(
+            _entry(response__content={"text": "\ud800"}),
+            "response.content.text",
+            id="lone-surrogate",
+        ),
     ],
 )
 def test_an_entry_the_replay_or_the_report_could_not_use_is_named(
