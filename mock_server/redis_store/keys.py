@@ -10,9 +10,10 @@ key                            type       holds
 ``m7:{K}:replay:<sign><nonce>`` string    an accepted signature: until when (the account's
                                           clock, ms) it is remembered (``EX 300`` bounds
                                           it in real time too)
-``m7:{K}:account``             string     an account made through the admin API: its
-                                          starting scenario (JSON); gone once removed, so
-                                          nothing seeds or writes it again
+``m7:{K}:account``             hash       an account made through the admin API: the
+                                          ``serial`` of its creation and its starting
+                                          ``scenario``; gone once removed, so that nothing
+                                          seeds or writes it again (``guard``)
 ``m7:{K}:clock``               string     the account's clock when not the real time
                                           (``ClockSetting`` JSON)
 ``m7:{K}:fence``               string     when the store was found to have lost the account's
