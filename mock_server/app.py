@@ -177,7 +177,6 @@ def _admin_account(record: RequestRecord) -> str | None:
 
 def _account_config(
     settings: Settings,
-    plan: AccountPlan,
     accounts: Accounts,
     operations: Sequence[Mapping[str, str]],
     mode_of: Callable[[], Mapping[str, Any]],
@@ -207,7 +206,6 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
     # Proxy or replay mode: its recording opened, its replay read, before anything else.
     elsewhere = build_elsewhere(settings.mode, auth_mode=settings.auth_mode)
     mode_of = elsewhere.describe if elsewhere is not None else settings.mode.describe
-    plan = account_plan(settings)
     accounts = build_accounts(settings)
     operations = vendor_operations()
     operation_ids = {path: op.operation_id for path, op in operations.items()}
@@ -255,7 +253,7 @@ def create_app(settings: Settings | None = None, *, access_log: AccessLog | None
                         ),
                     ),
                     config_of=partial(
-                        _account_config, settings, plan, accounts, operation_facts(), mode_of
+                        _account_config, settings, accounts, operation_facts(), mode_of
                     ),
                     events_of=lambda record: accounts.named(_admin_account(record)).events,
                     admin_prefix=ADMIN_BASE_PATH,

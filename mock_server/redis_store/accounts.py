@@ -19,10 +19,9 @@ import redis.asyncio
 
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import ACCOUNTS, AccountKeys
+from mock_server.redis_store.replay import unlink_replay_keys
 
 __all__ = ["RedisAccountRegistry"]
-
-_SCAN_BATCH: Final = 500
 
 #: KEYS[1] the registry; ARGV[1] the app key, ARGV[2] its entry, ARGV[3] the limit.
 _ADD: Final = """
@@ -85,21 +84,16 @@ class RedisAccountRegistry:
         try:
             await self._client.delete(keys.made)  # first: nothing seeds it from now on
             existed = bool(await self._client.hdel(ACCOUNTS, app_key))
-            doomed = [
+            await unlink_replay_keys(
+                self._client,
+                keys,
                 keys.center,
                 keys.scenario,
                 keys.faults,
                 keys.journal,
                 keys.clock,
                 keys.fence,
-            ]
-            async for name in self._client.scan_iter(match=keys.replay_pattern, count=_SCAN_BATCH):
-                doomed.append(name.decode() if isinstance(name, bytes) else name)
-                if len(doomed) >= _SCAN_BATCH:
-                    await self._client.unlink(*doomed)
-                    doomed.clear()
-            if doomed:
-                await self._client.unlink(*doomed)
+            )
         except LOST as exc:
             raise lost(self._where, exc) from None
         return existed

@@ -64,17 +64,14 @@ if ARGV[7] == '1' then
   end
 end
 if ARGV[9] == '1' then
-  -- The signature's time against the account's clock, then its replay key, which lives
-  -- the window on that clock (and at most the window in real time: a bound on memory).
+  -- The signature's time against the account's clock, then its replay key (replay.lua).
   local now, window = tonumber(ARGV[6]), tonumber(ARGV[10])
   local skew = math.abs(math.floor(now / 1000) - tonumber(ARGV[17]))
   if skew > window then return {'stale', skew} end
   -- Signed before the store lost its replay memory: whether it was accepted is unknown.
   local fence = redis.call('GET', KEYS[6])
   if fence and tonumber(ARGV[17]) < tonumber(fence) then return {'unjudged', fence} end
-  local remembered = redis.call('GET', KEYS[5])
-  if remembered and tonumber(remembered) > now then return {'replay'} end
-  redis.call('SET', KEYS[5], string.format('%d', now + window * 1000), 'EX', window)
+  if replayed(KEYS[5], now, window) then return {'replay'} end
 end
 if ARGV[2] ~= '1' then return {'passed'} end
 

@@ -4,8 +4,8 @@
 the vendor document (``mock_server.model.rules``) in front of it as two generated Lua
 functions (``refusal_of``, ``effect_of``), and the places of a call's and an agent's fields
 (``CALL_ROW``, ``AGENT_ROW``), so that the in-memory center and Redis read one statement of
-the rules and one layout of a record. ``take_faults`` comes
-first (``faults.lua``).
+the rules and one layout of a record. ``take_faults`` (``faults.lua``) and ``replayed``
+(``replay.lua``) come first.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Final
 from mock_server.model.callcenter import AGENT_ROW, CALL_ROW
 from mock_server.model.rules import ACTIONS, OPERATION_OF, OPERATIONS, RuleTable, call_state_rules
 from mock_server.redis_store.faults import TAKE_FAULTS
+from mock_server.redis_store.replay import REPLAYED
 
 __all__ = ["act_script", "request_script"]
 
@@ -77,7 +78,7 @@ def act_script(table: RuleTable) -> str:
         + _places("CALL", CALL_ROW)
         + _places("AGENT", AGENT_ROW)
     )
-    return TAKE_FAULTS + header + _INTERPRETER
+    return TAKE_FAULTS + REPLAYED + header + _INTERPRETER
 
 
 @cache

@@ -23,7 +23,6 @@ from typing import Any, Final, TypeVar
 
 import orjson
 import redis.asyncio
-from redis.exceptions import WatchError
 
 from mock_server.model.callcenter import (
     AgentView,
@@ -49,7 +48,6 @@ from mock_server.model.request_path import (
 )
 from mock_server.model.rules import OPERATION_OF, Action
 from mock_server.model.scenario import Scenario, parse_scenario
-from mock_server.model.store_errors import StateStoreUnavailable
 from mock_server.redis_store.act_script import request_script
 from mock_server.redis_store.center_fields import center_data, center_fields
 from mock_server.redis_store.clock import RedisClock
@@ -60,14 +58,13 @@ from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.loss import StoreLoss
 from mock_server.redis_store.messages import event_message
 from mock_server.redis_store.pipeline import AutoPipeline
+from mock_server.redis_store.transaction import Again, optimistic
 
 __all__ = ["RedisCallCenter"]
 
 T = TypeVar("T")
 
 
-#: Optimistic retries before giving up (each retry means another worker won a race).
-_MAX_ATTEMPTS: Final = 100
 #: The place of ``slept`` in act.lua's ARGV (0-based here).
 _SLEPT: Final = 7
 
@@ -290,19 +287,22 @@ class RedisCallCenter:
         self._media_server = None
         if self._loss is not None and not await self._run(self._client.exists(self._keys.center)):
             await self._loss.check()  # a load must not hide that the store lost its data
-        async with self._client.pipeline(transaction=True) as pipe:
-            try:
-                if self._guard is not None:  # written only to this creation of the account
-                    await self._guard.watch(pipe, self._keys.account)
-                    pipe.multi()  # type: ignore[no-untyped-call]
-                pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
-                _rewrite(pipe, self._keys.center, center)
-                pipe.publish(self._keys.events, event_message("callcenter", {"action": "load"}))
-                await pipe.execute()
-            except WatchError:  # the account was removed meanwhile
-                raise removed(self._keys.account) from None
-            except LOST as exc:
-                raise lost(self._where, exc) from None
+
+        async def step(pipe: Any) -> None:
+            pipe.multi()
+            pipe.set(self._keys.scenario, orjson.dumps(scenario.to_data()))
+            _rewrite(pipe, self._keys.center, center)
+            pipe.publish(self._keys.events, event_message("callcenter", {"action": "load"}))
+            await pipe.execute()
+
+        await optimistic(
+            self._client,
+            step,
+            guard=self._guard,
+            account=self._keys.account,
+            what="call center",
+            where=self._where,
+        )
 
     async def agents(self) -> list[AgentView]:
         return (await self._read()).agents()
@@ -411,37 +411,34 @@ class RedisCallCenter:
         keys = self._keys
         watched = (keys.center, keys.scenario) if resets else (keys.center,)
         await self.clock.setting()  # a call started or answered now is stamped on it
-        try:
-            async with self._client.pipeline(transaction=True) as pipe:
-                for _ in range(_MAX_ATTEMPTS):
-                    try:
-                        await pipe.watch(*watched)
-                        data = center_data(await pipe.hgetall(keys.center))
-                        if data is None:
-                            await pipe.reset()  # type: ignore[no-untyped-call]
-                            await self._seed()
-                            continue
-                        scenario = (
-                            parse_scenario(orjson.loads(await pipe.get(keys.scenario) or b"null"))
-                            if resets
-                            else _NO_SCENARIO
-                        )
-                        center = CallCenter.restore(scenario, data, clock=self.clock)
-                        result = action(center)  # a refusal raises; the pipe unwatches
-                        pipe.multi()  # type: ignore[no-untyped-call]
-                        _rewrite(pipe, keys.center, center)
-                        payload = event(result) if callable(event) else event
-                        pipe.publish(keys.events, event_message("callcenter", payload))
-                        await pipe.execute()
-                        return result
-                    except WatchError:
-                        continue
-        except LOST as exc:
-            raise lost(self._where, exc) from None
-        # Busy, not broken: the lifecycle answers 503 with Retry-After, nothing was written.
-        raise StateStoreUnavailable(
-            f"call center of {keys.account}: {_MAX_ATTEMPTS} changes by other workers came "
-            "first; try again"
+
+        async def step(pipe: Any) -> T:
+            await pipe.watch(*watched)
+            data = center_data(await pipe.hgetall(keys.center))
+            if data is None:  # first use, or a flushed store: seed it, then read again
+                await self._seed()
+                raise Again
+            scenario = (
+                parse_scenario(orjson.loads(await pipe.get(keys.scenario) or b"null"))
+                if resets
+                else _NO_SCENARIO
+            )
+            center = CallCenter.restore(scenario, data, clock=self.clock)
+            result = action(center)  # a refusal raises; the pipe unwatches
+            pipe.multi()
+            _rewrite(pipe, keys.center, center)
+            payload = event(result) if callable(event) else event
+            pipe.publish(keys.events, event_message("callcenter", payload))
+            await pipe.execute()
+            return result
+
+        return await optimistic(
+            self._client,
+            step,
+            guard=self._guard,
+            account=keys.account,
+            what="call center",
+            where=self._where,
         )
 
 

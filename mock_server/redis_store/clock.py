@@ -10,23 +10,19 @@ changed it, and the worker takes the new setting and runs the script again
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
+from typing import Any
 
 import orjson
 import redis.asyncio
-from redis.exceptions import WatchError
 
 from mock_server.model.clock import REAL_TIME, ClockSetting
-from mock_server.model.store_errors import StateStoreUnavailable
 from mock_server.redis_store.connection import LOST, lost
-from mock_server.redis_store.guard import REMOVED, SET_OR_DELETE, Guard, removed
+from mock_server.redis_store.guard import Guard, set_or_delete
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
+from mock_server.redis_store.transaction import optimistic
 
 __all__ = ["RedisClock"]
-
-#: Optimistic attempts of ``change`` (each retry means another change won a race).
-_MAX_ATTEMPTS: Final = 100
 
 
 class RedisClock:
@@ -73,52 +69,44 @@ class RedisClock:
 
     async def set(self, setting: ClockSetting) -> ClockSetting:
         stored = b"" if setting == REAL_TIME else orjson.dumps(setting.to_dict())
-        keys = [self._keys.clock, self._keys.events]
-        args = [stored, event_message("callcenter", {"action": "clock"})]
-        if self._guard is not None:
-            keys.append(self._guard.marker)
-            args.append(self._guard.serial.encode())
-        try:
-            written = await self._client.eval(SET_OR_DELETE, len(keys), *keys, *args)
-        except LOST as exc:
-            raise lost(self._where, exc) from None
-        if written == REMOVED:
-            raise removed(self._keys.account)
+        await set_or_delete(
+            self._client,
+            self._keys,
+            self._keys.clock,
+            stored,
+            event_message("callcenter", {"action": "clock"}),
+            self._guard,
+            where=self._where,
+        )
         self.saw(stored)
         return setting
 
     async def change(self, how: Callable[[ClockSetting, float], ClockSetting]) -> ClockSetting:
-        """One optimistic transaction: ``WATCH`` the setting (and the account's marker),
-        read it, apply ``how``, write it in ``MULTI``/``EXEC``; again when another worker
-        changed it meanwhile."""
+        """One optimistic transaction (``transaction``): read the setting, apply ``how``,
+        write it; again when another worker changed it meanwhile."""
         keys = self._keys
-        try:
-            async with self._client.pipeline(transaction=True) as pipe:
-                for _ in range(_MAX_ATTEMPTS):
-                    try:
-                        if self._guard is not None:
-                            await self._guard.watch(pipe, keys.account)
-                        await pipe.watch(keys.clock)
-                        stored = await pipe.get(keys.clock)
-                        self.saw(stored.encode() if isinstance(stored, str) else stored or b"")
-                        setting = how(self._setting, self.real())
-                        written = b"" if setting == REAL_TIME else orjson.dumps(setting.to_dict())
-                        pipe.multi()  # type: ignore[no-untyped-call]
-                        if written:
-                            pipe.set(keys.clock, written)
-                        else:
-                            pipe.delete(keys.clock)
-                        message = event_message("callcenter", {"action": "clock"})
-                        pipe.publish(keys.events, message)
-                        await pipe.execute()
-                        self.saw(written)
-                        return setting
-                    except WatchError:
-                        continue
-        except LOST as exc:
-            raise lost(self._where, exc) from None
-        # Busy, not broken: the lifecycle answers 503 with Retry-After, nothing was written.
-        raise StateStoreUnavailable(
-            f"clock of {keys.account}: {_MAX_ATTEMPTS} changes by other workers came first; "
-            "try again"
+
+        async def step(pipe: Any) -> ClockSetting:
+            await pipe.watch(keys.clock)
+            stored = await pipe.get(keys.clock)
+            self.saw(stored.encode() if isinstance(stored, str) else stored or b"")
+            setting = how(self._setting, self.real())
+            written = b"" if setting == REAL_TIME else orjson.dumps(setting.to_dict())
+            pipe.multi()
+            if written:
+                pipe.set(keys.clock, written)
+            else:
+                pipe.delete(keys.clock)
+            pipe.publish(keys.events, event_message("callcenter", {"action": "clock"}))
+            await pipe.execute()
+            self.saw(written)
+            return setting
+
+        return await optimistic(
+            self._client,
+            step,
+            guard=self._guard,
+            account=keys.account,
+            what="clock",
+            where=self._where,
         )

@@ -18,7 +18,7 @@ import redis.asyncio
 
 from mock_server.model.faults import Decision, FaultPlan
 from mock_server.redis_store.connection import LOST, lost
-from mock_server.redis_store.guard import REMOVED, SET_OR_DELETE, Guard, removed
+from mock_server.redis_store.guard import Guard, set_or_delete
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.messages import event_message
 
@@ -73,17 +73,15 @@ class RedisFaults:
 
     async def set(self, plan: FaultPlan) -> None:
         data = plan.to_dict()
-        keys = [self._keys.faults, self._keys.events]
-        args = [orjson.dumps(data) if data else b"", event_message("faults", data)]
-        if self._guard is not None:
-            keys.append(self._guard.marker)
-            args.append(self._guard.serial.encode())
-        try:
-            written = await self._client.eval(SET_OR_DELETE, len(keys), *keys, *args)
-        except LOST as exc:
-            raise lost(self._where, exc) from None
-        if written == REMOVED:
-            raise removed(self._keys.account)
+        await set_or_delete(
+            self._client,
+            self._keys,
+            self._keys.faults,
+            orjson.dumps(data) if data else b"",
+            event_message("faults", data),
+            self._guard,
+            where=self._where,
+        )
 
     async def clear(self) -> None:
         await self.set(FaultPlan())

@@ -14,9 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from mock_server.model.callcenter import CallStateError
+import redis.asyncio
 
-__all__ = ["REMOVED", "SET_OR_DELETE", "Guard", "removed"]
+from mock_server.model.callcenter import CallStateError
+from mock_server.redis_store.connection import LOST, lost
+from mock_server.redis_store.keys import AccountKeys
+
+__all__ = ["REMOVED", "Guard", "removed", "set_or_delete"]
 
 #: What a guarded script answers when the account is gone (or is another creation).
 REMOVED: Final = -1
@@ -51,3 +55,27 @@ class Guard:
 def removed(account: str) -> CallStateError:
     """The refusal of a change to an account removed meanwhile (404, ``40404``)."""
     return CallStateError(404, "40404", "account", f"account: no account {account} (removed)")
+
+
+async def set_or_delete(
+    client: redis.asyncio.Redis,
+    keys: AccountKeys,
+    key: str,
+    value: bytes,
+    message: bytes,
+    guard: Guard | None,
+    *,
+    where: str,
+) -> None:
+    """Set ``key`` of the account to ``value`` (``b""``: delete it) and tell its change feed
+    ``message``, in one script; refused (``removed``) when ``guard`` no longer holds."""
+    names, args = [key, keys.events], [value, message]
+    if guard is not None:
+        names.append(guard.marker)
+        args.append(guard.serial.encode())
+    try:
+        written = await client.eval(SET_OR_DELETE, len(names), *names, *args)
+    except LOST as exc:
+        raise lost(where, exc) from None
+    if written == REMOVED:
+        raise removed(keys.account)

@@ -3,9 +3,9 @@ window.
 
 The key holds until when (the account's clock, in ms) it is remembered, and expires after the
 window in real time too: so a clock moved forward forgets it as the vendor would after that
-long, and Redis never holds it longer than the window. One script is the whole rule (the
-request path's does the same, ``act.lua``): it records the key and says whether it was there
-already. No live key is ever dropped early (memory is Redis's to bound, unlike the capped
+long, and Redis never holds it longer than the window. One Lua function is the whole rule
+(``replay.lua``, in this module's script and the request path's, ``act.lua``): it records the
+key and says whether it was there already. No live key is ever dropped early (memory is Redis's to bound, unlike the capped
 in-memory cache), and every worker of the mock sees every other's keys.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Final
 
 import redis.asyncio
@@ -21,19 +22,31 @@ from mock_server.model.defaults import REPLAY_WINDOW_SECONDS
 from mock_server.redis_store.connection import LOST, lost
 from mock_server.redis_store.keys import AccountKeys
 
-__all__ = ["RedisReplay"]
+__all__ = ["REPLAYED", "RedisReplay", "unlink_replay_keys"]
 
 _SCAN_BATCH = 500
 
+#: The rule (``replay.lua``), also prepended to the request path's script (``act.lua``).
+REPLAYED: Final = Path(__file__).with_name("replay.lua").read_text(encoding="utf-8")
+
 #: KEYS[1] the replay key; ARGV[1] now (ms, the account's clock), ARGV[2] the window (s).
 #: Returns 1 for a replay, else records the key and returns 0.
-_CHECK_AND_ADD: Final = """
-local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
-local remembered = redis.call('GET', KEYS[1])
-if remembered and tonumber(remembered) > now then return 1 end
-redis.call('SET', KEYS[1], string.format('%d', now + window * 1000), 'EX', window)
-return 0
-"""
+_CHECK_AND_ADD: Final = (
+    REPLAYED + "return replayed(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])) and 1 or 0\n"
+)
+
+
+async def unlink_replay_keys(client: redis.asyncio.Redis, keys: AccountKeys, *also: str) -> None:
+    """Remove every replay key of the account, and ``also`` those keys, a batch at a time
+    (``LOST`` propagates to the caller)."""
+    batch: list[bytes | str] = list(also)
+    async for name in client.scan_iter(match=keys.replay_pattern, count=_SCAN_BATCH):
+        batch.append(name)
+        if len(batch) >= _SCAN_BATCH:
+            await client.unlink(*batch)
+            batch.clear()
+    if batch:
+        await client.unlink(*batch)
 
 
 class RedisReplay:
@@ -69,15 +82,6 @@ class RedisReplay:
         """Forget the account's keys, and its fence after a loss (a reset lets recordings
         be resent)."""
         try:
-            batch: list[bytes] = [self._keys.fence.encode()]
-            async for name in self._client.scan_iter(
-                match=self._keys.replay_pattern, count=_SCAN_BATCH
-            ):
-                batch.append(name)
-                if len(batch) >= _SCAN_BATCH:
-                    await self._client.unlink(*batch)
-                    batch.clear()
-            if batch:
-                await self._client.unlink(*batch)
+            await unlink_replay_keys(self._client, self._keys, self._keys.fence)
         except LOST as exc:
             raise lost(self._where, exc) from None

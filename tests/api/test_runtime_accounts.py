@@ -363,6 +363,10 @@ async def test_an_old_copy_never_writes_into_the_account_made_again(
         assert isinstance(await old.path.perform(request), Refused)
         with pytest.raises(CallStateError):
             await old.faults.set(FaultPlan.from_dict({"drop": {"count": 1}}))
+        await one.get("/__mock/state?account=same")  # the new creation is seeded
+        with pytest.raises(CallStateError) as refused:  # an admin change of the old copy
+            await old.callcenter.put_agent("9999", role="agent", online=True)
+        assert refused.value.code == "40404"
         assert (await one.get("/__mock/state?account=same")).json()["agents"] == []
         assert (await one.get("/__mock/faults?account=same")).json() == {}
 
@@ -408,7 +412,7 @@ async def test_a_create_that_fails_half_way_takes_its_entry_back(
 async def test_a_clock_change_that_keeps_losing_races_is_a_503_not_a_500(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("mock_server.redis_store.clock._MAX_ATTEMPTS", 0)
+    monkeypatch.setattr("mock_server.redis_store.transaction.MAX_ATTEMPTS", 0)
     busy = await client.post("/__mock/clock/advance", json={"seconds": 1})
     assert busy.status_code == 503
     assert busy.headers["retry-after"] == "1"

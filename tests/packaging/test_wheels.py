@@ -15,7 +15,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import zipfile
 from email.parser import Parser
 from pathlib import Path
@@ -26,44 +25,18 @@ import yaml
 
 from tests.support.document import ROOT
 from tests.support.processes import free_port, running
+from tests.support.wheels import clean_environment, installed_wheels, run
 
 pytestmark = pytest.mark.socket
 
 DEMO = {"M7_APP_KEY": "2100147", "M7_SECRET_KEY": "m7-demo-secret"}
 
 
-def _clean_environment() -> dict[str, str]:
-    """This process's environment without anything pointing at the repository or its venv."""
-    dropped = ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
-    env = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("M7_")}
-    venv_bin = str(Path(sys.prefix) / "bin")
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
-    return env
-
-
-def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> str:
-    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"{argv} exited {done.returncode}:\n{done.stdout}{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtualenv holding only the two wheels and what they declare; yields its bin/."""
     root = tmp_path_factory.mktemp("wheels")
-    env = _clean_environment()
-    _run(["make", "--no-print-directory", "dist", f"DIST={root / 'dist'}"], ROOT, env)
-    wheels = sorted(str(w) for w in (root / "dist").glob("*.whl"))
-    assert [Path(w).name.split("-")[0] for w in wheels] == ["m7_call_monitor", "m7_mock_server"]
-    venv = root / "venv"
-    # Without pip of its own (seconds faster); this virtualenv's pip installs into it.
-    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], root, env)
-    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python")]
-    lock = ROOT / "requirements-runtime.lock"
-    # --no-compile: no .pyc written ahead (Python writes them on first import), seconds faster
-    _run([*pip, "install", "--quiet", "--no-compile", "-c", str(lock), *wheels], root, env)
-    _run([*pip, "check"], root, env)
-    return venv / "bin"
+    return installed_wheels(root, lock=ROOT / "requirements-runtime.lock")
 
 
 def test_the_installed_mock_serves_its_documents_and_the_installed_client_calls_it(
@@ -71,7 +44,7 @@ def test_the_installed_mock_serves_its_documents_and_the_installed_client_calls_
 ) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = _clean_environment()
+    env = clean_environment()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     argv = [str(installed / "m7-mock"), "--port", str(port)]
@@ -89,7 +62,7 @@ def test_the_installed_mock_serves_its_documents_and_the_installed_client_calls_
         assert image.content == (ROOT / "docs" / "images" / "console-listen.png").read_bytes()
 
         client_env = {**env, **DEMO, "M7_BASE_URL": base_url}
-        listened = _run(
+        listened = run(
             [str(installed / "m7"), "listen", "--supervisor", "2002", "--agent", "9527"],
             elsewhere,
             client_env,
@@ -103,7 +76,7 @@ def test_the_installed_mock_serves_its_documents_and_the_installed_client_calls_
             "    envelope = monitor.whisper(supervisor='2002', agent='9527', action_id='wheel')\n"
             "print(envelope.action_id, m7_call_monitor.__file__, mock_server.__file__)\n"
         )
-        printed = _run([str(installed / "python"), "-c", script], elsewhere, client_env).split()
+        printed = run([str(installed / "python"), "-c", script], elsewhere, client_env).split()
     assert printed[0] == "wheel"
     for module_file in printed[1:]:  # imported from the virtualenv, not from the repository
         assert Path(module_file).is_relative_to(installed.parent), module_file
@@ -119,7 +92,7 @@ def test_the_mock_wheel_carries_the_admin_client_that_drives_the_installed_mock(
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert {"m7_mock_admin/__init__.py", "m7_mock_admin/py.typed"} <= names
-    env = _clean_environment()
+    env = clean_environment()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     argv = [str(installed / "m7-mock"), "--port", str(port)]
@@ -131,7 +104,7 @@ def test_the_mock_wheel_carries_the_admin_client_that_drives_the_installed_mock(
         "print(health.to_dict()['status'], m7_mock_admin.__file__)\n"
     )
     with running("installed-mock", argv, ready_url=f"{base_url}/__mock/health", env=env):
-        printed = _run([str(installed / "python"), "-c", script, base_url], tmp_path, env)
+        printed = run([str(installed / "python"), "-c", script, base_url], tmp_path, env)
     status, module_file = printed.split()
     assert status == "ready"
     assert Path(module_file).is_relative_to(installed.parent), module_file
@@ -161,7 +134,7 @@ ALL_KEPT = re.compile(r"target (\S+): (\d+) checks, \2 passed, 0 failed, 0 skipp
 
 def _contract(bin_dir: Path, base_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """``m7-contract --base-url`` from the virtualenv, the demo account in the environment."""
-    env = {**_clean_environment(), **DEMO}
+    env = {**clean_environment(), **DEMO}
     argv = [str(bin_dir / "m7-contract"), "--base-url", base_url, "--supervisor", "2002"]
     argv += ["--agent", "9527", "--timeout", "5", "--budget", "120"]
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=180)
@@ -172,7 +145,7 @@ def test_the_installed_contract_command_checks_a_running_mock_and_sums_up(
 ) -> None:
     """``m7-contract`` from the wheels alone: every check kept by the strict mock (exit 0);
     the rules a mock without authentication breaks, named in the summary (exit 1)."""
-    env = _clean_environment()
+    env = clean_environment()
     for mode in ("strict", "off"):
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
@@ -222,7 +195,7 @@ def test_the_consumer_workflow_example_runs_against_the_installed_packages(
     assert '"m7-mock-server @ ${M7_TOOLKIT}"' in install  # one pip command for both
 
     port = str(free_port())
-    env = _clean_environment()
+    env = clean_environment()
     env.update({name: str(value).replace("4010", port) for name, value in workflow["env"].items()})
     env["PATH"] = os.pathsep.join([str(installed), env["PATH"]])
     workspace = tmp_path / "consumer"

@@ -17,7 +17,8 @@ from mock_server.upstream.config import (
     UpstreamConfigError,
     UpstreamCredentials,
 )
-from mock_server.upstream.har import HarWriter, Recorded
+from mock_server.upstream.har import HarWriter
+from tests.proxy.recordings import exchange
 
 ENV = {"M7_UPSTREAM_APP_KEY": "7700123", "M7_UPSTREAM_SECRET_KEY": "upstream-secret-Zq81"}
 KEYS = ("7700123", "upstream-secret-Zq81")
@@ -158,21 +159,7 @@ def test_the_replay_is_read_once(tmp_path: Path) -> None:
     """``m7-mock`` reads and checks the file at start-up; the app replays what it read."""
     har = tmp_path / "r.har"
     writer = HarWriter(har, max_bytes=1 << 20)
-    writer.write(
-        Recorded(
-            started=1767600000.0,
-            elapsed_ms=1.0,
-            method="POST",
-            url="https://vendor.example/openapi/v1/call/listen",
-            request_headers=(("content-type", "application/json"),),
-            request_body=b'{"listenAgent": "2002", "agentNumber": "9527"}',
-            status=200,
-            reason="OK",
-            response_headers=(("content-type", "application/json"),),
-            response_body=b'{"success": true}',
-            operation="listen",
-        )
-    )
+    writer.write(exchange(9527))
     writer.close()
     settings = parse_settings(["--replay", str(har)], {})
     assert settings.mode.replay_entries is not None

@@ -4,6 +4,7 @@ fake vendor is found when it is answered (journal entry, counters) and named by
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -15,8 +16,9 @@ import pytest
 
 from mock_server.upstream.config import MockMode
 from mock_server.upstream.drift import MAX_LISTED, Disagreement, DriftCheck
-from mock_server.upstream.har import Recorded, har_entry
+from mock_server.upstream.har import har_entry
 from tests.proxy.conftest import Proxy, proxy_mode
+from tests.proxy.recordings import exchange
 from tests.proxy.servers import DEEP_ANSWER, MANY_FIELDS, PLANTED
 from tests.support.document import ROOT
 
@@ -164,21 +166,9 @@ async def test_every_disagreement_is_counted_and_the_first_are_listed(
 
 
 def _recording(tmp_path: Path, body: bytes) -> Path:
-    exchange = Recorded(
-        started=1767600000.0,
-        elapsed_ms=1.0,
-        method="POST",
-        url="https://vendor.example/openapi/v1/call/listen",
-        request_headers=(("content-type", "application/json"),),
-        request_body=b'{"listenAgent": "2002", "agentNumber": "9527"}',
-        status=200,
-        reason="OK",
-        response_headers=(("content-type", "application/json"),),
-        response_body=body,
-        operation="listen",
-    )
+    answered = dataclasses.replace(exchange(9527), response_body=body, drift=())
     path = tmp_path / "r.har"
-    path.write_text(json.dumps({"log": {"entries": [har_entry(exchange)]}}), encoding="utf-8")
+    path.write_text(json.dumps({"log": {"entries": [har_entry(answered)]}}), encoding="utf-8")
     return path
 
 

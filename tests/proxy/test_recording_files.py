@@ -22,37 +22,11 @@ from mock_server.upstream.har import (
     REMOVED,
     HarError,
     HarWriter,
-    Recorded,
     har_entry,
     read_har,
 )
+from tests.proxy.recordings import exchange
 from tests.support.document import ROOT
-
-SIGNED = (
-    ("content-type", "application/json"),
-    ("m7-appkey", "7700123"),
-    ("m7-nonce", "123456"),
-    ("m7-timestamp", "1767600000"),
-    ("m7-sign", "c2VjcmV0LXNpZ25hdHVyZQ=="),
-    ("authorization", "Bearer x"),
-)
-
-
-def exchange(number: int) -> Recorded:
-    return Recorded(
-        started=1767600000.0 + number,
-        elapsed_ms=12.5,
-        method="POST",
-        url="https://vendor.example/openapi/v1/call/listen",
-        request_headers=SIGNED,
-        request_body=json.dumps({"listenAgent": "2002", "agentNumber": str(number)}).encode(),
-        status=200,
-        reason="OK",
-        response_headers=(("content-type", "application/json"), ("set-cookie", "s=1")),
-        response_body=b'{"success": true}',
-        operation="listen",
-        drift=("listen 200 undeclared-field body.x: not declared",),
-    )
 
 
 def test_each_entry_is_readable_before_the_recording_is_closed(tmp_path: Path) -> None:
@@ -130,7 +104,7 @@ FULL_DISK = """
 import json, resource, signal, sys
 from pathlib import Path
 from mock_server.upstream.har import HarWriter
-from tests.proxy.test_recording_files import exchange
+from tests.proxy.recordings import exchange
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), resource.RLIM_INFINITY))
 writer = HarWriter(Path(sys.argv[1]), max_bytes=1 << 26)

@@ -38,11 +38,10 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
-import pytest
-from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.from_thread import BlockingPortal
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -58,7 +57,6 @@ from redis.asyncio import Redis
 from mock_server.model.callcenter import AgentView, CallCenter, CallStateError, CallView
 from mock_server.redis_store.callcenter import RedisCallCenter
 from mock_server.redis_store.center_fields import center_fields
-from mock_server.redis_store.connection import connect
 from mock_server.redis_store.keys import AccountKeys
 from tests.support.clock import EPOCH, Clock
 from tests.support.differential import FIELDS, ON_CALLS, SCENARIO, SUPERVISORS, side_by_side
@@ -317,17 +315,6 @@ class BothBackends(RuleBasedStateMachine):
     @rule(call_id=calls)
     def read_call(self, call_id: str) -> None:
         self._step("call", call_id)
-
-
-@pytest.fixture
-def portal_and_client(redis_url: str) -> Iterator[tuple[BlockingPortal, Redis]]:
-    """One event loop in a thread and one client on the session's Redis, for the whole test."""
-    with start_blocking_portal() as portal:
-        client = connect(redis_url)
-        try:
-            yield portal, client
-        finally:
-            portal.call(client.aclose)
 
 
 def test_both_backends_answer_alike(portal_and_client: tuple[BlockingPortal, Redis]) -> None:

@@ -53,12 +53,11 @@ its 40 would test little of the ~20 s this test may take), 1000 under ``thorough
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any, Final, assert_never
 
 import orjson
-import pytest
-from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.from_thread import BlockingPortal
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -90,7 +89,6 @@ from mock_server.model.request_path import (
 )
 from mock_server.model.rules import OPERATION_OF, Action
 from mock_server.model.state import MockState
-from mock_server.redis_store.connection import connect
 from mock_server.redis_store.keys import AccountKeys
 from mock_server.redis_store.state import redis_accounts
 from tests.support.clock import EPOCH, Clock
@@ -432,17 +430,6 @@ class BothPaths(RuleBasedStateMachine):
 
 async def _no_change(state: MockState) -> Observed:
     return ("ok", None)
-
-
-@pytest.fixture
-def portal_and_client(redis_url: str) -> Iterator[tuple[BlockingPortal, Redis]]:
-    """One event loop in a thread and one client on the session's Redis, for the whole test."""
-    with start_blocking_portal() as portal:
-        client = connect(redis_url)
-        try:
-            yield portal, client
-        finally:
-            portal.call(client.aclose)
 
 
 def test_request_paths_answer_alike(

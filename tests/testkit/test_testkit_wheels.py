@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.packaging.test_wheels import _clean_environment, _run
 from tests.support.document import ROOT
+from tests.support.wheels import clean_environment, installed_wheels
 
 pytestmark = pytest.mark.socket
 
@@ -29,18 +28,8 @@ EXAMPLES = ROOT / "examples" / "pytest"
 def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``bin/`` of a fresh virtualenv: the two wheels, pytest and pytest-xdist."""
     root = tmp_path_factory.mktemp("testkit-wheels")
-    env = _clean_environment()
-    _run(["make", "--no-print-directory", "dist", f"DIST={root / 'dist'}"], ROOT, env)
-    wheels = sorted(str(w) for w in (root / "dist").glob("*.whl"))
-    assert [Path(w).name.split("-")[0] for w in wheels] == ["m7_call_monitor", "m7_mock_server"]
-    venv = root / "venv"
-    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], root, env)
-    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python")]
-    lock = ROOT / "requirements.lock"  # includes the runtime lock: pytest-xdist's pin too
-    argv = [*pip, "install", "--quiet", "--no-compile", "-c", str(lock), *wheels]
-    _run([*argv, "pytest", "pytest-xdist"], root, env)
-    _run([*pip, "check"], root, env)
-    return venv / "bin"
+    # requirements.lock includes the runtime lock, and pytest-xdist's pin too
+    return installed_wheels(root, lock=ROOT / "requirements.lock", extra=("pytest", "pytest-xdist"))
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one-process", "xdist-2"])
@@ -52,7 +41,7 @@ def test_the_examples_pass_copied_out_of_the_clone_against_the_wheels(
     done = subprocess.run(
         [str(user_venv / "pytest"), "-p", "no:cacheprovider", *workers],
         cwd=folder,
-        env=_clean_environment(),
+        env=clean_environment(),
         capture_output=True,
         text=True,
         timeout=300,
@@ -68,7 +57,7 @@ def test_the_examples_pass_copied_out_of_the_clone_against_the_wheels(
     plugin = subprocess.run(
         [str(user_venv / "python"), "-c", "import m7_mock_pytest; print(m7_mock_pytest.__file__)"],
         cwd=folder,
-        env=_clean_environment(),
+        env=clean_environment(),
         capture_output=True,
         text=True,
         timeout=60,
